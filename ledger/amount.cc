@@ -1,0 +1,85 @@
+#include "ledger/amount.h"
+
+#include "absl/strings/str_cat.h"
+#include "ledger/check.h"
+
+namespace remit {
+
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+  return sum;
+}
+
+std::optional<int64_t> CheckedSub(int64_t a, int64_t b) {
+  int64_t difference;
+  if (__builtin_sub_overflow(a, b, &difference)) return std::nullopt;
+  return difference;
+}
+
+namespace {
+
+std::string Example(uint32_t decimals) {
+  if (decimals == 0) return "12";
+  return absl::StrCat("12.", std::string(decimals, '5').substr(0, decimals == 1 ? 1 : 2));
+}
+
+absl::Status Refuse(std::string_view text, std::string_view why, uint32_t decimals) {
+  return absl::InvalidArgumentError(absl::StrCat("amount '", text, "' ", why,
+                                                 "; write plain digits like ", Example(decimals)));
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ParseAmount(std::string_view text, uint32_t decimals) {
+  REMIT_CHECK(decimals <= kAssetDecimalsMax);
+  if (text.empty()) return Refuse(text, "is empty", decimals);
+  if (text.size() > 40) return Refuse(text.substr(0, 40), "is too long", decimals);
+  const size_t point = text.find('.');
+  const std::string_view whole = text.substr(0, point);
+  const std::string_view fraction =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  for (std::string_view part : {whole, fraction}) {
+    for (char c : part) {
+      if (c == ',' || c == '_' || c == '\'') {
+        return Refuse(text, "has a grouping separator", decimals);
+      }
+      if (c < '0' || c > '9') {
+        return Refuse(text, "is not a plain decimal number", decimals);
+      }
+    }
+  }
+  if (whole.empty()) return Refuse(text, "needs a digit before the point", decimals);
+  if (point != std::string_view::npos && fraction.empty()) {
+    return Refuse(text, "needs a digit after the point", decimals);
+  }
+  if (fraction.size() > decimals) {
+    return Refuse(text, absl::StrCat("has more than ", decimals, " decimals"), decimals);
+  }
+  uint64_t value = 0;
+  auto push_digit = [&value](char c) {
+    return !__builtin_mul_overflow(value, uint64_t{10}, &value) &&
+           !__builtin_add_overflow(value, static_cast<uint64_t>(c - '0'), &value);
+  };
+  bool fits = true;
+  for (char c : whole) fits = fits && push_digit(c);
+  for (char c : fraction) fits = fits && push_digit(c);
+  for (size_t i = fraction.size(); i < decimals; ++i) fits = fits && push_digit('0');
+  if (!fits || value > kAmountMinorMax) return Refuse(text, "is too large", decimals);
+  if (value == 0) return Refuse(text, "must be more than zero", decimals);
+  return value;
+}
+
+std::string FormatAmount(int64_t amount_minor, uint32_t decimals) {
+  REMIT_CHECK(decimals <= kAssetDecimalsMax);
+  const bool negative = amount_minor < 0;
+  // Work in uint64 so that INT64_MIN has a magnitude.
+  uint64_t magnitude = negative ? uint64_t{0} - static_cast<uint64_t>(amount_minor)
+                                : static_cast<uint64_t>(amount_minor);
+  std::string digits = std::to_string(magnitude);
+  if (digits.size() <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
+  if (decimals > 0) digits.insert(digits.size() - decimals, ".");
+  return negative ? "-" + digits : digits;
+}
+
+}  // namespace remit

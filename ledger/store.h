@@ -1,0 +1,80 @@
+// The ledger's durable state in RocksDB: balances, sequences, transfers by id,
+// per-account history and committed blocks. One committed block is one synced
+// WriteBatch, so after kill -9 the store reopens at the last committed height
+// with nothing half-applied. The key layout is documented in store.cc.
+//
+// Thread safety: reads may run concurrently with each other and with Commit;
+// Commit must be called from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/genesis.h"
+#include "ledger/state.h"
+#include "remit/v1/types.pb.h"
+
+namespace remit {
+
+inline constexpr uint32_t kHistoryPageMax = 1000;
+inline constexpr uint32_t kHistoryPageDefault = 20;
+
+struct StoreOptions {
+  std::string path;
+  // fsync each committed block. Only tests that simulate power loss set false.
+  bool sync = true;
+  uint64_t block_cache_bytes = 64ull << 20;
+};
+
+struct HistoryPage {
+  std::vector<v1::TransferRecord> records;  // newest first
+  std::string next_page_token;              // empty on the last page
+};
+
+class LedgerStore : public StateReader {
+ public:
+  // Opens or creates the store. A new store commits the genesis block (height
+  // 0) with GenesisEffects. An existing store must have been created from the
+  // same genesis (FAILED_PRECONDITION otherwise, naming both hashes).
+  static absl::StatusOr<std::unique_ptr<LedgerStore>> Open(const StoreOptions& options,
+                                                           const Genesis& genesis);
+  ~LedgerStore() override;
+
+  // StateReader, as of the last committed block.
+  int64_t Balance(const BalanceKey& key) const override;
+  uint64_t NextSequence(const AccountId& account) const override;
+  bool HasTransfer(const TransferId& id) const override;
+
+  uint64_t committed_height() const;
+  Hash32 committed_block_hash() const;
+  Hash32 committed_state_hash() const;
+  uint64_t transfers_committed() const;
+
+  // Applies `effects` of `block` in one WriteBatch (synced per options).
+  // Preconditions (checked): block height == committed_height() + 1 ==
+  // effects.height, and the block's parent_hash is committed_block_hash().
+  absl::Status Commit(const v1::Block& block, const BlockEffects& effects);
+
+  // NOT_FOUND if the id has no final outcome.
+  absl::StatusOr<v1::TransferRecord> GetTransfer(const TransferId& id) const;
+  // NOT_FOUND above the committed height.
+  absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const;
+  // An account's next sequence and non-zero balances (with decimals).
+  v1::Account GetAccount(const AccountId& account) const;
+  // Transfers the account sent or received, newest first. `limit` 0 means
+  // kHistoryPageDefault; above kHistoryPageMax is INVALID_ARGUMENT, as is a
+  // page token this store did not hand out.
+  absl::StatusOr<HistoryPage> ListTransfers(const AccountId& account, uint32_t limit,
+                                            std::string_view page_token) const;
+
+ private:
+  class Impl;
+  explicit LedgerStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace remit
