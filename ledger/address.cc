@@ -2,9 +2,9 @@
 
 #include <cctype>
 
-#include "absl/strings/str_cat.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
+#include "ledger/strings.h"
 
 namespace remit {
 namespace {
@@ -50,9 +50,9 @@ std::string EncodeAddress(const AccountId& account) {
 
 absl::StatusOr<AccountId> DecodeAddress(std::string_view text) {
   if (text.size() != kAddressLength) {
-    return absl::InvalidArgumentError(absl::StrCat("address must be ", kAddressLength,
-                                                   " characters starting with ", kAddressPrefix,
-                                                   ", got ", text.size()));
+    return absl::InvalidArgumentError(StrCat("address must be ", kAddressLength,
+                                             " characters starting with ", kAddressPrefix, ", got ",
+                                             text.size()));
   }
   bool has_lower = false;
   bool has_upper = false;
@@ -60,11 +60,12 @@ absl::StatusOr<AccountId> DecodeAddress(std::string_view text) {
     has_lower = has_lower || std::islower(static_cast<unsigned char>(c));
     has_upper = has_upper || std::isupper(static_cast<unsigned char>(c));
   }
-  if (has_lower && has_upper) return absl::InvalidArgumentError("address mixes upper and lower case");
+  if (has_lower && has_upper)
+    return absl::InvalidArgumentError("address mixes upper and lower case");
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (!std::string_view(lower).starts_with(kAddressPrefix)) {
-    return absl::InvalidArgumentError(absl::StrCat("address must start with ", kAddressPrefix));
+    return absl::InvalidArgumentError(StrCat("address must start with ", kAddressPrefix));
   }
 
   std::array<uint8_t, kPayloadBytes> payload;
@@ -74,7 +75,8 @@ absl::StatusOr<AccountId> DecodeAddress(std::string_view text) {
   for (char c : std::string_view(lower).substr(kAddressPrefix.size())) {
     const size_t value = kAlphabet.find(c);
     if (value == std::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("address has an invalid character '", std::string(1, c), "'"));
+      return absl::InvalidArgumentError(
+          StrCat("address has an invalid character '", std::string(1, c), "'"));
     }
     buffer = (buffer << 5) | static_cast<uint32_t>(value);
     bits += 5;

@@ -1,7 +1,7 @@
 #include "ledger/amount.h"
 
-#include "absl/strings/str_cat.h"
 #include "ledger/check.h"
+#include "ledger/strings.h"
 
 namespace remit {
 
@@ -21,12 +21,12 @@ namespace {
 
 std::string Example(uint32_t decimals) {
   if (decimals == 0) return "12";
-  return absl::StrCat("12.", std::string(decimals, '5').substr(0, decimals == 1 ? 1 : 2));
+  return StrCat("12.", std::string(decimals, '5').substr(0, decimals == 1 ? 1 : 2));
 }
 
 absl::Status Refuse(std::string_view text, std::string_view why, uint32_t decimals) {
-  return absl::InvalidArgumentError(absl::StrCat("amount '", text, "' ", why,
-                                                 "; write plain digits like ", Example(decimals)));
+  return absl::InvalidArgumentError(
+      StrCat("amount '", text, "' ", why, "; write plain digits like ", Example(decimals)));
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ absl::StatusOr<uint64_t> ParseAmount(std::string_view text, uint32_t decimals) {
     return Refuse(text, "needs a digit after the point", decimals);
   }
   if (fraction.size() > decimals) {
-    return Refuse(text, absl::StrCat("has more than ", decimals, " decimals"), decimals);
+    return Refuse(text, StrCat("has more than ", decimals, " decimals"), decimals);
   }
   uint64_t value = 0;
   auto push_digit = [&value](char c) {
@@ -76,10 +76,16 @@ std::string FormatAmount(int64_t amount_minor, uint32_t decimals) {
   // Work in uint64 so that INT64_MIN has a magnitude.
   uint64_t magnitude = negative ? uint64_t{0} - static_cast<uint64_t>(amount_minor)
                                 : static_cast<uint64_t>(amount_minor);
-  std::string digits = std::to_string(magnitude);
-  if (digits.size() <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
-  if (decimals > 0) digits.insert(digits.size() - decimals, ".");
-  return negative ? "-" + digits : digits;
+  const std::string digits = std::to_string(magnitude);
+  const size_t whole_digits = digits.size() > decimals ? digits.size() - decimals : 0;
+  std::string out = negative ? "-" : "";
+  out.append(whole_digits == 0 ? std::string_view("0")
+                               : std::string_view(digits).substr(0, whole_digits));
+  if (decimals == 0) return out;
+  out.push_back('.');
+  out.append(decimals - (digits.size() - whole_digits), '0');
+  out.append(std::string_view(digits).substr(whole_digits));
+  return out;
 }
 
 }  // namespace remit

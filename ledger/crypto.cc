@@ -28,8 +28,8 @@ SigningKey SigningKey::FromSeed(const Seed& seed) {
   InitCrypto();
   SigningKey key;
   key.seed_ = seed;
-  REMIT_CHECK(crypto_sign_seed_keypair(key.public_key_.data(), key.secret_key_.data(),
-                                       seed.data()) == 0);
+  REMIT_CHECK(
+      crypto_sign_seed_keypair(key.public_key_.data(), key.secret_key_.data(), seed.data()) == 0);
   return key;
 }
 

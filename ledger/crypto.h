@@ -1,11 +1,11 @@
 // Ed25519 signatures and BLAKE2b-256 hashing, through libsodium.
 #pragma once
 
+#include <sodium.h>
+
 #include <array>
 #include <cstdint>
 #include <string_view>
-
-#include <sodium.h>
 
 #include "ledger/types.h"
 

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "absl/strings/str_cat.h"
 #include "ledger/address.h"
 #include "ledger/check.h"
+#include "ledger/strings.h"
 
 namespace remit {
 namespace {
@@ -31,17 +31,17 @@ absl::Status WriteKeyFile(const std::string& path, const SigningKey& key) {
   if (fd < 0) {
     if (errno == EEXIST) {
       return absl::AlreadyExistsError(
-          absl::StrCat("key file ", path, " already exists; refusing to overwrite a key"));
+          StrCat("key file ", path, " already exists; refusing to overwrite a key"));
     }
     return absl::UnavailableError(
-        absl::StrCat("cannot create key file ", path, ": ", std::strerror(errno)));
+        StrCat("cannot create key file ", path, ": ", std::strerror(errno)));
   }
   const ssize_t written = ::write(fd, text.data(), text.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
   if (written != static_cast<ssize_t>(text.size()) || !synced) {
     ::unlink(path.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot write key file ", path));
+    return absl::UnavailableError(StrCat("cannot write key file ", path));
   }
   return absl::OkStatus();
 }
@@ -49,15 +49,17 @@ absl::Status WriteKeyFile(const std::string& path, const SigningKey& key) {
 absl::StatusOr<SigningKey> ReadKeyFile(const std::string& path) {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0) {
-    return absl::NotFoundError(absl::StrCat("key file ", path, " not found; create one with "
-                                            "'remit keygen --out ", path, "'"));
+    return absl::NotFoundError(StrCat("key file ", path,
+                                      " not found; create one with "
+                                      "'remit keygen --out ",
+                                      path, "'"));
   }
   if ((info.st_mode & 077) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "key file ", path, " is readable by other users; run 'chmod 600 ", path, "'"));
+    return absl::PermissionDeniedError(
+        StrCat("key file ", path, " is readable by other users; run 'chmod 600 ", path, "'"));
   }
   if (info.st_size > static_cast<off_t>(kKeyFileBytesMax)) {
-    return absl::InvalidArgumentError(absl::StrCat("key file ", path, " is too large"));
+    return absl::InvalidArgumentError(StrCat("key file ", path, " is too large"));
   }
   std::ifstream in(path);
   std::stringstream buffer;
@@ -65,14 +67,14 @@ absl::StatusOr<SigningKey> ReadKeyFile(const std::string& path) {
   const nlohmann::json json = nlohmann::json::parse(buffer.str(), nullptr, false);
   if (json.is_discarded() || !json.is_object() || json.value("type", "") != kKeyType ||
       !json.contains("seed") || !json["seed"].is_string()) {
-    return absl::InvalidArgumentError(absl::StrCat("key file ", path, " is not a Remit key file"));
+    return absl::InvalidArgumentError(StrCat("key file ", path, " is not a Remit key file"));
   }
   ASSIGN_OR_RETURN(const std::string seed_bytes, FromHex(json["seed"].get<std::string>()));
   ASSIGN_OR_RETURN(const Seed seed, ToArray<kSeedBytes>(seed_bytes, "key seed"));
   SigningKey key = SigningKey::FromSeed(seed);
   if (json.contains("address") && json["address"] != EncodeAddress(key.public_key())) {
     return absl::InvalidArgumentError(
-        absl::StrCat("key file ", path, ": address does not match the seed"));
+        StrCat("key file ", path, ": address does not match the seed"));
   }
   return key;
 }

@@ -2,15 +2,14 @@
 
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
+#include "ledger/strings.h"
 
 namespace remit {
 
 template <size_t N>
 absl::StatusOr<std::array<uint8_t, N>> ToArray(std::string_view bytes, std::string_view what) {
   if (bytes.size() != N) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " must be ", N, " bytes, got ", bytes.size()));
+    return absl::InvalidArgumentError(StrCat(what, " must be ", N, " bytes, got ", bytes.size()));
   }
   std::array<uint8_t, N> out;
   std::memcpy(out.data(), bytes.data(), N);
