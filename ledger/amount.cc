@@ -19,9 +19,12 @@ std::optional<int64_t> CheckedSub(int64_t a, int64_t b) {
 
 namespace {
 
+// An example that is itself valid: with 18 decimals, 12 whole units would
+// exceed kAmountMinorMax (about 9.22 * 10^18).
 std::string Example(uint32_t decimals) {
   if (decimals == 0) return "12";
-  return StrCat("12.", std::string(decimals, '5').substr(0, decimals == 1 ? 1 : 2));
+  const std::string_view whole = decimals >= kAssetDecimalsMax ? "1" : "12";
+  return StrCat(whole, ".", std::string(decimals, '5').substr(0, decimals == 1 ? 1 : 2));
 }
 
 absl::Status Refuse(std::string_view text, std::string_view why, uint32_t decimals) {
