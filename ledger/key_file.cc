@@ -65,7 +65,9 @@ absl::StatusOr<SigningKey> ReadKeyFile(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   const nlohmann::json json = nlohmann::json::parse(buffer.str(), nullptr, false);
-  if (json.is_discarded() || !json.is_object() || json.value("type", "") != kKeyType ||
+  // json.value("type", "") would throw on a non-string "type", so test the type first.
+  if (json.is_discarded() || !json.is_object() || !json.contains("type") ||
+      !json["type"].is_string() || json["type"].get<std::string>() != kKeyType ||
       !json.contains("seed") || !json["seed"].is_string()) {
     return absl::InvalidArgumentError(StrCat("key file ", path, " is not a Remit key file"));
   }
