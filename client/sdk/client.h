@@ -1,0 +1,148 @@
+// RemitClient: the SDK's connection to a Remit network, over the public
+// `remit.v1.Ledger` gRPC API (DESIGN §4, §5).
+//
+// Fail-over: the client holds a list of validator endpoints. Each call goes to
+// the endpoint that last answered; if it answers UNAVAILABLE (down, or no
+// quorum), the call moves on to the next endpoint, each endpoint tried at most
+// once per call. Every call has a deadline (ClientOptions); Watch has none,
+// it runs until cancelled or the stream ends.
+//
+// Errors: a gRPC status becomes an absl::Status with the same code and
+// message. When every endpoint answered UNAVAILABLE the status is UNAVAILABLE
+// and its message lists what each endpoint said.
+//
+// Thread safety: every method may be called from any thread at once.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/genesis.h"
+#include "ledger/types.h"
+#include "remit/v1/ledger.grpc.pb.h"
+
+namespace grpc {
+class ClientContext;
+}
+
+namespace remit::sdk {
+
+inline constexpr uint64_t kCallTimeoutMsDefault = 10'000;
+// Settle answers only once the transfer is committed, so it gets longer.
+inline constexpr uint64_t kSettleTimeoutMsDefault = 30'000;
+inline constexpr uint32_t kSettleAttemptsDefault = 3;
+inline constexpr uint32_t kSettleAttemptsMax = 10;
+// Cap on gRPC's reconnect backoff, so a restarted validator is found quickly.
+inline constexpr uint64_t kReconnectBackoffMsMaxDefault = 1'000;
+
+struct ClientOptions {
+  std::vector<std::string> endpoints;  // "host:port", 1..kEndpointsMax
+  uint64_t call_timeout_ms = kCallTimeoutMsDefault;
+  uint64_t settle_timeout_ms = kSettleTimeoutMsDefault;
+  // Settle attempts on UNAVAILABLE / DEADLINE_EXCEEDED, 1..kSettleAttemptsMax.
+  uint32_t settle_attempts = kSettleAttemptsDefault;
+  uint64_t reconnect_backoff_ms_max = kReconnectBackoffMsMaxDefault;
+};
+
+struct SettleResult {
+  v1::Receipt receipt;
+  // The node answered ALREADY_EXISTS: the transfer was final before this
+  // request arrived (sent before, or by an earlier attempt of this call), and
+  // `receipt` is its original receipt. No second payment happened.
+  bool duplicate = false;
+  uint32_t attempts = 0;  // Settle requests sent, >= 1
+  std::string endpoint;   // the node that answered last
+};
+
+// Cancels a running Watch from another thread. One per Watch call.
+class WatchCancel {
+ public:
+  // Makes the Watch return CANCELLED soon; a later Watch with this object
+  // returns CANCELLED at once.
+  void Cancel();
+
+ private:
+  friend class RemitClient;
+  // False if already cancelled.
+  bool Attach(grpc::ClientContext* context);
+  void Detach();
+
+  std::mutex mutex_;
+  grpc::ClientContext* context_ = nullptr;
+  bool cancelled_ = false;
+};
+
+// Called once per event; return false to stop watching.
+using WatchCallback = std::function<bool(const v1::WatchEvent& event)>;
+
+class RemitClient {
+ public:
+  // INVALID_ARGUMENT for a malformed endpoint or option. Does not connect:
+  // connections are made by the first call.
+  static absl::StatusOr<std::unique_ptr<RemitClient>> Create(const ClientOptions& options);
+
+  // Submits the transfer and waits for its final receipt. The outcome may be
+  // a rejection (e.g. INSUFFICIENT_FUNDS): that is still OK here. Safe to
+  // retry with the same signed transfer, because its id is idempotent: after
+  // DEADLINE_EXCEEDED or UNAVAILABLE the receipt is looked up by id before
+  // the same bytes are sent again. Errors: the node's INVALID_ARGUMENT,
+  // FAILED_PRECONDITION (bad sequence), RESOURCE_EXHAUSTED, or the last
+  // UNAVAILABLE / DEADLINE_EXCEEDED once attempts run out. Precondition
+  // (checked): the transfer's fields are within their size limits.
+  absl::StatusOr<SettleResult> Settle(const v1::SignedTransfer& signed_transfer);
+  // Admits the transfer to a mempool; returns its id without waiting.
+  absl::StatusOr<TransferId> Submit(const v1::SignedTransfer& signed_transfer);
+  // One result per transfer, in order. Not retried: results are per transfer.
+  absl::StatusOr<std::vector<v1::BatchResult>> SettleBatch(
+      const std::vector<v1::SignedTransfer>& transfers);
+
+  // NOT_FOUND if the transfer has no final outcome (yet).
+  absl::StatusOr<v1::TransferRecord> GetReceipt(const TransferId& id);
+  absl::StatusOr<v1::Account> GetAccount(const AccountId& account);
+  // Newest first; `limit` 0 means the node's default. An empty page token
+  // asks for the newest page.
+  absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account, uint32_t limit,
+                                                          std::string_view page_token);
+  absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height);
+  absl::StatusOr<v1::GetStatusResponse> GetStatus();
+  // The chain's genesis, parsed. INTERNAL if the node's JSON does not parse.
+  absl::StatusOr<Genesis> GetGenesis();
+
+  // Calls `on_event` for every transfer that becomes final, for one account
+  // (as sender or recipient) or for all, until the callback returns false
+  // (OK), `cancel` is cancelled (CANCELLED), or the stream ends (its status).
+  // Fails over only before the first event: events in between two streams
+  // would be lost, so a broken stream is the caller's to restart.
+  absl::Status Watch(const std::optional<AccountId>& account, const WatchCallback& on_event,
+                     WatchCancel* cancel = nullptr);
+
+  // The endpoint the next call goes to first.
+  std::string preferred_endpoint() const;
+
+ private:
+  using Call = std::function<grpc::Status(v1::Ledger::Stub& stub, grpc::ClientContext* context)>;
+
+  explicit RemitClient(const ClientOptions& options);
+  // Runs `call` with a fresh context and deadline against each endpoint in
+  // turn until one answers something other than UNAVAILABLE. Sets *endpoint
+  // (if given) to the endpoint that answered last.
+  absl::Status CallWithFailover(uint64_t timeout_ms, const Call& call,
+                                std::string* endpoint = nullptr);
+  // The receipt if the transfer is known to be final; nullopt if not (yet),
+  // or if no node could tell.
+  std::optional<v1::Receipt> FindFinalReceipt(const TransferId& id);
+
+  const ClientOptions options_;
+  std::vector<std::unique_ptr<v1::Ledger::Stub>> stubs_;
+  std::atomic<size_t> preferred_index_{0};
+};
+
+}  // namespace remit::sdk

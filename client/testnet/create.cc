@@ -1,0 +1,120 @@
+#include "client/testnet/create.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ledger/address.h"
+#include "ledger/check.h"
+#include "ledger/crypto.h"
+#include "ledger/genesis.h"
+#include "ledger/key_file.h"
+#include "ledger/strings.h"
+
+namespace remit::testnet {
+namespace {
+
+constexpr uint32_t kPortMax = 65535;
+
+absl::Status CheckCreateOptions(const std::string& dir, const CreateOptions& options) {
+  REMIT_CHECK(!dir.empty() && dir.front() == '/');
+  if (options.nodes == 0 || options.nodes > kTestnetNodesMax) {
+    return absl::InvalidArgumentError(
+        StrCat("--nodes ", options.nodes, " is outside 1..", kTestnetNodesMax));
+  }
+  if (options.base_port == 0 || options.base_port + options.nodes - 1 > kPortMax) {
+    return absl::InvalidArgumentError(StrCat("--base-port ", options.base_port, " with ",
+                                             options.nodes, " nodes needs ports beyond ", kPortMax,
+                                             "; pick a lower --base-port"));
+  }
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    if (entry.path().string() != LockPath(dir)) {
+      return absl::AlreadyExistsError(
+          StrCat(dir,
+                 " already holds files but no testnet.json; pick a new --dir "
+                 "or empty this one"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteTextFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) return absl::InternalError(StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+std::string NodeConfig(const std::string& dir, uint32_t index, const std::string& endpoint,
+                       const std::string& log_level) {
+  const toml::table table{{"data_dir", NodeDataDir(dir, index)},
+                          {"listen", endpoint},
+                          {"genesis", GenesisPath(dir)},
+                          {"key_file", NodeKeyPath(dir, index)},
+                          {"log_level", log_level}};
+  std::ostringstream out;
+  out << "# remitd config of validator " << index << ", written by 'remit testnet up'.\n"
+      << table << "\n";
+  return out.str();
+}
+
+Genesis TestnetGenesis(const AccountId& faucet, uint64_t genesis_time_unix_ms) {
+  Genesis genesis;
+  genesis.chain_id = std::string(kTestnetChainId);
+  genesis.genesis_time_unix_ms = genesis_time_unix_ms;
+  for (const std::string& code : TestnetAssetCodes()) {
+    genesis.assets.push_back(AssetInfo{.code = code,
+                                       .decimals = kTestnetAssetDecimals,
+                                       .issuer = faucet,
+                                       .transfer_max_minor = kTestnetTransferMaxMinor});
+  }
+  return genesis;
+}
+
+}  // namespace
+
+const std::vector<std::string>& TestnetAssetCodes() {
+  static const std::vector<std::string> codes = {"USD", "EUR", "PHP", "MXN", "KES", "INR"};
+  return codes;
+}
+
+absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir,
+                                              const CreateOptions& options) {
+  RETURN_IF_ERROR(CheckCreateOptions(dir, options));
+  InitCrypto();
+  const SigningKey faucet = SigningKey::Generate();
+  RETURN_IF_ERROR(WriteKeyFile(FaucetKeyPath(dir), faucet));
+  Genesis genesis = TestnetGenesis(faucet.public_key(), options.genesis_time_unix_ms);
+  TestnetManifest manifest{.dir = dir,
+                           .chain_id = genesis.chain_id,
+                           .base_port = options.base_port,
+                           .faucet_address = EncodeAddress(faucet.public_key()),
+                           .nodes = {}};
+  for (uint32_t index = 0; index < options.nodes; ++index) {
+    TestnetNode node{.index = index, .endpoint = "", .port = options.base_port + index};
+    node.endpoint = StrCat("127.0.0.1:", node.port);
+    std::error_code error;
+    std::filesystem::create_directories(NodeDataDir(dir, index), error);
+    if (error) {
+      return absl::InternalError(
+          StrCat("cannot create ", NodeDataDir(dir, index), ": ", error.message()));
+    }
+    const SigningKey validator = SigningKey::Generate();
+    RETURN_IF_ERROR(WriteKeyFile(NodeKeyPath(dir, index), validator));
+    genesis.validators.push_back(
+        ValidatorInfo{.public_key = validator.public_key(), .endpoint = node.endpoint});
+    RETURN_IF_ERROR(WriteTextFile(NodeConfigPath(dir, index),
+                                  NodeConfig(dir, index, node.endpoint, options.log_level)));
+    manifest.nodes.push_back(node);
+  }
+  RETURN_IF_ERROR(ValidateGenesis(genesis));
+  RETURN_IF_ERROR(WriteTextFile(GenesisPath(dir), GenesisToJson(genesis)));
+  RETURN_IF_ERROR(WriteManifest(manifest));
+  return manifest;
+}
+
+}  // namespace remit::testnet

@@ -1,0 +1,35 @@
+// Creating a new testnet directory: keys, genesis, node configs, manifest
+// (layout in manifest.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "client/testnet/manifest.h"
+
+namespace remit::testnet {
+
+// Every testnet asset has 2 decimals and this per-transfer limit (1,000,000.00).
+inline constexpr uint64_t kTestnetTransferMaxMinor = 100'000'000;
+inline constexpr uint32_t kTestnetAssetDecimals = 2;
+
+struct CreateOptions {
+  uint32_t nodes = 1;  // 1..kTestnetNodesMax
+  uint32_t base_port = kBasePortDefault;
+  uint64_t genesis_time_unix_ms = 0;
+  std::string log_level = "info";
+};
+
+// The asset codes every testnet has, issued by the faucet account.
+const std::vector<std::string>& TestnetAssetCodes();
+
+// Creates the testnet in `dir` (an absolute path to a directory that is
+// missing or holds nothing but the lock file) and returns its manifest.
+// INVALID_ARGUMENT for a node count or port range out of bounds;
+// ALREADY_EXISTS if `dir` holds other files; INTERNAL if a file cannot be
+// written. The manifest is written last: a directory without it is not a
+// testnet.
+absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir, const CreateOptions& options);
+
+}  // namespace remit::testnet
