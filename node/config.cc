@@ -1,0 +1,82 @@
+#include "node/config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+
+#include "ledger/check.h"
+#include "ledger/strings.h"
+
+namespace remit {
+namespace {
+
+absl::Status Invalid(const std::string& path, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(path, ": ", what));
+}
+
+absl::StatusOr<std::string> PathEntry(const toml::table& table, const std::string& path,
+                                      std::string_view key) {
+  const auto value = table[key].value<std::string>();
+  if (!value || value->empty()) return Invalid(path, StrCat("needs a string '", key, "'"));
+  std::filesystem::path entry(*value);
+  if (entry.is_relative()) entry = std::filesystem::path(path).parent_path() / entry;
+  return entry.lexically_normal().string();
+}
+
+absl::Status LoadLimits(const toml::table& table, const std::string& path, NodeLimits& limits) {
+  const std::pair<std::string_view, uint32_t*> entries[] = {
+      {"inbox_events_max", &limits.inbox_events_max},
+      {"mempool_transfers_max", &limits.mempool_transfers_max},
+      {"mempool_sender_transfers_max", &limits.mempool_sender_transfers_max},
+      {"sequence_window", &limits.sequence_window},
+      {"block_transfers_max", &limits.block_transfers_max},
+      {"settle_batch_transfers_max", &limits.settle_batch_transfers_max},
+      {"watchers_max", &limits.watchers_max},
+      {"watch_queue_events_max", &limits.watch_queue_events_max},
+      {"request_bytes_max", &limits.request_bytes_max},
+      {"settle_wait_ms_max", &limits.settle_wait_ms_max},
+  };
+  for (const auto& [key, node] : table) {
+    const auto known = std::find_if(std::begin(entries), std::end(entries),
+                                    [&](const auto& entry) { return entry.first == key.str(); });
+    if (known == std::end(entries)) return Invalid(path, StrCat("unknown limit '", key.str(), "'"));
+    const auto value = node.value<int64_t>();
+    if (!value || *value <= 0 || *value > UINT32_MAX) {
+      return Invalid(path, StrCat("limit '", key.str(), "' must be a positive integer"));
+    }
+    *known->second = static_cast<uint32_t>(*value);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return Invalid(path, StrCat("cannot parse: ", error.description()));
+  }
+  NodeConfig config;
+  ASSIGN_OR_RETURN(config.data_dir, PathEntry(table, path, "data_dir"));
+  ASSIGN_OR_RETURN(config.genesis_path, PathEntry(table, path, "genesis"));
+  ASSIGN_OR_RETURN(config.key_file, PathEntry(table, path, "key_file"));
+  const auto listen = table["listen"].value<std::string>();
+  if (!listen) return Invalid(path, "needs a string 'listen' such as \"127.0.0.1:7100\"");
+  config.listen = *listen;
+  config.log_level = table["log_level"].value_or(std::string("info"));
+  for (const auto& [key, node] : table) {
+    static constexpr std::string_view kKnown[] = {"data_dir", "genesis",   "key_file",
+                                                  "listen",   "log_level", "limits"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
+      return Invalid(path, StrCat("unknown key '", key.str(), "'"));
+    }
+  }
+  if (const toml::table* limits = table["limits"].as_table()) {
+    RETURN_IF_ERROR(LoadLimits(*limits, path, config.limits));
+  }
+  return config;
+}
+
+}  // namespace remit

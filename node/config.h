@@ -1,0 +1,33 @@
+// remitd's configuration file (TOML):
+//
+//   data_dir  = "/path/node0/data"        # RocksDB directory, created if missing
+//   listen    = "127.0.0.1:7100"          # gRPC address of the public API
+//   genesis   = "/path/genesis.json"
+//   key_file  = "/path/node0/validator.key"
+//   log_level = "info"                    # trace, debug, info, warn, error
+//   [limits]                              # optional; see node/limits.h
+//   mempool_transfers_max = 200000
+//
+// Relative paths are resolved against the config file's directory.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "node/limits.h"
+
+namespace remit {
+
+struct NodeConfig {
+  std::string data_dir;
+  std::string listen;
+  std::string genesis_path;
+  std::string key_file;
+  std::string log_level = "info";
+  NodeLimits limits;
+};
+
+// INVALID_ARGUMENT naming the key for a missing, mistyped or unknown entry.
+absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path);
+
+}  // namespace remit

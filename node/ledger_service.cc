@@ -1,0 +1,273 @@
+#include "node/ledger_service.h"
+
+#include <algorithm>
+#include <atomic>
+
+#include "ledger/check.h"
+#include "ledger/strings.h"
+#include "ledger/transfer.h"
+#include "node/reactors.h"
+
+namespace remit {
+namespace {
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::Status Invalid(std::string message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
+}
+
+// ALREADY_EXISTS carries the original receipt in error_details.
+grpc::Status WithRecord(const absl::Status& status, const v1::TransferRecord* record) {
+  grpc::Status out = ToGrpc(status);
+  if (status.code() != absl::StatusCode::kAlreadyExists || record == nullptr) return out;
+  v1::SettleResponse original;
+  *original.mutable_receipt() = record->receipt();
+  return grpc::Status(out.error_code(), out.error_message(), original.SerializeAsString());
+}
+
+}  // namespace
+
+LedgerService::LedgerService(const Genesis& genesis, const AccountId& validator_key,
+                             LedgerStore& store, Validator& validator, WatchHub& watch_hub,
+                             const Clock& clock, const NodeLimits& limits)
+    : genesis_(genesis),
+      validator_key_(validator_key),
+      genesis_json_(GenesisToJson(genesis)),
+      store_(store),
+      validator_(validator),
+      watch_hub_(watch_hub),
+      clock_(clock),
+      limits_(limits) {}
+
+absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& transfer,
+                                                     grpc::CallbackServerContext* context) const {
+  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) {
+    return absl::InvalidArgumentError(StrCat("malformed: transfer is ", transfer.ByteSizeLong(),
+                                             " bytes; at most ", kSignedTransferBytesMax));
+  }
+  ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id));
+  SubmitRequest request;
+  request.signed_transfer = transfer;
+  request.id = id;
+  request.received_us = clock_.MonotonicUs();
+  const auto remaining = context->deadline() - std::chrono::system_clock::now();
+  const uint64_t wait_us = static_cast<uint64_t>(
+      std::clamp<int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(remaining).count(),
+                          0, int64_t{limits_.settle_wait_ms_max} * 1000));
+  request.deadline_us = request.received_us + wait_us;
+  return request;
+}
+
+grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* context,
+                                                const v1::SettleRequest* request,
+                                                v1::SettleResponse* response) {
+  auto prepared = Prepare(request->transfer(), context);
+  if (!prepared.ok()) return FinishNow(context, ToGrpc(prepared.status()));
+  auto* call = new UnaryCall();
+  prepared->wait_for_final = true;
+  prepared->on_done = [completion = call->completion(), response](
+                          const absl::Status& status, const v1::TransferRecord* record) {
+    if (!status.ok()) {
+      completion->Finish(WithRecord(status, record));
+      return;
+    }
+    completion->Finish(grpc::Status::OK, [&] { *response->mutable_receipt() = record->receipt(); });
+  };
+  std::vector<SubmitRequest> batch;
+  batch.push_back(std::move(*prepared));
+  if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
+    call->completion()->Finish(ToGrpc(queued));
+  }
+  return call;
+}
+
+grpc::ServerUnaryReactor* LedgerService::Submit(grpc::CallbackServerContext* context,
+                                                const v1::SubmitRequest* request,
+                                                v1::SubmitResponse* response) {
+  auto prepared = Prepare(request->transfer(), context);
+  if (!prepared.ok()) return FinishNow(context, ToGrpc(prepared.status()));
+  auto* call = new UnaryCall();
+  prepared->wait_for_final = false;
+  prepared->on_done = [completion = call->completion(), response, id = prepared->id](
+                          const absl::Status& status, const v1::TransferRecord* record) {
+    if (!status.ok()) {
+      completion->Finish(WithRecord(status, record));
+      return;
+    }
+    completion->Finish(grpc::Status::OK, [&] { response->set_transfer_id(ToString(id)); });
+  };
+  std::vector<SubmitRequest> batch;
+  batch.push_back(std::move(*prepared));
+  if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
+    call->completion()->Finish(ToGrpc(queued));
+  }
+  return call;
+}
+
+namespace {
+
+// Collects one result per transfer of a SettleBatch; the last one finishes
+// the call.
+struct BatchCollector {
+  std::shared_ptr<UnaryCall::Completion> completion;
+  v1::SettleBatchResponse* response;
+  std::mutex mu;
+  std::vector<v1::BatchResult> results;
+  size_t remaining = 0;
+
+  void Record(size_t index, const absl::Status& status, const v1::TransferRecord* record) {
+    std::lock_guard lock(mu);
+    v1::BatchResult& result = results[index];
+    result.set_status_code(static_cast<int32_t>(status.code()));
+    result.set_status_message(std::string(status.message()));
+    if (record != nullptr) *result.mutable_receipt() = record->receipt();
+    REMIT_CHECK(remaining > 0);
+    if (--remaining > 0) return;
+    completion->Finish(grpc::Status::OK, [this] {
+      for (v1::BatchResult& done : results) *response->add_results() = std::move(done);
+    });
+  }
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* LedgerService::SettleBatch(grpc::CallbackServerContext* context,
+                                                     const v1::SettleBatchRequest* request,
+                                                     v1::SettleBatchResponse* response) {
+  const size_t count = static_cast<size_t>(request->transfers_size());
+  if (count == 0) return FinishNow(context, Invalid("batch is empty; send at least one transfer"));
+  if (count > limits_.settle_batch_transfers_max) {
+    return FinishNow(context, Invalid(StrCat("batch of ", count, " transfers exceeds the limit of ",
+                                             limits_.settle_batch_transfers_max, "; split it")));
+  }
+  auto* call = new UnaryCall();
+  auto collector = std::make_shared<BatchCollector>();
+  collector->completion = call->completion();
+  collector->response = response;
+  collector->results.resize(count);
+  collector->remaining = count;
+  std::vector<SubmitRequest> queued;
+  std::vector<std::pair<size_t, absl::Status>> refused;
+  for (size_t i = 0; i < count; ++i) {
+    auto prepared = Prepare(request->transfers(static_cast<int>(i)), context);
+    if (!prepared.ok()) {
+      refused.emplace_back(i, prepared.status());
+      continue;
+    }
+    collector->results[i].set_transfer_id(ToString(prepared->id));
+    prepared->wait_for_final = true;
+    prepared->on_done = [collector, i](const absl::Status& status,
+                                       const v1::TransferRecord* record) {
+      collector->Record(i, status, record);
+    };
+    queued.push_back(std::move(*prepared));
+  }
+  std::vector<size_t> queued_indexes;
+  for (size_t i = 0, r = 0; i < count; ++i) {
+    if (r < refused.size() && refused[r].first == i) {
+      ++r;
+    } else {
+      queued_indexes.push_back(i);
+    }
+  }
+  if (absl::Status status = validator_.Enqueue(std::move(queued)); !status.ok()) {
+    for (size_t i : queued_indexes) collector->Record(i, status, nullptr);
+  }
+  for (const auto& [index, status] : refused) collector->Record(index, status, nullptr);
+  return call;
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetReceipt(grpc::CallbackServerContext* context,
+                                                    const v1::GetReceiptRequest* request,
+                                                    v1::GetReceiptResponse* response) {
+  const auto id = ToArray<kHashBytes>(request->transfer_id(), "transfer_id");
+  if (!id.ok()) return FinishNow(context, ToGrpc(id.status()));
+  auto record = store_.GetTransfer(*id);
+  if (!record.ok()) {
+    return FinishNow(context, grpc::Status(grpc::StatusCode::NOT_FOUND,
+                                           StrCat("transfer ", ToHex(*id),
+                                                  " has no final outcome here (yet); if it was "
+                                                  "just submitted, ask again shortly")));
+  }
+  *response->mutable_record() = std::move(*record);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetAccount(grpc::CallbackServerContext* context,
+                                                    const v1::GetAccountRequest* request,
+                                                    v1::GetAccountResponse* response) {
+  const auto account = ToArray<kPublicKeyBytes>(request->account(), "account");
+  if (!account.ok()) return FinishNow(context, ToGrpc(account.status()));
+  *response->mutable_account() = store_.GetAccount(*account);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* LedgerService::ListTransfers(grpc::CallbackServerContext* context,
+                                                       const v1::ListTransfersRequest* request,
+                                                       v1::ListTransfersResponse* response) {
+  const auto account = ToArray<kPublicKeyBytes>(request->account(), "account");
+  if (!account.ok()) return FinishNow(context, ToGrpc(account.status()));
+  auto page = store_.ListTransfers(*account, request->limit(), request->page_token());
+  if (!page.ok()) return FinishNow(context, ToGrpc(page.status()));
+  for (v1::TransferRecord& record : page->records) *response->add_records() = std::move(record);
+  response->set_next_page_token(page->next_page_token);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetBlock(grpc::CallbackServerContext* context,
+                                                  const v1::GetBlockRequest* request,
+                                                  v1::GetBlockResponse* response) {
+  auto block = store_.GetBlock(request->height());
+  if (!block.ok()) return FinishNow(context, ToGrpc(block.status()));
+  *response->mutable_block() = std::move(*block);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetStatus(grpc::CallbackServerContext* context,
+                                                   const v1::GetStatusRequest* /*request*/,
+                                                   v1::GetStatusResponse* response) {
+  const ValidatorStatus status = validator_.Snapshot();
+  response->set_chain_id(genesis_.chain_id);
+  response->set_height(status.height);
+  response->set_round(status.round);
+  response->set_state_hash(ToString(status.state_hash));
+  response->set_block_hash(ToString(status.block_hash));
+  response->set_leader(ToString(validator_key_));
+  response->set_validator(ToString(validator_key_));
+  response->set_validator_index(static_cast<uint32_t>(genesis_.ValidatorIndex(validator_key_)));
+  response->set_validator_count(static_cast<uint32_t>(genesis_.validators.size()));
+  response->set_peers_connected(0);
+  response->set_mempool_size(status.mempool_size);
+  response->set_transfers_committed(status.transfers_committed);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetGenesis(grpc::CallbackServerContext* context,
+                                                    const v1::GetGenesisRequest* /*request*/,
+                                                    v1::GetGenesisResponse* response) {
+  response->set_genesis_json(genesis_json_);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+grpc::ServerWriteReactor<v1::WatchEvent>* LedgerService::Watch(
+    grpc::CallbackServerContext* /*context*/, const v1::WatchRequest* request) {
+  std::optional<AccountId> account;
+  absl::Status refusal;
+  if (!request->account().empty()) {
+    auto parsed = ToArray<kPublicKeyBytes>(request->account(), "account");
+    if (parsed.ok()) {
+      account = *parsed;
+    } else {
+      refusal = parsed.status();
+    }
+  }
+  return new WatchStream(watch_hub_, account, refusal);
+}
+
+}  // namespace remit

@@ -1,0 +1,73 @@
+// The public gRPC API (`remit.v1.Ledger`) on the callback API. Handlers do no
+// protocol work: they run the stateless checks, hand transfers to the
+// validator's inbox and answer from its callbacks; reads go to the store.
+//
+// Status codes: INVALID_ARGUMENT for malformed input, FAILED_PRECONDITION for
+// a bad sequence or an expired transfer, ALREADY_EXISTS for a transfer that is
+// already final (the original SettleResponse is serialized in the status's
+// error_details), RESOURCE_EXHAUSTED for back-pressure, UNAVAILABLE when
+// shutting down, DEADLINE_EXCEEDED only when the deadline passed.
+#pragma once
+
+#include "ledger/genesis.h"
+#include "ledger/store.h"
+#include "node/clock.h"
+#include "node/limits.h"
+#include "node/validator.h"
+#include "node/watch_hub.h"
+#include "remit/v1/ledger.grpc.pb.h"
+
+namespace remit {
+
+class LedgerService final : public v1::Ledger::CallbackService {
+ public:
+  LedgerService(const Genesis& genesis, const AccountId& validator_key, LedgerStore& store,
+                Validator& validator, WatchHub& watch_hub, const Clock& clock,
+                const NodeLimits& limits);
+
+  grpc::ServerUnaryReactor* Settle(grpc::CallbackServerContext* context,
+                                   const v1::SettleRequest* request,
+                                   v1::SettleResponse* response) override;
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
+                                   const v1::SubmitRequest* request,
+                                   v1::SubmitResponse* response) override;
+  grpc::ServerUnaryReactor* SettleBatch(grpc::CallbackServerContext* context,
+                                        const v1::SettleBatchRequest* request,
+                                        v1::SettleBatchResponse* response) override;
+  grpc::ServerUnaryReactor* GetReceipt(grpc::CallbackServerContext* context,
+                                       const v1::GetReceiptRequest* request,
+                                       v1::GetReceiptResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
+                                       const v1::GetAccountRequest* request,
+                                       v1::GetAccountResponse* response) override;
+  grpc::ServerUnaryReactor* ListTransfers(grpc::CallbackServerContext* context,
+                                          const v1::ListTransfersRequest* request,
+                                          v1::ListTransfersResponse* response) override;
+  grpc::ServerUnaryReactor* GetBlock(grpc::CallbackServerContext* context,
+                                     const v1::GetBlockRequest* request,
+                                     v1::GetBlockResponse* response) override;
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const v1::GetStatusRequest* request,
+                                      v1::GetStatusResponse* response) override;
+  grpc::ServerUnaryReactor* GetGenesis(grpc::CallbackServerContext* context,
+                                       const v1::GetGenesisRequest* request,
+                                       v1::GetGenesisResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchEvent>* Watch(grpc::CallbackServerContext* context,
+                                                  const v1::WatchRequest* request) override;
+
+ private:
+  // Stateless checks of one transfer, then a SubmitRequest with no callback.
+  absl::StatusOr<SubmitRequest> Prepare(const v1::SignedTransfer& transfer,
+                                        grpc::CallbackServerContext* context) const;
+
+  const Genesis& genesis_;
+  const AccountId validator_key_;
+  const std::string genesis_json_;
+  LedgerStore& store_;
+  Validator& validator_;
+  WatchHub& watch_hub_;
+  const Clock& clock_;
+  const NodeLimits limits_;
+};
+
+}  // namespace remit

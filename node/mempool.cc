@@ -1,0 +1,115 @@
+#include "node/mempool.h"
+
+#include "ledger/check.h"
+#include "ledger/strings.h"
+
+namespace remit {
+
+Mempool::Mempool(const NodeLimits& limits) : limits_(limits) {}
+
+absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
+                                                uint64_t committed_next_sequence,
+                                                uint64_t now_unix_ms) {
+  if (by_id_.contains(transfer.id)) return Admission::kAlreadyPending;
+  if (transfer.sequence < committed_next_sequence) {
+    return absl::FailedPreconditionError(
+        StrCat("sequence ", transfer.sequence, " is already used; the account's next sequence is ",
+               committed_next_sequence, ": sign the transfer again with that sequence"));
+  }
+  if (transfer.sequence - committed_next_sequence >= limits_.sequence_window) {
+    return absl::FailedPreconditionError(
+        StrCat("sequence ", transfer.sequence, " is too far ahead of the account's next sequence ",
+               committed_next_sequence, " (window ", limits_.sequence_window, ")"));
+  }
+  if (transfer.expiry_unix_ms < now_unix_ms) {
+    return absl::FailedPreconditionError(StrCat("transfer expired at ", transfer.expiry_unix_ms,
+                                                " ms; sign it again with a later expiry"));
+  }
+  auto& queue = by_sender_[transfer.from];
+  if (const auto taken = queue.find(transfer.sequence); taken != queue.end()) {
+    return absl::FailedPreconditionError(
+        StrCat("sequence ", transfer.sequence, " is taken by pending transfer ",
+               ToHex(taken->second), "; wait for its receipt or use the next sequence"));
+  }
+  if (by_id_.size() >= limits_.mempool_transfers_max) {
+    if (queue.empty()) by_sender_.erase(transfer.from);
+    return absl::ResourceExhaustedError(StrCat("mempool is full (", limits_.mempool_transfers_max,
+                                               " transfers); retry with back-off"));
+  }
+  if (queue.size() >= limits_.mempool_sender_transfers_max) {
+    return absl::ResourceExhaustedError(
+        StrCat("this account already has ", queue.size(),
+               " transfers pending; wait for receipts before sending more"));
+  }
+  queue.emplace(transfer.sequence, transfer.id);
+  const TransferId id = transfer.id;
+  by_id_.emplace(id, std::move(transfer));
+  return Admission::kAdded;
+}
+
+std::vector<v1::SignedTransfer> Mempool::Ready(size_t max, const NextSequenceFn& next_sequence) {
+  std::vector<v1::SignedTransfer> ready;
+  if (by_sender_.empty() || max == 0) return ready;
+  // Start after the sender served first last time, and wrap around once.
+  auto start = by_sender_.upper_bound(last_served_);
+  if (start == by_sender_.end()) start = by_sender_.begin();
+  auto it = start;
+  bool first = true;
+  do {
+    const auto& [sender, queue] = *it;
+    uint64_t expected = next_sequence(sender);
+    for (auto entry = queue.find(expected); entry != queue.end() && ready.size() < max;
+         ++entry, ++expected) {
+      if (entry->first != expected) break;
+      ready.push_back(by_id_.at(entry->second).signed_transfer);
+    }
+    if (first) {
+      last_served_ = sender;
+      first = false;
+    }
+    if (++it == by_sender_.end()) it = by_sender_.begin();
+  } while (it != start && ready.size() < max);
+  return ready;
+}
+
+void Mempool::OnCommitted(const BlockEffects& effects) {
+  for (const v1::TransferRecord& record : effects.records) {
+    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "transfer id");
+    REMIT_CHECK(id.ok());
+    Remove(*id);
+  }
+  for (const auto& [account, next_sequence] : effects.next_sequences) {
+    const auto queue = by_sender_.find(account);
+    if (queue == by_sender_.end()) continue;
+    std::vector<TransferId> consumed;
+    for (auto entry = queue->second.begin();
+         entry != queue->second.end() && entry->first < next_sequence; ++entry) {
+      consumed.push_back(entry->second);
+    }
+    for (const TransferId& id : consumed) Remove(id);
+  }
+}
+
+std::vector<TransferId> Mempool::DropExpired(uint64_t now_unix_ms,
+                                             const NextSequenceFn& next_sequence) {
+  std::vector<TransferId> dropped;
+  for (const auto& [id, pending] : by_id_) {
+    if (pending.expiry_unix_ms < now_unix_ms && pending.sequence != next_sequence(pending.from)) {
+      dropped.push_back(id);
+    }
+  }
+  for (const TransferId& id : dropped) Remove(id);
+  return dropped;
+}
+
+void Mempool::Remove(const TransferId& id) {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return;
+  const auto queue = by_sender_.find(it->second.from);
+  REMIT_CHECK(queue != by_sender_.end());
+  REMIT_CHECK(queue->second.erase(it->second.sequence) == 1);
+  if (queue->second.empty()) by_sender_.erase(queue);
+  by_id_.erase(it);
+}
+
+}  // namespace remit

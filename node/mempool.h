@@ -1,0 +1,71 @@
+// Transfers admitted but not yet final, ordered per sender by sequence.
+// Single-threaded: owned by the validator's event loop.
+//
+// Admission against committed state (see Add); a transfer leaves the pool
+// when it gets its final outcome, when its sequence is consumed by another
+// transfer, or when it expires unorderable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/state.h"
+#include "ledger/types.h"
+#include "node/limits.h"
+#include "remit/v1/types.pb.h"
+
+namespace remit {
+
+struct PendingTransfer {
+  v1::SignedTransfer signed_transfer;
+  TransferId id{};
+  AccountId from{};
+  uint64_t sequence = 0;
+  uint64_t expiry_unix_ms = 0;
+};
+
+class Mempool {
+ public:
+  enum class Admission { kAdded, kAlreadyPending };
+  using NextSequenceFn = std::function<uint64_t(const AccountId&)>;
+
+  explicit Mempool(const NodeLimits& limits);
+
+  // Admits a transfer that passed CheckTransfer, given the sender's committed
+  // next sequence. kAlreadyPending if the same id is pooled. Refuses with
+  // FAILED_PRECONDITION: sequence already used, sequence beyond the window,
+  // sequence taken by another pending transfer, expired; with
+  // RESOURCE_EXHAUSTED: pool full, sender's share full.
+  absl::StatusOr<Admission> Add(PendingTransfer transfer, uint64_t committed_next_sequence,
+                                uint64_t now_unix_ms);
+
+  // Up to `max` transfers that can execute now: for each sender, the run of
+  // consecutive sequences starting at its next sequence. Senders are served
+  // round-robin across calls so that one busy sender cannot starve others.
+  std::vector<v1::SignedTransfer> Ready(size_t max, const NextSequenceFn& next_sequence);
+
+  // Removes transfers made final by a committed block, and every transfer
+  // whose sequence the block consumed.
+  void OnCommitted(const BlockEffects& effects);
+
+  // Removes expired transfers that cannot execute next (their sequence is not
+  // the sender's next), returning their ids so that waiters can be told.
+  std::vector<TransferId> DropExpired(uint64_t now_unix_ms, const NextSequenceFn& next_sequence);
+
+  bool Contains(const TransferId& id) const { return by_id_.contains(id); }
+  size_t size() const { return by_id_.size(); }
+
+ private:
+  void Remove(const TransferId& id);
+
+  NodeLimits limits_;
+  std::map<TransferId, PendingTransfer> by_id_;
+  // sender -> sequence -> id
+  std::map<AccountId, std::map<uint64_t, TransferId>> by_sender_;
+  AccountId last_served_{};
+};
+
+}  // namespace remit

@@ -1,0 +1,50 @@
+// One running validator: its store, event loop, watch hub and gRPC server,
+// wired from a NodeConfig. Used by remitd and by in-process tests.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "ledger/crypto.h"
+#include "ledger/genesis.h"
+#include "ledger/store.h"
+#include "node/clock.h"
+#include "node/config.h"
+#include "node/ledger_service.h"
+#include "node/validator.h"
+#include "node/watch_hub.h"
+
+namespace remit {
+
+class NodeServer {
+ public:
+  // Reads genesis and key, opens the store, starts the loop and listens.
+  // UNAVAILABLE if the address cannot be bound (e.g. the port is taken);
+  // other errors name the file at fault. `listen` may use port 0.
+  static absl::StatusOr<std::unique_ptr<NodeServer>> Start(const NodeConfig& config);
+  ~NodeServer();
+
+  int port() const { return port_; }
+  const Genesis& genesis() const { return genesis_; }
+  // Completes waiting requests with UNAVAILABLE and stops serving.
+  void Shutdown();
+
+ private:
+  NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
+             const NodeLimits& limits);
+
+  Genesis genesis_;
+  SigningKey key_;
+  SystemClock clock_;
+  std::unique_ptr<LedgerStore> store_;
+  WatchHub watch_hub_;
+  Validator validator_;
+  LedgerService service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace remit

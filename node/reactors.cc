@@ -1,0 +1,96 @@
+#include "node/reactors.h"
+
+#include "ledger/check.h"
+
+namespace remit {
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+bool UnaryCall::Completion::Finish(const grpc::Status& status, const std::function<void()>& fill) {
+  std::lock_guard lock(mu_);
+  if (finished_) return false;
+  finished_ = true;
+  if (fill) fill();
+  reactor_->Finish(status);
+  return true;
+}
+
+UnaryCall::UnaryCall() : completion_(std::make_shared<Completion>()) {
+  completion_->reactor_ = this;
+}
+
+void UnaryCall::OnCancel() {
+  completion_->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
+}
+
+void UnaryCall::OnDone() { delete this; }
+
+WatchStream::WatchStream(WatchHub& hub, std::optional<AccountId> account,
+                         const absl::Status& refusal)
+    : hub_(hub) {
+  if (!refusal.ok()) {
+    std::lock_guard lock(mu_);
+    FinishLocked(ToGrpc(refusal));
+    return;
+  }
+  auto subscription = hub_.Subscribe(account, [this] { MaybeWrite(); });
+  {
+    std::lock_guard lock(mu_);
+    if (!subscription.ok()) {
+      FinishLocked(ToGrpc(subscription.status()));
+      return;
+    }
+    subscription_ = *subscription;
+  }
+  MaybeWrite();  // events may have arrived before subscription_ was set
+}
+
+void WatchStream::MaybeWrite() {
+  std::lock_guard lock(mu_);
+  if (writing_ || finished_ || subscription_ == nullptr) return;
+  std::lock_guard sub_lock(subscription_->mu);
+  if (subscription_->overflowed) {
+    FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "watcher fell too far behind and was closed; reconnect and "
+                              "catch up with ListTransfers"));
+    return;
+  }
+  if (subscription_->queue.empty()) return;
+  current_ = std::move(subscription_->queue.front());
+  subscription_->queue.pop_front();
+  writing_ = true;
+  StartWrite(&current_);
+}
+
+void WatchStream::OnWriteDone(bool ok) {
+  {
+    std::lock_guard lock(mu_);
+    writing_ = false;
+    if (!ok || cancelled_) {
+      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+      return;
+    }
+  }
+  MaybeWrite();
+}
+
+void WatchStream::OnCancel() {
+  std::lock_guard lock(mu_);
+  cancelled_ = true;
+  if (!writing_) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+}
+
+void WatchStream::OnDone() {
+  if (subscription_ != nullptr) hub_.Unsubscribe(subscription_);
+  delete this;
+}
+
+void WatchStream::FinishLocked(const grpc::Status& status) {
+  if (finished_) return;
+  finished_ = true;
+  Finish(status);
+}
+
+}  // namespace remit

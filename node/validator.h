@@ -1,0 +1,112 @@
+// A validator's event loop: a bounded inbox of client requests drained by one
+// thread, which owns the mempool, produces blocks, executes and commits them,
+// and completes the requests waiting for their transfers.
+//
+// Single validator (n = 1) today: a produced block commits at once. The
+// pipeline (admit -> order -> execute -> commit -> notify) is the shape that
+// replicated consensus plugs into.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "ledger/crypto.h"
+#include "ledger/genesis.h"
+#include "ledger/store.h"
+#include "node/clock.h"
+#include "node/commit_listener.h"
+#include "node/limits.h"
+#include "node/mempool.h"
+
+namespace remit {
+
+// A transfer that passed CheckTransfer, with what to do once its fate is
+// known. `on_done` is called exactly once, on the event loop's thread:
+//   - with a refusal status (admission failed, deadline passed, shutdown);
+//   - with ALREADY_EXISTS and the original record if the id was already final;
+//   - if !wait_for_final: with OK and no record once admitted;
+//   - if wait_for_final: with OK and the final record.
+struct SubmitRequest {
+  using Done = std::function<void(const absl::Status& status, const v1::TransferRecord* record)>;
+  v1::SignedTransfer signed_transfer;
+  TransferId id{};
+  uint64_t received_us = 0;  // Clock::MonotonicUs when the request arrived
+  uint64_t deadline_us = 0;  // Clock::MonotonicUs after which a waiter gives up
+  bool wait_for_final = true;
+  Done on_done;
+};
+
+struct ValidatorStatus {
+  uint64_t height = 0;
+  uint64_t round = 0;
+  Hash32 state_hash{};
+  Hash32 block_hash{};
+  uint64_t mempool_size = 0;
+  uint64_t transfers_committed = 0;
+};
+
+class Validator {
+ public:
+  Validator(const Genesis& genesis, const SigningKey& key, LedgerStore& store, const Clock& clock,
+            const NodeLimits& limits);
+  ~Validator();
+
+  // Listeners must outlive the validator; add them before Start.
+  void AddListener(CommitListener* listener);
+  void Start();
+  // Completes every waiting request with UNAVAILABLE and joins the loop.
+  void Stop();
+
+  // Thread-safe. Queues all requests or none: RESOURCE_EXHAUSTED if the
+  // inbox cannot take them (their callbacks are then never called),
+  // UNAVAILABLE after Stop.
+  absl::Status Enqueue(std::vector<SubmitRequest> requests);
+
+  ValidatorStatus Snapshot() const;
+
+ private:
+  struct Waiter {
+    uint64_t received_us;
+    uint64_t deadline_us;
+    SubmitRequest::Done on_done;
+  };
+
+  void Run();
+  void Admit(SubmitRequest& request);
+  // Orders, executes and commits one block; false if nothing was ready.
+  bool ProduceBlock();
+  void CompleteWaiters(const BlockEffects& effects);
+  void ExpireWaiters();
+  void FailAllWaiters(const absl::Status& status);
+
+  const Genesis& genesis_;
+  const SigningKey key_;
+  LedgerStore& store_;
+  const Clock& clock_;
+  const NodeLimits limits_;
+  std::vector<CommitListener*> listeners_;
+
+  std::mutex inbox_mu_;
+  std::condition_variable inbox_cv_;
+  std::deque<SubmitRequest> inbox_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the loop thread.
+  Mempool mempool_;
+  std::multimap<TransferId, Waiter> waiters_;
+  uint64_t last_block_time_unix_ms_ = 0;
+  uint64_t last_expiry_scan_us_ = 0;
+
+  std::atomic<uint64_t> mempool_size_{0};
+};
+
+}  // namespace remit
