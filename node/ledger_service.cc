@@ -11,6 +11,9 @@
 namespace remit {
 namespace {
 
+// Time kept back from a client's deadline for the answer to travel.
+constexpr int64_t kReplyMarginUs = 50'000;
+
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const grpc::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -56,10 +59,14 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
   request.signed_transfer = transfer;
   request.id = id;
   request.received_us = clock_.MonotonicUs();
-  const auto remaining = context->deadline() - std::chrono::system_clock::now();
+  // Answer a little before the client's deadline, so that a waiting call
+  // (or a batch's partial results) reaches the client before it gives up.
+  const int64_t remaining_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   context->deadline() - std::chrono::system_clock::now())
+                                   .count();
+  const int64_t margin_us = std::min<int64_t>(kReplyMarginUs, remaining_us / 10);
   const uint64_t wait_us = static_cast<uint64_t>(
-      std::clamp<int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(remaining).count(),
-                          0, int64_t{limits_.settle_wait_ms_max} * 1000));
+      std::clamp<int64_t>(remaining_us - margin_us, 0, int64_t{limits_.settle_wait_ms_max} * 1000));
   request.deadline_us = request.received_us + wait_us;
   return request;
 }

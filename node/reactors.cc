@@ -35,6 +35,8 @@ WatchStream::WatchStream(WatchHub& hub, std::optional<AccountId> account,
     FinishLocked(ToGrpc(refusal));
     return;
   }
+  // Tells the client the stream is registered before any event is written.
+  StartSendInitialMetadata();
   auto subscription = hub_.Subscribe(account, [this] { MaybeWrite(); });
   {
     std::lock_guard lock(mu_);

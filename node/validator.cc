@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "ledger/address.h"
 #include "ledger/block.h"
 #include "ledger/check.h"
@@ -11,8 +13,8 @@
 namespace remit {
 namespace {
 
-// How often the loop wakes when idle, and how often it scans for expired
-// waiters and transfers.
+// How often the loop wakes when idle, and how often it scans the mempool for
+// expired transfers.
 constexpr uint64_t kIdleWakeUs = 10'000;
 constexpr uint64_t kExpiryScanUs = 100'000;
 
@@ -148,6 +150,7 @@ void Validator::Admit(SubmitRequest& request) {
     request.on_done(absl::OkStatus(), nullptr);
     return;
   }
+  deadlines_.emplace(request.deadline_us, request.id);
   waiters_.emplace(request.id,
                    Waiter{request.received_us, request.deadline_us, std::move(request.on_done)});
 }
@@ -195,6 +198,7 @@ void Validator::CompleteWaiters(const BlockEffects& effects) {
       v1::TransferRecord answered = record;
       answered.mutable_receipt()->set_settle_latency_us(now_us - it->second.received_us);
       it->second.on_done(absl::OkStatus(), &answered);
+      ForgetDeadline(it->second.deadline_us, *id);
     }
     waiters_.erase(first, last);
   }
@@ -202,19 +206,22 @@ void Validator::CompleteWaiters(const BlockEffects& effects) {
 
 void Validator::ExpireWaiters() {
   const uint64_t now_us = clock_.MonotonicUs();
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now_us) {
+    const auto [deadline_us, id] = *deadlines_.begin();
+    deadlines_.erase(deadlines_.begin());
+    auto [first, last] = waiters_.equal_range(id);
+    const auto waiter = std::find_if(
+        first, last, [&](const auto& entry) { return entry.second.deadline_us == deadline_us; });
+    REMIT_CHECK(waiter != last);
+    waiter->second.on_done(
+        absl::DeadlineExceededError(
+            StrCat("transfer ", ToHex(id),
+                   " is not final yet; it may still settle: look its receipt up by id")),
+        nullptr);
+    waiters_.erase(waiter);
+  }
   if (now_us - last_expiry_scan_us_ < kExpiryScanUs) return;
   last_expiry_scan_us_ = now_us;
-  for (auto it = waiters_.begin(); it != waiters_.end();) {
-    if (it->second.deadline_us > now_us) {
-      ++it;
-      continue;
-    }
-    it->second.on_done(absl::DeadlineExceededError(StrCat(
-                           "transfer ", ToHex(it->first),
-                           " is not final yet; it may still settle: look its receipt up by id")),
-                       nullptr);
-    it = waiters_.erase(it);
-  }
   const auto dropped = mempool_.DropExpired(
       clock_.NowUnixMs(), [this](const AccountId& a) { return store_.NextSequence(a); });
   for (const TransferId& id : dropped) {
@@ -225,14 +232,22 @@ void Validator::ExpireWaiters() {
                                                " expired while waiting for an earlier sequence; "
                                                "sign it again with a later expiry")),
           nullptr);
+      ForgetDeadline(it->second.deadline_us, id);
     }
     waiters_.erase(first, last);
   }
 }
 
+void Validator::ForgetDeadline(uint64_t deadline_us, const TransferId& id) {
+  const auto it = deadlines_.find({deadline_us, id});
+  REMIT_CHECK(it != deadlines_.end());
+  deadlines_.erase(it);
+}
+
 void Validator::FailAllWaiters(const absl::Status& status) {
   for (auto& [id, waiter] : waiters_) waiter.on_done(status, nullptr);
   waiters_.clear();
+  deadlines_.clear();
 }
 
 }  // namespace remit

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -85,6 +86,7 @@ class Validator {
   bool ProduceBlock();
   void CompleteWaiters(const BlockEffects& effects);
   void ExpireWaiters();
+  void ForgetDeadline(uint64_t deadline_us, const TransferId& id);
   void FailAllWaiters(const absl::Status& status);
 
   const Genesis& genesis_;
@@ -103,6 +105,8 @@ class Validator {
   // Owned by the loop thread.
   Mempool mempool_;
   std::multimap<TransferId, Waiter> waiters_;
+  // (deadline_us, id) of every waiter, so expiry looks only at the earliest.
+  std::multiset<std::pair<uint64_t, TransferId>> deadlines_;
   uint64_t last_block_time_unix_ms_ = 0;
   uint64_t last_expiry_scan_us_ = 0;
 

@@ -1,0 +1,281 @@
+// The public gRPC API of one validator, served in-process on a loopback port
+// and called through a real gRPC channel.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ledger/address.h"
+#include "ledger/key_file.h"
+#include "node/node_server.h"
+#include "remit/v1/ledger.grpc.pb.h"
+#include "tests/testing/test_chain.h"
+
+namespace remit {
+namespace {
+
+using testing::TestChain;
+
+class LedgerApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/remit-api-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    { std::ofstream(dir_ + "/genesis.json") << GenesisToJson(chain_.genesis); }
+    ASSERT_TRUE(WriteKeyFile(dir_ + "/validator.key", chain_.validators[0]).ok());
+    config_.data_dir = dir_ + "/data";
+    config_.genesis_path = dir_ + "/genesis.json";
+    config_.key_file = dir_ + "/validator.key";
+    config_.listen = "127.0.0.1:0";
+    config_.limits.settle_batch_transfers_max = 50;
+    config_.limits.request_bytes_max = 64 << 10;
+    StartNode();
+  }
+
+  void TearDown() override {
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartNode() {
+    auto node = NodeServer::Start(config_);
+    ASSERT_TRUE(node.ok()) << node.status();
+    node_ = std::move(*node);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(node_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::Ledger::NewStub(channel_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(int timeout_ms = 5000) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+    return context;
+  }
+
+  grpc::Status Settle(const v1::SignedTransfer& transfer, v1::SettleResponse* response) {
+    v1::SettleRequest request;
+    *request.mutable_transfer() = transfer;
+    return stub_->Settle(Context().get(), request, response);
+  }
+
+  int64_t Balance(const SigningKey& key, const std::string& asset = "USD") {
+    v1::GetAccountRequest request;
+    request.set_account(ToString(key.public_key()));
+    v1::GetAccountResponse response;
+    EXPECT_TRUE(stub_->GetAccount(Context().get(), request, &response).ok());
+    for (const auto& balance : response.account().balances()) {
+      if (balance.asset() == asset) return balance.balance_minor();
+    }
+    return 0;
+  }
+
+  TestChain chain_ = TestChain::Make(3);
+  std::string dir_;
+  NodeConfig config_;
+  std::unique_ptr<NodeServer> node_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Ledger::Stub> stub_;
+};
+
+// Settle answers only with a final receipt, and the money has moved.
+TEST_F(LedgerApiTest, SettleReturnsFinalReceipt) {
+  v1::SettleResponse response;
+  const auto transfer = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
+  ASSERT_TRUE(Settle(transfer, &response).ok());
+  EXPECT_EQ(response.receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(response.receipt().height(), 1u);
+  EXPECT_EQ(response.receipt().transfer_id(), ToString(ComputeTransferId(transfer.transfer())));
+  EXPECT_GT(response.receipt().settle_latency_us(), 0u);
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000 - 50);
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
+}
+
+// Settling the same signed bytes again answers ALREADY_EXISTS with the
+// original receipt, and pays nothing twice.
+TEST_F(LedgerApiTest, DuplicateAnswersAlreadyExistsWithOriginalReceipt) {
+  const auto transfer = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
+  v1::SettleResponse first;
+  ASSERT_TRUE(Settle(transfer, &first).ok());
+  v1::SettleResponse second;
+  const grpc::Status status = Settle(transfer, &second);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  v1::SettleResponse original;
+  ASSERT_TRUE(original.ParseFromString(status.error_details()));
+  EXPECT_EQ(original.receipt().transfer_id(), first.receipt().transfer_id());
+  EXPECT_EQ(original.receipt().height(), first.receipt().height());
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
+}
+
+// Malformed or mis-signed transfers are refused with INVALID_ARGUMENT and a
+// reason; a bad sequence with FAILED_PRECONDITION; nothing moves.
+TEST_F(LedgerApiTest, BadInputIsRefusedWithTheRightCode) {
+  auto bad_signature = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
+  bad_signature.mutable_transfer()->set_amount_minor(5000);
+  auto wrong_chain = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
+  wrong_chain.mutable_transfer()->set_chain_id("other-chain");
+  wrong_chain = SignTransfer(wrong_chain.transfer(), chain_.users[0]);
+  auto unknown_asset = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0, "XAU");
+  auto used_sequence = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
+  v1::SettleResponse response;
+  ASSERT_TRUE(Settle(used_sequence, &response).ok());
+  auto reused = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 51, 0);
+  auto too_far = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 51, 1'000'000);
+
+  struct Case {
+    const char* name;
+    v1::SignedTransfer transfer;
+    grpc::StatusCode code;
+    const char* message_part;
+  } cases[] = {
+      {"bad signature", bad_signature, grpc::StatusCode::INVALID_ARGUMENT, "bad_signature"},
+      {"wrong chain", wrong_chain, grpc::StatusCode::INVALID_ARGUMENT, "wrong_chain"},
+      {"unknown asset", unknown_asset, grpc::StatusCode::INVALID_ARGUMENT, "unknown asset"},
+      {"empty", v1::SignedTransfer(), grpc::StatusCode::INVALID_ARGUMENT, "malformed"},
+      {"reused sequence", reused, grpc::StatusCode::FAILED_PRECONDITION, "already used"},
+      {"sequence too far", too_far, grpc::StatusCode::FAILED_PRECONDITION, "too far ahead"},
+  };
+  for (const Case& c : cases) {
+    const grpc::Status status = Settle(c.transfer, &response);
+    EXPECT_EQ(status.error_code(), c.code) << c.name << ": " << status.error_message();
+    EXPECT_NE(status.error_message().find(c.message_part), std::string::npos)
+        << c.name << ": " << status.error_message();
+  }
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000 - 50);
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
+}
+
+// A transfer above the sender's balance is final with INSUFFICIENT_FUNDS: it
+// consumes the sequence and moves nothing.
+TEST_F(LedgerApiTest, InsufficientFundsIsAFinalOutcome) {
+  v1::SettleResponse response;
+  ASSERT_TRUE(
+      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 10'001, 0), &response)
+          .ok());
+  EXPECT_EQ(response.receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000);
+  ASSERT_TRUE(
+      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 1), &response).ok());
+  EXPECT_EQ(response.receipt().outcome(), v1::SETTLED);
+}
+
+// Oversized requests are refused: a batch above its limit with
+// INVALID_ARGUMENT, a message above request_bytes_max with RESOURCE_EXHAUSTED.
+TEST_F(LedgerApiTest, OversizedRequestsAreRefused) {
+  v1::SettleBatchRequest batch;
+  for (uint64_t i = 0; i < 51; ++i) {
+    *batch.add_transfers() = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, i);
+  }
+  v1::SettleBatchResponse batch_response;
+  EXPECT_EQ(stub_->SettleBatch(Context().get(), batch, &batch_response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::SettleRequest huge;
+  *huge.mutable_transfer() = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0);
+  huge.mutable_transfer()->mutable_transfer()->set_memo(std::string(100 << 10, 'x'));
+  v1::SettleResponse response;
+  EXPECT_EQ(stub_->Settle(Context().get(), huge, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000);
+}
+
+// SettleBatch settles many transfers from one sender in one call, one result
+// per transfer in order, refusing a bad one without failing the others.
+TEST_F(LedgerApiTest, SettleBatchReturnsOneResultPerTransfer) {
+  v1::SettleBatchRequest batch;
+  for (uint64_t i = 0; i < 20; ++i) {
+    *batch.add_transfers() = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, i);
+  }
+  batch.mutable_transfers(5)->set_signature(std::string(64, '\0'));
+  v1::SettleBatchResponse response;
+  const grpc::Status batch_status = stub_->SettleBatch(Context(1000).get(), batch, &response);
+  ASSERT_TRUE(batch_status.ok()) << batch_status.error_code() << batch_status.error_message();
+  ASSERT_EQ(response.results_size(), 20);
+  for (int i = 0; i < 20; ++i) {
+    const auto& result = response.results(i);
+    if (i == 5) {
+      EXPECT_EQ(result.status_code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+    } else if (i < 5) {
+      EXPECT_EQ(result.status_code(), 0) << i << result.status_message();
+      EXPECT_EQ(result.receipt().outcome(), v1::SETTLED);
+    } else {
+      // Sequence 5 never arrived, so later ones wait until the deadline.
+      EXPECT_EQ(result.status_code(), static_cast<int>(grpc::StatusCode::DEADLINE_EXCEEDED))
+          << i << result.status_message();
+    }
+  }
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 5);
+}
+
+// Submit returns the id at once; the receipt is then found by id, and the
+// account's history lists the transfer.
+TEST_F(LedgerApiTest, SubmitThenReceiptAndHistory) {
+  v1::SubmitRequest request;
+  *request.mutable_transfer() =
+      chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 7, 0, "USD", "lunch");
+  v1::SubmitResponse submitted;
+  ASSERT_TRUE(stub_->Submit(Context().get(), request, &submitted).ok());
+  v1::GetReceiptRequest receipt_request;
+  receipt_request.set_transfer_id(submitted.transfer_id());
+  v1::GetReceiptResponse receipt;
+  grpc::Status status;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    status = stub_->GetReceipt(Context().get(), receipt_request, &receipt);
+    if (status.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(receipt.record().receipt().outcome(), v1::SETTLED);
+  v1::ListTransfersRequest history_request;
+  history_request.set_account(ToString(chain_.users[1].public_key()));
+  v1::ListTransfersResponse history;
+  ASSERT_TRUE(stub_->ListTransfers(Context().get(), history_request, &history).ok());
+  ASSERT_EQ(history.records_size(), 1);
+  EXPECT_EQ(history.records(0).signed_transfer().transfer().memo(), "lunch");
+}
+
+// Watch for one account delivers the transfers that touch it and no others.
+TEST_F(LedgerApiTest, WatchDeliversSettledTransfersForAnAccount) {
+  grpc::ClientContext watch_context;
+  v1::WatchRequest watch_request;
+  watch_request.set_account(ToString(chain_.users[2].public_key()));
+  auto reader = stub_->Watch(&watch_context, watch_request);
+  // Initial metadata arrives once the server has registered the stream.
+  reader->WaitForInitialMetadata();
+  v1::SettleResponse response;
+  ASSERT_TRUE(
+      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0), &response).ok());
+  ASSERT_TRUE(
+      Settle(chain_.Transfer(chain_.users[0], chain_.users[2].public_key(), 2, 1), &response).ok());
+  v1::WatchEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.record().signed_transfer().transfer().amount_minor(), 2u);
+  EXPECT_EQ(event.record().receipt().outcome(), v1::SETTLED);
+  watch_context.TryCancel();
+}
+
+// Status reports the committed height and state hash; after a restart on the
+// same data the node is at the same height and hash with the same balances.
+TEST_F(LedgerApiTest, RestartKeepsHeightStateAndBalances) {
+  v1::SettleResponse response;
+  for (uint64_t i = 0; i < 3; ++i) {
+    ASSERT_TRUE(
+        Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 5, i), &response)
+            .ok());
+  }
+  v1::GetStatusResponse before;
+  ASSERT_TRUE(stub_->GetStatus(Context().get(), v1::GetStatusRequest(), &before).ok());
+  EXPECT_EQ(before.height(), 3u);
+  node_.reset();
+  StartNode();
+  v1::GetStatusResponse after;
+  ASSERT_TRUE(stub_->GetStatus(Context().get(), v1::GetStatusRequest(), &after).ok());
+  EXPECT_EQ(after.height(), before.height());
+  EXPECT_EQ(after.state_hash(), before.state_hash());
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 15);
+}
+
+}  // namespace
+}  // namespace remit

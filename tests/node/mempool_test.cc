@@ -1,0 +1,116 @@
+#include "node/mempool.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/testing/test_chain.h"
+
+namespace remit {
+namespace {
+
+using testing::TestChain;
+
+PendingTransfer Pending(const v1::SignedTransfer& signed_transfer) {
+  PendingTransfer pending;
+  pending.signed_transfer = signed_transfer;
+  pending.id = ComputeTransferId(signed_transfer.transfer());
+  pending.from = *ToArray<kPublicKeyBytes>(signed_transfer.transfer().from(), "from");
+  pending.sequence = signed_transfer.transfer().sequence();
+  pending.expiry_unix_ms = signed_transfer.transfer().expiry_unix_ms();
+  return pending;
+}
+
+class MempoolTest : public ::testing::Test {
+ protected:
+  TestChain chain = TestChain::Make(3);
+  NodeLimits limits;
+  const AccountId& alice() { return chain.users[0].public_key(); }
+  const AccountId& bob() { return chain.users[1].public_key(); }
+  static uint64_t Zero(const AccountId&) { return 0; }
+};
+
+// Admission refuses used sequences, sequences beyond the window, a second
+// transfer for a taken sequence, and expired transfers, each with its reason.
+TEST_F(MempoolTest, AdmissionRefusesBadSequencesAndExpiry) {
+  limits.sequence_window = 10;
+  Mempool pool(limits);
+  auto used = pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 2)), 5, 0);
+  EXPECT_EQ(used.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(used.status().message().find("already used"), std::string::npos);
+  auto far = pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 15)), 5, 0);
+  EXPECT_EQ(far.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(far.status().message().find("too far ahead"), std::string::npos);
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 5)), 5, 0).ok());
+  auto taken = pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 2, 5)), 5, 0);
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(taken.status().message().find("taken"), std::string::npos);
+  auto expired =
+      pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 6, "USD", "", 99)), 5, 100);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(pool.size(), 1u);
+}
+
+// The same transfer twice is reported as already pending, not added twice.
+TEST_F(MempoolTest, DuplicateIsAlreadyPending) {
+  Mempool pool(limits);
+  const auto transfer = chain.Transfer(chain.users[0], bob(), 1, 0);
+  EXPECT_EQ(*pool.Add(Pending(transfer), 0, 0), Mempool::Admission::kAdded);
+  EXPECT_EQ(*pool.Add(Pending(transfer), 0, 0), Mempool::Admission::kAlreadyPending);
+  EXPECT_EQ(pool.size(), 1u);
+}
+
+// The pool and each sender's share are bounded with RESOURCE_EXHAUSTED.
+TEST_F(MempoolTest, CapacityLimitsAreEnforced) {
+  limits.mempool_transfers_max = 3;
+  limits.mempool_sender_transfers_max = 2;
+  Mempool pool(limits);
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 0)), 0, 0).ok());
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 1)), 0, 0).ok());
+  auto share = pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 2)), 0, 0);
+  EXPECT_EQ(share.status().code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[1], alice(), 1, 0)), 0, 0).ok());
+  auto full = pool.Add(Pending(chain.Transfer(chain.users[2], alice(), 1, 0)), 0, 0);
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(pool.size(), 3u);
+}
+
+// Ready returns only consecutive sequences from each sender's next one, and
+// serves senders round-robin so a busy sender cannot starve another.
+TEST_F(MempoolTest, ReadyTakesConsecutiveRunsRoundRobin) {
+  Mempool pool(limits);
+  for (uint64_t seq : {0, 1, 3}) {
+    ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, seq)), 0, 0).ok());
+  }
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[1], alice(), 1, 0)), 0, 0).ok());
+  const auto all = pool.Ready(100, Zero);
+  ASSERT_EQ(all.size(), 3u);  // sequence 3 waits for 2
+  const auto first = pool.Ready(1, Zero);
+  const auto second = pool.Ready(1, Zero);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(first[0].transfer().from(), second[0].transfer().from());
+}
+
+// A committed block removes its transfers and everything whose sequence it
+// consumed; expired transfers that cannot run next are dropped and reported.
+TEST_F(MempoolTest, CommitAndExpiryRemoveTransfers) {
+  Mempool pool(limits);
+  const auto t0 = chain.Transfer(chain.users[0], bob(), 1, 0);
+  const auto t0_rival = chain.Transfer(chain.users[0], chain.issuer.public_key(), 1, 1);
+  const auto t5 = chain.Transfer(chain.users[0], bob(), 1, 5, "USD", "", 1000);
+  ASSERT_TRUE(pool.Add(Pending(t0), 0, 0).ok());
+  ASSERT_TRUE(pool.Add(Pending(t0_rival), 0, 0).ok());
+  ASSERT_TRUE(pool.Add(Pending(t5), 0, 0).ok());
+  BlockEffects effects;
+  effects.records.emplace_back().mutable_receipt()->set_transfer_id(
+      ToString(ComputeTransferId(t0.transfer())));
+  effects.next_sequences[alice()] = 2;  // sequence 1 consumed by some other transfer
+  pool.OnCommitted(effects);
+  EXPECT_EQ(pool.size(), 1u);
+  const auto dropped = pool.DropExpired(2000, [](const AccountId&) { return 2; });
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0], ComputeTransferId(t5.transfer()));
+  EXPECT_EQ(pool.size(), 0u);
+}
+
+}  // namespace
+}  // namespace remit
