@@ -36,7 +36,9 @@ v1::Outcome MoveFunds(const AssetInfo& asset, const v1::Transfer& transfer, cons
   const auto amount = static_cast<int64_t>(transfer.amount_minor());
   const auto fee = static_cast<int64_t>(transfer.fee_minor());
   const auto total = CheckedAdd(amount, fee);
-  if (!total) return v1::BALANCE_OVERFLOW;
+  // No non-issuer balance reaches amount + fee above 2^63-1: that is
+  // INSUFFICIENT_FUNDS, which executor.h ranks before BALANCE_OVERFLOW.
+  if (!total) return from == asset.issuer ? v1::BALANCE_OVERFLOW : v1::INSUFFICIENT_FUNDS;
   std::map<BalanceKey, int64_t> changed;
   auto balance = [&](const AccountId& account) -> int64_t& {
     BalanceKey key{account, asset.code};
