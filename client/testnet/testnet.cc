@@ -84,6 +84,22 @@ absl::StatusOr<TestnetManifest> OpenOrCreate(const std::string& dir, const UpOpt
   return CreateTestnet(dir, create);
 }
 
+// The nodes `up` starts and waits for: all, or options.only_node.
+absl::StatusOr<std::vector<uint32_t>> WantedNodes(const TestnetManifest& manifest,
+                                                  const UpOptions& options) {
+  if (options.only_node.has_value()) {
+    if (*options.only_node >= manifest.nodes.size()) {
+      return absl::InvalidArgumentError(StrCat("node ", *options.only_node, " does not exist; ",
+                                               manifest.dir, " has nodes 0..",
+                                               manifest.nodes.size() - 1));
+    }
+    return std::vector<uint32_t>{*options.only_node};
+  }
+  std::vector<uint32_t> all;
+  for (const TestnetNode& node : manifest.nodes) all.push_back(node.index);
+  return all;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> TestnetEndpoints(const std::string& dir) {
@@ -102,10 +118,11 @@ absl::StatusOr<UpReport> TestnetUp(const std::string& dir, const UpOptions& opti
   UpReport report;
   ASSIGN_OR_RETURN(report.manifest, OpenOrCreate(absolute, options, &report.created));
   const TestnetManifest& manifest = report.manifest;
-  for (const TestnetNode& node : manifest.nodes) {
-    if (FindNodeProcess(manifest, node.index).alive) continue;
-    RETURN_IF_ERROR(CheckNodePortFree(manifest, node.index));
-    report.started.push_back(node.index);
+  ASSIGN_OR_RETURN(const std::vector<uint32_t> wanted, WantedNodes(manifest, options));
+  for (uint32_t index : wanted) {
+    if (FindNodeProcess(manifest, index).alive) continue;
+    RETURN_IF_ERROR(CheckNodePortFree(manifest, index));
+    report.started.push_back(index);
   }
   if (!report.started.empty()) {
     std::string remitd = options.remitd_path;
@@ -116,10 +133,10 @@ absl::StatusOr<UpReport> TestnetUp(const std::string& dir, const UpOptions& opti
       RETURN_IF_ERROR(StartNode(manifest, index, remitd).status());
     }
   }
-  std::vector<uint32_t> all;
-  for (const TestnetNode& node : manifest.nodes) all.push_back(node.index);
-  RETURN_IF_ERROR(WaitUntilReady(manifest, all, options.ready_timeout_ms));
-  for (uint32_t index : all) report.nodes.push_back(FindNodeProcess(manifest, index));
+  RETURN_IF_ERROR(WaitUntilReady(manifest, wanted, options.ready_timeout_ms));
+  for (const TestnetNode& node : manifest.nodes) {
+    report.nodes.push_back(FindNodeProcess(manifest, node.index));
+  }
   return report;
 }
 

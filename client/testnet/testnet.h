@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,14 @@ struct UpOptions {
   uint64_t ready_timeout_ms = kReadyTimeoutMsDefault;
   uint64_t genesis_time_unix_ms = 0;  // for a new testnet
   std::string remitd_path;            // empty: FindRemitd()
+  // Start and wait for this node only (restart); others are left as they are.
+  std::optional<uint32_t> only_node;
 };
 
 struct UpReport {
   TestnetManifest manifest;
   bool created = false;            // the directory was created by this call
-  std::vector<NodeProcess> nodes;  // all of them, alive
+  std::vector<NodeProcess> nodes;  // all of them
   std::vector<uint32_t> started;   // the indices this call started
 };
 
@@ -42,9 +45,9 @@ absl::StatusOr<std::vector<std::string>> TestnetEndpoints(const std::string& dir
 // Creates the testnet in `dir` if it has no manifest, then starts every node
 // that is not running, leaving running ones alone, and waits until all
 // answer. Errors: INVALID_ARGUMENT if --nodes or --base-port differ from an
-// existing testnet's; FAILED_PRECONDITION if a port is taken (nothing is
-// started then); NOT_FOUND if remitd is missing; UNAVAILABLE or
-// DEADLINE_EXCEEDED from WaitUntilReady (started nodes keep running).
+// existing testnet's, or only_node is out of range; FAILED_PRECONDITION if a port is taken (nothing
+// is started then); NOT_FOUND if remitd is missing; UNAVAILABLE or DEADLINE_EXCEEDED from
+// WaitUntilReady (started nodes keep running).
 absl::StatusOr<UpReport> TestnetUp(const std::string& dir, const UpOptions& options);
 
 struct StopReport {

@@ -1,0 +1,273 @@
+// remit testnet up|status|down|kill|restart|logs --dir DIR: a local testnet
+// of remitd processes (client/testnet/testnet.h).
+#include <memory>
+
+#include "client/remit/cli_error.h"
+#include "client/remit/commands.h"
+#include "client/sdk/client.h"
+#include "client/testnet/process.h"
+#include "client/testnet/testnet.h"
+#include "ledger/check.h"
+#include "ledger/strings.h"
+
+namespace remit::cli {
+namespace {
+
+constexpr uint64_t kStatusCallTimeoutMs = 2'000;
+constexpr uint32_t kLogTailLines = 20;
+constexpr uint32_t kLogLinesDefault = 50;
+
+struct TestnetArgs {
+  std::string dir;
+  uint32_t nodes = 0;
+  uint32_t base_port = 0;
+  uint32_t index = 0;
+  uint32_t lines = kLogLinesDefault;
+  uint64_t ready_timeout_ms = testnet::kReadyTimeoutMsDefault;
+  uint64_t grace_ms = testnet::kStopGraceMsDefault;
+};
+
+// Errors of the testnet library that the user fixes by changing arguments.
+absl::Status Classify(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+      return BadInput(status);
+    default:
+      return status;
+  }
+}
+
+// After a failed `up`: the end of the log of every node that is not running.
+void PrintDeadNodeLogs(const std::string& dir, Output& output) {
+  absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(dir);
+  if (!manifest.ok()) return;
+  for (const testnet::TestnetNode& node : manifest->nodes) {
+    if (testnet::FindNodeProcess(*manifest, node.index).alive) continue;
+    const std::string log = testnet::NodeLogPath(manifest->dir, node.index);
+    const std::string tail = testnet::TailFile(log, kLogTailLines);
+    if (tail.empty()) continue;
+    output.Note(StrCat("--- node ", node.index, " is not running; last lines of ", log, ":"));
+    output.Note(tail);
+    output.Note("---");
+  }
+}
+
+std::string JoinEndpoints(const std::vector<std::string>& endpoints) {
+  std::string joined;
+  for (const std::string& endpoint : endpoints) joined += (joined.empty() ? "" : ",") + endpoint;
+  return joined;
+}
+
+nlohmann::json NodeJson(const testnet::TestnetManifest& manifest,
+                        const testnet::NodeProcess& process) {
+  return {{"index", process.index},
+          {"endpoint", manifest.nodes[process.index].endpoint},
+          {"pid", process.pid},
+          {"alive", process.alive}};
+}
+
+absl::Status RunUp(const TestnetArgs& args, Output& output) {
+  const testnet::UpOptions options{.nodes = args.nodes,
+                                   .base_port = args.base_port,
+                                   .ready_timeout_ms = args.ready_timeout_ms,
+                                   .genesis_time_unix_ms = 0,
+                                   .remitd_path = "",
+                                   .only_node = std::nullopt};
+  absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(args.dir, options);
+  if (!report.ok()) {
+    PrintDeadNodeLogs(args.dir, output);
+    return Classify(report.status());
+  }
+  const testnet::TestnetManifest& manifest = report->manifest;
+  nlohmann::json nodes = nlohmann::json::array();
+  std::string human =
+      StrCat("testnet ", manifest.dir, " (chain ", manifest.chain_id, ", ", manifest.nodes.size(),
+             " nodes)", report->created ? ": created" : ": existing");
+  for (const testnet::NodeProcess& process : report->nodes) {
+    const bool started = std::find(report->started.begin(), report->started.end(), process.index) !=
+                         report->started.end();
+    nlohmann::json node = NodeJson(manifest, process);
+    node["started"] = started;
+    nodes.push_back(node);
+    human += StrCat("\nnode ", process.index, "  ", manifest.nodes[process.index].endpoint,
+                    "  pid ", process.pid, started ? "  started" : "  already running");
+  }
+  const std::vector<std::string> endpoints = testnet::ManifestEndpoints(manifest);
+  human += StrCat("\nfaucet ", manifest.faucet_address, "\nendpoints ", JoinEndpoints(endpoints),
+                  "\ntry: remit faucet ADDRESS 10 USD --testnet ", manifest.dir);
+  output.Emit({{"dir", manifest.dir},
+               {"created", report->created},
+               {"chain_id", manifest.chain_id},
+               {"faucet_address", manifest.faucet_address},
+               {"faucet_key", testnet::FaucetKeyPath(manifest.dir)},
+               {"endpoints", endpoints},
+               {"nodes", nodes}},
+              human);
+  return absl::OkStatus();
+}
+
+// One node's process and, if it answers, its height and state hash.
+nlohmann::json NodeStatusJson(const testnet::TestnetManifest& manifest, uint32_t index,
+                              std::string* human) {
+  const testnet::NodeProcess process = testnet::FindNodeProcess(manifest, index);
+  nlohmann::json json = NodeJson(manifest, process);
+  json["height"] = nullptr;
+  json["state_hash"] = nullptr;
+  *human += StrCat("\nnode ", index, "  ", manifest.nodes[index].endpoint, "  pid ", process.pid,
+                   process.alive ? "  alive" : "  not running");
+  if (!process.alive) return json;
+  absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client = sdk::RemitClient::Create(
+      {.endpoints = {manifest.nodes[index].endpoint}, .call_timeout_ms = kStatusCallTimeoutMs});
+  REMIT_CHECK(client.ok());
+  absl::StatusOr<v1::GetStatusResponse> status = (*client)->GetStatus();
+  if (!status.ok()) {
+    json["error"] = std::string(status.status().message());
+    *human += StrCat("  not answering: ", status.status().message());
+    return json;
+  }
+  json["height"] = status->height();
+  json["round"] = status->round();
+  json["state_hash"] = ToHex(status->state_hash());
+  json["transfers_committed"] = status->transfers_committed();
+  *human += StrCat("  height ", status->height(), "  state ", ToHex(status->state_hash()));
+  return json;
+}
+
+absl::Status RunStatus(const TestnetArgs& args, Output& output) {
+  absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(args.dir);
+  if (!manifest.ok()) return BadInput(manifest.status());
+  nlohmann::json nodes = nlohmann::json::array();
+  std::string human = StrCat("testnet ", manifest->dir, " (chain ", manifest->chain_id, ")");
+  for (const testnet::TestnetNode& node : manifest->nodes) {
+    nodes.push_back(NodeStatusJson(*manifest, node.index, &human));
+  }
+  output.Emit({{"dir", manifest->dir},
+               {"chain_id", manifest->chain_id},
+               {"faucet_address", manifest->faucet_address},
+               {"nodes", nodes}},
+              human);
+  return absl::OkStatus();
+}
+
+std::string StopLine(const testnet::StopReport& report, std::string_view verb) {
+  if (!report.was_running) return StrCat("node ", report.index, ": not running");
+  return StrCat("node ", report.index, ": ", verb, " (pid ", report.pid, ")",
+                report.killed && verb != "killed" ? " with SIGKILL after the grace period" : "");
+}
+
+nlohmann::json StopJson(const testnet::StopReport& report) {
+  return {{"index", report.index},
+          {"pid", report.pid},
+          {"was_running", report.was_running},
+          {"killed", report.killed}};
+}
+
+absl::Status RunDown(const TestnetArgs& args, Output& output) {
+  absl::StatusOr<std::vector<testnet::StopReport>> reports =
+      testnet::TestnetDown(args.dir, args.grace_ms);
+  if (!reports.ok()) return Classify(reports.status());
+  nlohmann::json nodes = nlohmann::json::array();
+  std::string human;
+  for (const testnet::StopReport& report : *reports) {
+    nodes.push_back(StopJson(report));
+    human += StrCat(human.empty() ? "" : "\n", StopLine(report, "stopped"));
+  }
+  output.Emit({{"nodes", nodes}},
+              human + "\ndata kept; 'remit testnet up --dir " + args.dir + "' starts it again");
+  return absl::OkStatus();
+}
+
+absl::Status RunKill(const TestnetArgs& args, Output& output) {
+  absl::StatusOr<testnet::StopReport> report =
+      testnet::TestnetStopNode(args.dir, args.index, /*kill=*/true, args.grace_ms);
+  if (!report.ok()) return Classify(report.status());
+  output.Emit(StopJson(*report), StopLine(*report, "killed"));
+  return absl::OkStatus();
+}
+
+absl::Status RunRestart(const TestnetArgs& args, Output& output) {
+  absl::StatusOr<testnet::StopReport> stopped =
+      testnet::TestnetStopNode(args.dir, args.index, /*kill=*/false, args.grace_ms);
+  if (!stopped.ok()) return Classify(stopped.status());
+  output.Note(StopLine(*stopped, "stopped"));
+  testnet::UpOptions options;
+  options.ready_timeout_ms = args.ready_timeout_ms;
+  options.only_node = args.index;
+  absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(args.dir, options);
+  if (!report.ok()) {
+    PrintDeadNodeLogs(args.dir, output);
+    return Classify(report.status());
+  }
+  const testnet::NodeProcess& process = report->nodes[args.index];
+  output.Emit(NodeJson(report->manifest, process),
+              StrCat("node ", args.index, ": running (pid ", process.pid, ") on ",
+                     report->manifest.nodes[args.index].endpoint));
+  return absl::OkStatus();
+}
+
+absl::Status RunLogs(const TestnetArgs& args, Output& output) {
+  absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(args.dir);
+  if (!manifest.ok()) return BadInput(manifest.status());
+  if (args.index >= manifest->nodes.size()) {
+    return BadInputError(StrCat("node ", args.index, " does not exist; ", args.dir,
+                                " has nodes 0..", manifest->nodes.size() - 1));
+  }
+  output.Raw(testnet::TailFile(testnet::NodeLogPath(manifest->dir, args.index), args.lines));
+  return absl::OkStatus();
+}
+
+// Registers `testnet NAME` with --dir; `run` becomes the action.
+CLI::App* AddTestnetCommand(CLI::App* parent, CliContext& context, const std::string& name,
+                            const std::string& description,
+                            const std::shared_ptr<TestnetArgs>& args,
+                            absl::Status (*run)(const TestnetArgs&, Output&)) {
+  CLI::App* command = parent->add_subcommand(name, description);
+  command->add_option("--dir", args->dir, "the testnet directory")->required();
+  AddJsonFlag(command, context);
+  command->callback([&context, args, run] {
+    context.action = [&context, args, run] { return run(*args, *context.output); };
+  });
+  return command;
+}
+
+}  // namespace
+
+void AddTestnetCommands(CLI::App& app, CliContext& context) {
+  CLI::App* testnet = app.add_subcommand("testnet", "run a local testnet of remitd processes");
+  testnet->require_subcommand(1);
+  auto args = std::make_shared<TestnetArgs>();
+
+  CLI::App* up =
+      AddTestnetCommand(testnet, context, "up",
+                        "create the testnet if needed and start its stopped nodes", args, RunUp);
+  up->add_option("--nodes", args->nodes, "validators in a new testnet (default 1)");
+  up->add_option("--base-port", args->base_port,
+                 "node I listens on 127.0.0.1:BASE+I (default 7100)");
+  up->add_option("--timeout-ms", args->ready_timeout_ms, "how long to wait for the nodes")
+      ->capture_default_str();
+
+  AddTestnetCommand(testnet, context, "status", "show each node's process, height and state", args,
+                    RunStatus);
+  AddTestnetCommand(testnet, context, "down", "stop every node (SIGTERM, then SIGKILL); keep data",
+                    args, RunDown)
+      ->add_option("--timeout-ms", args->grace_ms, "grace period before SIGKILL")
+      ->capture_default_str();
+  AddTestnetCommand(testnet, context, "kill", "kill -9 node I", args, RunKill)
+      ->add_option("I", args->index, "the node's index")
+      ->required();
+  CLI::App* restart = AddTestnetCommand(testnet, context, "restart",
+                                        "stop node I and start it again", args, RunRestart);
+  restart->add_option("I", args->index, "the node's index")->required();
+  restart->add_option("--timeout-ms", args->ready_timeout_ms, "how long to wait for the node")
+      ->capture_default_str();
+  CLI::App* logs =
+      AddTestnetCommand(testnet, context, "logs", "print the end of node I's log", args, RunLogs);
+  logs->add_option("I", args->index, "the node's index")->required();
+  logs->add_option("--lines", args->lines, "lines to print (0: up to 64 KiB)")
+      ->capture_default_str();
+}
+
+}  // namespace remit::cli
