@@ -1,0 +1,251 @@
+#include "ledger/block.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ledger/address.h"
+#include "ledger/crypto.h"
+#include "ledger/executor.h"
+#include "ledger/genesis.h"
+#include "ledger/transfer.h"
+
+#ifndef REMIT_VECTORS_DIR
+#error "REMIT_VECTORS_DIR must name tests/ledger/vectors"
+#endif
+
+namespace remit {
+namespace {
+
+using json = nlohmann::json;
+
+std::string Unhex(const json& hex) {
+  const absl::StatusOr<std::string> bytes = FromHex(hex.get<std::string>());
+  EXPECT_TRUE(bytes.ok()) << hex;
+  return bytes.value_or("");
+}
+
+std::string Hex(const json& value) { return value.get<std::string>(); }
+
+json LoadChainVectors() {
+  const std::string path = std::string(REMIT_VECTORS_DIR) + "/chain_vectors.json";
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot open " << path;
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str());
+}
+
+v1::BlockHeader HeaderFromJson(const json& fields) {
+  v1::BlockHeader header;
+  header.set_chain_id(fields.at("chain_id").get<std::string>());
+  header.set_height(fields.at("height").get<uint64_t>());
+  header.set_round(fields.at("round").get<uint64_t>());
+  header.set_parent_hash(Unhex(fields.at("parent_hash")));
+  header.set_timestamp_unix_ms(fields.at("timestamp_unix_ms").get<uint64_t>());
+  header.set_parent_state_hash(Unhex(fields.at("parent_state_hash")));
+  header.set_payload_hash(Unhex(fields.at("payload_hash")));
+  header.set_proposer(Unhex(fields.at("proposer")));
+  return header;
+}
+
+// Rebuilds a transfer from its signing bytes, following the grammar.
+v1::Transfer ParseSigningBytes(std::string_view bytes) {
+  v1::Transfer transfer;
+  bytes.remove_prefix(kTransferDomain.size());
+  auto take = [&bytes](size_t n) {
+    const std::string out(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+    return out;
+  };
+  auto take_u64 = [&take] {
+    uint64_t value = 0;
+    for (char c : take(8)) value = (value << 8) | static_cast<uint8_t>(c);
+    return value;
+  };
+  transfer.set_chain_id(take(static_cast<uint8_t>(take(1)[0])));
+  transfer.set_from(take(32));
+  transfer.set_to(take(32));
+  transfer.set_asset(take(static_cast<uint8_t>(take(1)[0])));
+  transfer.set_amount_minor(take_u64());
+  transfer.set_sequence(take_u64());
+  transfer.set_expiry_unix_ms(take_u64());
+  const std::string memo_length = take(2);
+  transfer.set_memo(take(static_cast<size_t>(static_cast<uint8_t>(memo_length[0])) * 256 +
+                         static_cast<uint8_t>(memo_length[1])));
+  transfer.set_fee_minor(take_u64());
+  EXPECT_TRUE(bytes.empty());
+  return transfer;
+}
+
+class MemoryState : public StateReader {
+ public:
+  int64_t Balance(const BalanceKey& key) const override {
+    const auto it = balances.find(key);
+    return it == balances.end() ? 0 : it->second;
+  }
+  uint64_t NextSequence(const AccountId&) const override { return 0; }
+  bool HasTransfer(const TransferId&) const override { return false; }
+  std::map<BalanceKey, int64_t> balances;
+};
+
+// The genesis hash is BLAKE2b-256 of the canonical JSON given in the
+// vectors, and the ledger's canonical form and hash match them.
+TEST(ChainVectorsTest, GenesisHashMatches) {
+  const json vectors = LoadChainVectors();
+  const absl::StatusOr<Genesis> genesis =
+      ParseGenesis(vectors.at("genesis_json").get<std::string>());
+  ASSERT_TRUE(genesis.ok()) << genesis.status();
+  const std::string canonical = vectors.at("genesis_canonical_json").get<std::string>();
+  EXPECT_EQ(ToHex(Blake2b256(canonical)), Hex(vectors.at("genesis_hash")));
+  EXPECT_EQ(ToHex(GenesisHash(*genesis)), Hex(vectors.at("genesis_hash")));
+  // The canonical text parses to the same genesis.
+  const absl::StatusOr<Genesis> reparsed = ParseGenesis(canonical);
+  ASSERT_TRUE(reparsed.ok());
+  EXPECT_EQ(GenesisHash(*reparsed), GenesisHash(*genesis));
+}
+
+// The genesis block, its payload hash (no transfers), block hash and state
+// hash match the vectors.
+TEST(ChainVectorsTest, GenesisBlockMatches) {
+  const json vectors = LoadChainVectors();
+  const Genesis genesis = *ParseGenesis(vectors.at("genesis_json").get<std::string>());
+  const json& expected = vectors.at("block_0");
+  const v1::Block block = GenesisBlock(genesis);
+  const v1::BlockHeader header = HeaderFromJson(expected.at("header"));
+  EXPECT_EQ(block.header().SerializeAsString(), header.SerializeAsString());
+  EXPECT_EQ(ToHex(ComputePayloadHash(block)), Hex(expected.at("header").at("payload_hash")));
+  EXPECT_EQ(ToHex(ComputeBlockHash(header)), Hex(expected.at("block_hash")));
+  const BlockEffects effects = GenesisEffects(genesis);
+  EXPECT_EQ(ToHex(effects.block_hash), Hex(expected.at("block_hash")));
+  EXPECT_EQ(ToHex(effects.state_hash), Hex(expected.at("state_hash")));
+}
+
+// Block 1 carries the "basic" transfer: its payload hash, block hash,
+// effects and state hash after execution all match the vectors.
+TEST(ChainVectorsTest, BlockOneMatches) {
+  const json vectors = LoadChainVectors();
+  const Genesis genesis = *ParseGenesis(vectors.at("genesis_json").get<std::string>());
+  const json& expected = vectors.at("block_1");
+  v1::Block block;
+  *block.mutable_header() = HeaderFromJson(expected.at("header"));
+  for (const json& item : expected.at("transfers")) {
+    v1::SignedTransfer& signed_transfer = *block.add_transfers();
+    *signed_transfer.mutable_transfer() = ParseSigningBytes(Unhex(item.at("signing_bytes")));
+    signed_transfer.set_signature(Unhex(item.at("signature")));
+    EXPECT_EQ(ToHex(SigningBytes(signed_transfer.transfer())), Hex(item.at("signing_bytes")));
+    const absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, genesis.chain_id);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_EQ(ToHex(*id), Hex(item.at("transfer_id")));
+  }
+  EXPECT_EQ(ToHex(ComputePayloadHash(block)), Hex(expected.at("header").at("payload_hash")));
+  ASSERT_TRUE(CheckBlockShape(block).ok()) << CheckBlockShape(block);
+  EXPECT_EQ(ToHex(ComputeBlockHash(block.header())), Hex(expected.at("block_hash")));
+
+  MemoryState state;
+  const BlockEffects genesis_effects = GenesisEffects(genesis);
+  state.balances = genesis_effects.balances;
+  const BlockEffects effects = ExecuteBlock(genesis, state, genesis_effects.state_hash, block);
+  EXPECT_EQ(ToHex(effects.block_hash), Hex(expected.at("block_hash")));
+  EXPECT_EQ(ToHex(effects.state_hash), Hex(expected.at("state_hash")));
+
+  const json& expected_effects = expected.at("effects");
+  ASSERT_EQ(effects.balances.size(), expected_effects.at("balances").size());
+  for (const json& balance : expected_effects.at("balances")) {
+    const AccountId account = *DecodeAddress(balance.at("account").get<std::string>());
+    EXPECT_EQ(effects.balances.at({account, balance.at("asset").get<std::string>()}),
+              balance.at("amount_minor").get<int64_t>());
+  }
+  ASSERT_EQ(effects.next_sequences.size(), expected_effects.at("next_sequences").size());
+  for (const json& sequence : expected_effects.at("next_sequences")) {
+    const AccountId account = *DecodeAddress(sequence.at("account").get<std::string>());
+    EXPECT_EQ(effects.next_sequences.at(account), sequence.at("next_sequence").get<uint64_t>());
+  }
+  ASSERT_EQ(effects.records.size(), expected_effects.at("records").size());
+  EXPECT_EQ(ToHex(effects.records[0].receipt().transfer_id()),
+            Hex(expected_effects.at("records")[0].at("transfer_id")));
+  EXPECT_EQ(static_cast<int>(effects.records[0].receipt().outcome()),
+            expected_effects.at("records")[0].at("outcome").get<int>());
+}
+
+// CheckBlockShape refuses wrong-sized header fields, malformed transfers and
+// a payload hash that does not match the transfers.
+TEST(BlockShapeTest, RefusesMalformedBlocks) {
+  const json vectors = LoadChainVectors();
+  const Genesis genesis = *ParseGenesis(vectors.at("genesis_json").get<std::string>());
+  v1::Block valid;
+  *valid.mutable_header() = HeaderFromJson(vectors.at("block_1").at("header"));
+  v1::SignedTransfer& transfer = *valid.add_transfers();
+  const json& item = vectors.at("block_1").at("transfers")[0];
+  *transfer.mutable_transfer() = ParseSigningBytes(Unhex(item.at("signing_bytes")));
+  transfer.set_signature(Unhex(item.at("signature")));
+  ASSERT_TRUE(CheckBlockShape(valid).ok());
+
+  const std::vector<std::pair<std::string, std::function<void(v1::Block&)>>> cases = {
+      {"short parent hash",
+       [](v1::Block& b) { b.mutable_header()->mutable_parent_hash()->pop_back(); }},
+      {"long parent state hash",
+       [](v1::Block& b) { b.mutable_header()->mutable_parent_state_hash()->push_back('x'); }},
+      {"empty payload hash", [](v1::Block& b) { b.mutable_header()->clear_payload_hash(); }},
+      {"short proposer", [](v1::Block& b) { b.mutable_header()->set_proposer("p"); }},
+      {"33-byte chain id",
+       [](v1::Block& b) { b.mutable_header()->set_chain_id(std::string(33, 'c')); }},
+      {"short signature",
+       [](v1::Block& b) { b.mutable_transfers(0)->mutable_signature()->pop_back(); }},
+      {"short sender",
+       [](v1::Block& b) {
+         b.mutable_transfers(0)->mutable_transfer()->mutable_from()->pop_back();
+       }},
+      {"141-byte memo",
+       [](v1::Block& b) {
+         b.mutable_transfers(0)->mutable_transfer()->set_memo(std::string(141, 'm'));
+       }},
+      {"transfer changed",
+       [](v1::Block& b) { b.mutable_transfers(0)->mutable_transfer()->set_amount_minor(1); }},
+      {"signature changed",
+       [](v1::Block& b) { (*b.mutable_transfers(0)->mutable_signature())[0] ^= 1; }},
+      {"transfer added", [](v1::Block& b) { *b.add_transfers() = b.transfers(0); }},
+      {"transfer removed", [](v1::Block& b) { b.clear_transfers(); }},
+  };
+  for (const auto& [name, edit] : cases) {
+    v1::Block block = valid;
+    edit(block);
+    EXPECT_FALSE(CheckBlockShape(block).ok()) << name;
+  }
+  v1::Block too_many = valid;
+  too_many.clear_transfers();
+  for (uint32_t i = 0; i <= kBlockTransfersMax; ++i) *too_many.add_transfers() = transfer;
+  EXPECT_FALSE(CheckBlockShape(too_many).ok());
+}
+
+// The block hash covers every header field.
+TEST(BlockHashTest, CoversEveryHeaderField) {
+  const json vectors = LoadChainVectors();
+  const v1::BlockHeader header = HeaderFromJson(vectors.at("block_1").at("header"));
+  const Hash32 hash = ComputeBlockHash(header);
+  const std::vector<std::function<void(v1::BlockHeader&)>> edits = {
+      [](v1::BlockHeader& h) { h.set_chain_id("remit-locaL"); },
+      [](v1::BlockHeader& h) { h.set_height(2); },
+      [](v1::BlockHeader& h) { h.set_round(2); },
+      [](v1::BlockHeader& h) { (*h.mutable_parent_hash())[31] ^= 1; },
+      [](v1::BlockHeader& h) { h.set_timestamp_unix_ms(h.timestamp_unix_ms() + 1); },
+      [](v1::BlockHeader& h) { (*h.mutable_parent_state_hash())[0] ^= 1; },
+      [](v1::BlockHeader& h) { (*h.mutable_payload_hash())[5] ^= 1; },
+      [](v1::BlockHeader& h) { (*h.mutable_proposer())[9] ^= 1; },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    v1::BlockHeader edited = header;
+    edits[i](edited);
+    EXPECT_NE(ComputeBlockHash(edited), hash) << "edit " << i;
+  }
+}
+
+}  // namespace
+}  // namespace remit

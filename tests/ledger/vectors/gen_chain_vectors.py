@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Writes chain_vectors.json: a genesis and one block, with every hash.
+
+Like gen_transfer_vectors.py, an independent implementation of
+docs/ENCODING.md ("Genesis hash", "Payload hash", "Block hash", "State
+hash"), run once; its output is reviewed and committed, and
+tests/ledger/block_test.cc checks the ledger against it. Do not regenerate
+it to make a failing test pass.
+
+    python3 tests/ledger/vectors/gen_chain_vectors.py > tests/ledger/vectors/chain_vectors.json
+"""
+
+import hashlib
+import json
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_transfer_vectors import (  # noqa: E402
+    RFC8032_SEED_1, SEED_ONES, address, public_key, signing_bytes)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+
+
+def blake2b(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def u8(v): return struct.pack(">B", v)
+def u32(v): return struct.pack(">I", v)
+def u64(v): return struct.pack(">Q", v)
+def i64(v): return struct.pack(">q", v)
+
+
+def genesis_hash(genesis: dict) -> tuple[str, bytes]:
+    canonical = json.dumps(genesis, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical, blake2b(canonical.encode())
+
+
+def payload_hash(transfers: list[tuple[bytes, bytes]]) -> bytes:
+    data = b"remit-payload-v1" + u32(len(transfers))
+    for transfer_id, signature in transfers:
+        data += transfer_id + signature
+    return blake2b(data)
+
+
+def block_hash(h: dict) -> bytes:
+    chain_id = h["chain_id"].encode()
+    return blake2b(b"remit-block-v1" + u8(len(chain_id)) + chain_id + u64(h["height"]) +
+                   u64(h["round"]) + h["parent_hash"] + u64(h["timestamp_unix_ms"]) +
+                   h["parent_state_hash"] + h["payload_hash"] + h["proposer"])
+
+
+def state_hash(parent: bytes, height: int, balances: dict, sequences: dict, records: list) -> bytes:
+    data = b"remit-state-v1" + parent + u64(height)
+    for (account, asset), value in sorted(balances.items()):
+        data += account + u8(len(asset)) + asset.encode() + i64(value)
+    for account, next_sequence in sorted(sequences.items()):
+        data += account + u64(next_sequence)
+    for transfer_id, outcome in records:
+        data += transfer_id + u8(outcome)
+    return blake2b(data)
+
+
+SETTLED = 1
+GENESIS_TIME_MS = 1767220000000
+BLOCK_1_TIME_MS = 1767220001000
+
+
+def main() -> None:
+    sender_seed = RFC8032_SEED_1
+    sender = public_key(sender_seed)
+    recipient = public_key(SEED_ONES)
+    issuer = public_key(bytes([2] * 32))
+    validator = public_key(bytes([3] * 32))
+
+    genesis = {
+        "chain_id": "remit-local",
+        "genesis_time_unix_ms": GENESIS_TIME_MS,
+        "assets": [{"code": "USD", "decimals": 2, "issuer": address(issuer),
+                    "transfer_max_minor": 100000000}],
+        "balances": [
+            {"account": address(issuer), "asset": "USD", "amount_minor": -100000},
+            {"account": address(sender), "asset": "USD", "amount_minor": 100000},
+        ],
+        "validators": [{"public_key": address(validator), "endpoint": "127.0.0.1:7100"}],
+    }
+    canonical, g_hash = genesis_hash(genesis)
+
+    # Block 0: no transfers, zero parent hash and proposer.
+    header_0 = {"chain_id": "remit-local", "height": 0, "round": 0, "parent_hash": bytes(32),
+                "timestamp_unix_ms": GENESIS_TIME_MS, "parent_state_hash": g_hash,
+                "payload_hash": payload_hash([]), "proposer": bytes(32)}
+    block_0_hash = block_hash(header_0)
+    genesis_balances = {(issuer, "USD"): -100000, (sender, "USD"): 100000}
+    state_0 = state_hash(g_hash, 0, genesis_balances, {}, [])
+
+    # Block 1: the "basic" transfer vector, which settles.
+    transfer = {"chain_id": "remit-local", "from": sender, "to": recipient, "asset": "USD",
+                "amount_minor": 1250, "sequence": 0, "expiry_unix_ms": 1767225600000,
+                "memo": "", "fee_minor": 0}
+    message = signing_bytes(transfer)
+    signature = Ed25519PrivateKey.from_private_bytes(sender_seed).sign(message)
+    transfer_id = blake2b(message)
+    header_1 = {"chain_id": "remit-local", "height": 1, "round": 1, "parent_hash": block_0_hash,
+                "timestamp_unix_ms": BLOCK_1_TIME_MS, "parent_state_hash": state_0,
+                "payload_hash": payload_hash([(transfer_id, signature)]), "proposer": validator}
+    block_1_hash = block_hash(header_1)
+    state_1 = state_hash(state_0, 1, {(sender, "USD"): 100000 - 1250, (recipient, "USD"): 1250},
+                         {sender: 1}, [(transfer_id, SETTLED)])
+
+    def header_json(h):
+        return {k: (v.hex() if isinstance(v, bytes) else v) for k, v in h.items()}
+
+    document = {
+        "description": ("Remit chain test vectors (docs/ENCODING.md): a genesis, its hash, the "
+                        "genesis block, and block 1 carrying the 'basic' transfer vector. Byte "
+                        "strings are lower-case hex."),
+        "genesis_json": json.dumps(genesis, indent=2),
+        "genesis_canonical_json": canonical,
+        "genesis_hash": g_hash.hex(),
+        "block_0": {"header": header_json(header_0), "block_hash": block_0_hash.hex(),
+                    "state_hash": state_0.hex()},
+        "block_1": {
+            "header": header_json(header_1),
+            "transfers": [{"signing_bytes": message.hex(), "signature": signature.hex(),
+                           "transfer_id": transfer_id.hex()}],
+            "block_hash": block_1_hash.hex(),
+            "state_hash": state_1.hex(),
+            "effects": {
+                "balances": [
+                    {"account": address(sender), "asset": "USD", "amount_minor": 98750},
+                    {"account": address(recipient), "asset": "USD", "amount_minor": 1250}],
+                "next_sequences": [{"account": address(sender), "next_sequence": 1}],
+                "records": [{"transfer_id": transfer_id.hex(), "outcome": SETTLED}],
+            },
+        },
+    }
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
