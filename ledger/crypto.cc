@@ -64,6 +64,7 @@ Hash32 Blake2b256(std::string_view data) {
 }
 
 Blake2bHasher::Blake2bHasher() {
+  InitCrypto();
   REMIT_CHECK(crypto_generichash_init(&state_, nullptr, 0, kHashBytes) == 0);
 }
 
