@@ -36,6 +36,14 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
                                                 EncodeAddress(key.public_key()),
                                                 ") is not a validator in ", config.genesis_path));
   }
+  if (genesis.validators.size() > 1) {
+    // Each validator would order blocks on its own and the copies would
+    // diverge; refuse until replicated consensus is in place.
+    return absl::UnimplementedError(StrCat(config.genesis_path, " names ",
+                                           genesis.validators.size(),
+                                           " validators, but this remitd runs a single validator "
+                                           "only; use a genesis with one validator"));
+  }
   StoreOptions store_options;
   store_options.path = config.data_dir;
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, LedgerStore::Open(store_options, genesis));
