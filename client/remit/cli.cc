@@ -28,6 +28,12 @@ std::string CommandPath(const CLI::App& app) {
   return path;
 }
 
+bool IsCommand(CLI::App& app, const std::string& name) {
+  const std::vector<CLI::App*> commands =
+      app.get_subcommands([&name](CLI::App* command) { return command->check_name(name); });
+  return !commands.empty();
+}
+
 }  // namespace
 
 void AddJsonFlag(CLI::App* command, CliContext& context) {
@@ -46,6 +52,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddQueryCommands(app, context);
   AddWatchCommand(app, context);
   AddTestnetCommands(app, context);
+  if (argc > 1 && argv[1][0] != '-' && !IsCommand(app, argv[1])) {
+    output.Error(StrCat("unknown command '", argv[1], "'; run 'remit --help' for the list"));
+    return kExitBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

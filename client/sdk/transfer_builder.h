@@ -21,9 +21,9 @@ inline constexpr uint64_t kTransferTtlMsMax = 7 * 24 * 60 * 60 * 1000ull;
 
 struct TransferRequest {
   AccountId to{};
-  std::string asset;  // an asset code of the chain, e.g. "USD"
+  std::string asset = "";  // an asset code of the chain, e.g. "USD"
   uint64_t amount_minor = 0;
-  std::string memo;
+  std::string memo = "";
   uint64_t sequence = 0;  // the sender's next sequence (GetAccount)
   uint64_t ttl_ms = kTransferTtlMsDefault;
 };

@@ -27,9 +27,9 @@ struct UpOptions {
   uint32_t base_port = 0;  // 0: as the testnet has, or kBasePortDefault
   uint64_t ready_timeout_ms = kReadyTimeoutMsDefault;
   uint64_t genesis_time_unix_ms = 0;  // for a new testnet
-  std::string remitd_path;            // empty: FindRemitd()
+  std::string remitd_path = "";       // empty: FindRemitd()
   // Start and wait for this node only (restart); others are left as they are.
-  std::optional<uint32_t> only_node;
+  std::optional<uint32_t> only_node = std::nullopt;
 };
 
 struct UpReport {

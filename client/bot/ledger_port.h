@@ -1,0 +1,47 @@
+// LedgerPort: the few ledger calls the bot engine makes, so that the engine
+// does no I/O of its own and its tests run against an in-memory ledger.
+// SdkLedgerPort forwards to the SDK's RemitClient (client/sdk/client.h), whose
+// contract (errors, retries, ALREADY_EXISTS as `duplicate`) these follow.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "client/sdk/client.h"
+#include "ledger/genesis.h"
+
+namespace remit::bot {
+
+class LedgerPort {
+ public:
+  virtual ~LedgerPort() = default;
+  virtual absl::StatusOr<Genesis> GetGenesis() = 0;
+  // Safe to call again with the same bytes: a transfer already final comes
+  // back with duplicate = true and its original receipt.
+  virtual absl::StatusOr<sdk::SettleResult> Settle(const v1::SignedTransfer& transfer) = 0;
+  virtual absl::StatusOr<v1::Account> GetAccount(const AccountId& account) = 0;
+  virtual absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
+                                                                  uint32_t limit) = 0;
+};
+
+class SdkLedgerPort final : public LedgerPort {
+ public:
+  explicit SdkLedgerPort(sdk::RemitClient* client) : client_(client) {}
+  absl::StatusOr<Genesis> GetGenesis() override { return client_->GetGenesis(); }
+  absl::StatusOr<sdk::SettleResult> Settle(const v1::SignedTransfer& transfer) override {
+    return client_->Settle(transfer);
+  }
+  absl::StatusOr<v1::Account> GetAccount(const AccountId& account) override {
+    return client_->GetAccount(account);
+  }
+  absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
+                                                          uint32_t limit) override {
+    return client_->ListTransfers(account, limit, "");
+  }
+
+ private:
+  sdk::RemitClient* client_;  // not owned
+};
+
+}  // namespace remit::bot
