@@ -262,12 +262,13 @@ class LedgerStore::Impl {
   absl::Status LoadExisting();
   absl::StatusOr<std::string> ReadMeta(std::string_view name, size_t value_bytes) const;
   absl::Status Apply(const v1::Block& block, const BlockEffects& effects,
-                     const CommittedMeta& parent, rocksdb::WriteBatch& batch);
+                     const CommittedMeta& parent, rocksdb::WriteBatch& batch,
+                     const v1::QuorumCert* qc = nullptr);
   void CheckEffects(const v1::Block& block, const BlockEffects& effects) const;
   void CheckRecords(const v1::Block& block, const BlockEffects& effects) const;
   void AddStateWrites(const BlockEffects& effects, rocksdb::WriteBatch& batch) const;
   void AddRecordWrites(const BlockEffects& effects, rocksdb::WriteBatch& batch) const;
-  void AddBlockWrites(const v1::Block& block, const CommittedMeta& next,
+  void AddBlockWrites(const v1::Block& block, const CommittedMeta& next, const v1::QuorumCert* qc,
                       rocksdb::WriteBatch& batch) const;
   absl::StatusOr<v1::TransferRecord> ReadRecord(const rocksdb::ReadOptions& options,
                                                 std::string_view transfer_id) const;
@@ -359,7 +360,8 @@ absl::Status LedgerStore::Impl::LoadExisting() {
 }
 
 absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects& effects,
-                                      const CommittedMeta& parent, rocksdb::WriteBatch& batch) {
+                                      const CommittedMeta& parent, rocksdb::WriteBatch& batch,
+                                      const v1::QuorumCert* qc) {
   CheckEffects(block, effects);
   AddStateWrites(effects, batch);
   AddRecordWrites(effects, batch);
@@ -369,7 +371,7 @@ absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects
   next.state_hash = effects.state_hash;
   next.transfers = parent.transfers + effects.records.size();
   REMIT_CHECK(next.transfers >= parent.transfers);
-  AddBlockWrites(block, next, batch);
+  AddBlockWrites(block, next, qc, batch);
   const rocksdb::Status status = db->Write(write_options, &batch);
   if (!status.ok()) {
     return FromRocks(status, StrCat("committing block ", effects.height, " to ", path));
@@ -452,11 +454,17 @@ void LedgerStore::Impl::AddRecordWrites(const BlockEffects& effects,
 }
 
 void LedgerStore::Impl::AddBlockWrites(const v1::Block& block, const CommittedMeta& next,
+                                       const v1::QuorumCert* qc,
                                        rocksdb::WriteBatch& batch) const {
   v1::CommittedBlock committed_block;
   *committed_block.mutable_block() = block;
   committed_block.set_block_hash(ToString(next.block_hash));
   committed_block.set_state_hash(ToString(next.state_hash));
+  if (qc != nullptr) {
+    REMIT_CHECK(qc->vote_data().block_hash() == AsBytes(next.block_hash));
+    REMIT_CHECK(qc->vote_data().state_hash() == AsBytes(next.state_hash));
+    *committed_block.mutable_qc() = *qc;
+  }
   const std::string value = committed_block.SerializeAsString();
   REMIT_CHECK(!value.empty());
   batch.Put(ToSlice(BlockKey(next.height)), ToSlice(value));
@@ -533,7 +541,8 @@ Hash32 LedgerStore::committed_block_hash() const { return impl_->Committed().blo
 Hash32 LedgerStore::committed_state_hash() const { return impl_->Committed().state_hash; }
 uint64_t LedgerStore::transfers_committed() const { return impl_->Committed().transfers; }
 
-absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& effects) {
+absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& effects,
+                                 const v1::QuorumCert* qc) {
   const CommittedMeta parent = impl_->Committed();
   const v1::BlockHeader& header = block.header();
   REMIT_CHECK(parent.height < UINT64_MAX);
@@ -542,7 +551,7 @@ absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& eff
   REMIT_CHECK(header.parent_hash() == AsBytes(parent.block_hash));
   REMIT_CHECK(header.parent_state_hash() == AsBytes(parent.state_hash));
   rocksdb::WriteBatch batch;
-  return impl_->Apply(block, effects, parent, batch);
+  return impl_->Apply(block, effects, parent, batch, qc);
 }
 
 absl::StatusOr<v1::TransferRecord> LedgerStore::GetTransfer(const TransferId& id) const {

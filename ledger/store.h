@@ -57,7 +57,9 @@ class LedgerStore : public StateReader {
   // Applies `effects` of `block` in one WriteBatch (synced per options).
   // Preconditions (checked): block height == committed_height() + 1 ==
   // effects.height, and the block's parent_hash is committed_block_hash().
-  absl::Status Commit(const v1::Block& block, const BlockEffects& effects);
+  // `qc`, if given, certifies the block and is kept with it (replication).
+  absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
+                      const v1::QuorumCert* qc = nullptr);
 
   // NOT_FOUND if the id has no final outcome.
   absl::StatusOr<v1::TransferRecord> GetTransfer(const TransferId& id) const;

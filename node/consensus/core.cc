@@ -1,0 +1,153 @@
+#include "node/consensus/core.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "ledger/address.h"
+#include "ledger/block.h"
+#include "ledger/check.h"
+#include "ledger/executor.h"
+#include "ledger/strings.h"
+#include "ledger/transfer.h"
+#include "node/consensus/signing.h"
+
+namespace remit {
+namespace {
+
+Hash32 HashField(const std::string& bytes) {
+  auto hash = ToArray<kHashBytes>(bytes, "hash");
+  REMIT_CHECK(hash.ok());
+  return *hash;
+}
+
+}  // namespace
+
+ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, CommittedLedger& ledger,
+                             SafetyStorage& safety_storage, Mempool& mempool, const Clock& clock,
+                             const ConsensusOptions& options)
+    : genesis_(genesis),
+      key_(key),
+      validators_(genesis),
+      index_(*validators_.IndexOf(key.public_key())),
+      ledger_(ledger),
+      safety_(safety_storage),
+      mempool_(mempool),
+      clock_(clock),
+      options_(options),
+      tree_(ledger) {
+  const auto genesis_block = ledger_.GetBlock(0);
+  REMIT_CHECK(genesis_block.ok());
+  v1::VoteData& vote_data = *genesis_qc_.mutable_vote_data();
+  vote_data.set_block_hash(genesis_block->block_hash());
+  vote_data.set_round(0);
+  vote_data.set_height(0);
+  vote_data.set_parent_hash(std::string(kHashBytes, '\0'));
+  vote_data.set_parent_round(0);
+  vote_data.set_state_hash(genesis_block->state_hash());
+  const auto head = ledger_.GetBlock(ledger_.committed_height());
+  REMIT_CHECK(head.ok());
+  // A committed head other than genesis is always stored with its QC.
+  REMIT_CHECK(ledger_.committed_height() == 0 || head->has_qc());
+  high_qc_ = ledger_.committed_height() == 0 ? genesis_qc_ : head->qc();
+}
+
+void ConsensusCore::Start(CoreOutput& out) { AdvanceRound(high_qc_.vote_data().round() + 1, out); }
+
+std::optional<uint64_t> ConsensusCore::next_deadline_ms() const {
+  if (!HasWork()) return std::nullopt;
+  return round_deadline_ms_;
+}
+
+bool ConsensusCore::HasWork() const {
+  return mempool_.size() > 0 || !pending_qcs_.empty() ||
+         tree_.PathHasTransfers(HashField(high_qc_.vote_data().block_hash()));
+}
+
+void ConsensusCore::ArmTimer() {
+  const uint64_t shift = std::min<uint64_t>(consecutive_timeouts_, 16);
+  round_deadline_ms_ =
+      NowMs() + std::min(options_.round_timeout_ms << shift, options_.round_timeout_ms_max);
+}
+
+void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
+  if (round <= round_) return;
+  round_ = round;
+  proposed_in_round_ = false;
+  my_timeout_.reset();
+  votes_.erase(votes_.begin(), votes_.lower_bound(round_ - 1));
+  timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(round_));
+  ArmTimer();
+  MaybePropose(out);
+}
+
+void ConsensusCore::OnTick(CoreOutput& out) {
+  if (!HasWork()) {
+    ArmTimer();  // an idle round never times out
+  } else if (NowMs() >= round_deadline_ms_) {
+    OnRoundTimeout(out);
+  }
+  MaybePropose(out);
+}
+
+void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message, CoreOutput& out) {
+  if (from >= validators_.size()) {
+    ++counters_.dropped_not_validator;
+    return;
+  }
+  switch (message.kind_case()) {
+    case v1::ConsensusMessage::kProposal:
+      OnProposal(from, message.proposal(), out);
+      break;
+    case v1::ConsensusMessage::kVote:
+      if (message.vote().signer() != from) {
+        ++counters_.dropped_bad_signature;  // claims another validator's identity
+        return;
+      }
+      OnVote(message.vote(), out);
+      break;
+    case v1::ConsensusMessage::kTimeout:
+      OnTimeout(message.timeout(), from, out);
+      break;
+    case v1::ConsensusMessage::kBlockRequest:
+      OnBlockRequest(from, message.block_request(), out);
+      break;
+    case v1::ConsensusMessage::kBlockResponse:
+      OnBlockResponse(from, message.block_response(), out);
+      break;
+    case v1::ConsensusMessage::KIND_NOT_SET:
+      ++counters_.dropped_bad_block;
+      break;
+  }
+}
+
+void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
+  const v1::VoteData& vote_data = qc.vote_data();
+  const Hash32 hash = HashField(vote_data.block_hash());
+  safety_.ObserveQc(vote_data.round());
+  if (TreeBlock* block = tree_.FindMutable(hash); block != nullptr && !block->qc) block->qc = qc;
+  if (vote_data.round() > high_qc_.vote_data().round()) high_qc_ = qc;
+  if (vote_data.height() > ledger_.committed_height() && !tree_.IsKnownParent(hash)) {
+    pending_qcs_.emplace(hash, qc);
+    RequestBlock(hash, vote_data.height(), from, out);
+  }
+  MaybeCommit(qc, out);
+  if (vote_data.round() + 1 > round_) {
+    consecutive_timeouts_ = 0;
+    AdvanceRound(vote_data.round() + 1, out);
+  }
+}
+
+void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out) {
+  if (!high_tc_ || tc.round() > high_tc_->round()) high_tc_ = tc;
+  AdvanceRound(tc.round() + 1, out);
+}
+
+void ConsensusCore::Send(std::optional<uint32_t> to, v1::ConsensusMessage message,
+                         CoreOutput& out) {
+  REMIT_CHECK(!to.has_value() || *to != index_);
+  if (validators_.size() == 1 && !to.has_value()) return;
+  out.sends.push_back({to, std::move(message)});
+}
+
+}  // namespace remit

@@ -1,0 +1,171 @@
+// The consensus core: 2-chain HotStuff as DiemBFT v4 (Jolteon) shipped it, as
+// a single-threaded state machine. Events in (a message from a validator, a
+// tick of the clock, new transfers in the mempool), outputs appended to a
+// CoreOutput (messages to send, blocks committed). It does no I/O of its
+// own: the ledger, safety storage, mempool and clock are injected, so the
+// same code runs in remitd and in the deterministic simulator.
+//
+// Protocol summary (see docs/CONSENSUS.md):
+//   - round r has leader r mod n; it proposes a block extending its highest
+//     QC, with a TC for r-1 when it entered r by timeout;
+//   - validators execute the block on its parent's state, check the parent's
+//     state hash in the header, and vote (SafetyRules) to the leader of r+1;
+//   - 2f+1 matching votes form a QC; a QC on a block whose parent has the
+//     previous round commits the parent and its ancestors (2-chain rule);
+//   - a round without progress times out: signed timeouts carry the sender's
+//     highest QC, and 2f+1 of them form a TC that moves everyone to r+1;
+//   - a QC for an unknown block makes the validator fetch it and its
+//     missing ancestors, each with its QC, and execute them in order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/crypto.h"
+#include "ledger/genesis.h"
+#include "node/clock.h"
+#include "node/consensus/block_tree.h"
+#include "node/consensus/committed_ledger.h"
+#include "node/consensus/safety_rules.h"
+#include "node/consensus/validator_set.h"
+#include "node/mempool.h"
+#include "remit/v1/consensus.pb.h"
+
+namespace remit {
+
+struct ConsensusOptions {
+  // First timeout of a round; doubles per consecutive timeout up to the max.
+  uint64_t round_timeout_ms = 1'000;
+  uint64_t round_timeout_ms_max = 8'000;
+  uint32_t block_transfers_max = 5'000;
+  // A proposal's timestamp may be at most this far ahead of our clock.
+  uint64_t clock_drift_ms_max = 5'000;
+  // Votes and timeouts further ahead of the current round are dropped.
+  uint64_t rounds_ahead_max = 1'000;
+  // Proposals waiting for a missing parent.
+  uint32_t pending_proposals_max = 64;
+  // Blocks asked for in one BlockRequest, and served in one BlockResponse.
+  uint32_t fetch_blocks_max = 256;
+};
+
+struct CoreOutput {
+  struct Send {
+    std::optional<uint32_t> to;  // nullopt: every other validator
+    v1::ConsensusMessage message;
+  };
+  std::vector<Send> sends;
+  // Effects of each block committed, in commit order.
+  std::vector<BlockEffects> committed;
+};
+
+// Why messages were dropped, for status and tests.
+struct ConsensusCounters {
+  uint64_t dropped_not_validator = 0;
+  uint64_t dropped_bad_signature = 0;
+  uint64_t dropped_bad_certificate = 0;
+  uint64_t dropped_bad_block = 0;
+  uint64_t dropped_stale = 0;
+  uint64_t dropped_far_future = 0;
+  uint64_t dropped_state_divergence = 0;
+  uint64_t dropped_unknown_parent = 0;
+  uint64_t timeouts_sent = 0;
+  uint64_t proposals_sent = 0;
+  uint64_t votes_sent = 0;
+};
+
+class ConsensusCore {
+ public:
+  ConsensusCore(const Genesis& genesis, const SigningKey& key, CommittedLedger& ledger,
+                SafetyStorage& safety_storage, Mempool& mempool, const Clock& clock,
+                const ConsensusOptions& options);
+
+  // Enters the first round after start or restart.
+  void Start(CoreOutput& out);
+  // A message from validator `from` (the transport authenticated the peer
+  // as that validator; signatures inside are verified here regardless).
+  void OnMessage(uint32_t from, const v1::ConsensusMessage& message, CoreOutput& out);
+  // Fires timeouts that are due, and proposes if leading with work to do.
+  void OnTick(CoreOutput& out);
+
+  uint64_t round() const { return round_; }
+  uint32_t leader() const { return validators_.LeaderOf(round_); }
+  uint32_t index() const { return index_; }
+  const ValidatorSet& validators() const { return validators_; }
+  const v1::QuorumCert& high_qc() const { return high_qc_; }
+  const ConsensusCounters& counters() const { return counters_; }
+  // Monotonic ms at which OnTick has work to do, if any.
+  std::optional<uint64_t> next_deadline_ms() const;
+
+ private:
+  // Rounds and certificates.
+  void ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
+  void ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out);
+  void AdvanceRound(uint64_t round, CoreOutput& out);
+  bool HasWork() const;
+  void ArmTimer();
+
+  // Proposals and votes.
+  void MaybePropose(CoreOutput& out);
+  void OnProposal(uint32_t from, const v1::Proposal& proposal, CoreOutput& out);
+  bool CheckProposal(uint32_t from, const v1::Proposal& proposal);
+  // Executes and inserts a block whose parent is known; false if invalid or
+  // if its state differs from `certified_state_hash` (when given).
+  bool ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
+                        std::optional<Hash32> certified_state_hash);
+  void VoteFor(const v1::Proposal& proposal, const Hash32& hash, CoreOutput& out);
+  void OnVote(const v1::Vote& vote, CoreOutput& out);
+
+  // Timeouts.
+  void OnRoundTimeout(CoreOutput& out);
+  void OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOutput& out);
+
+  // Commit and sync.
+  void MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out);
+  void RequestBlock(const Hash32& hash, uint64_t height, uint32_t from, CoreOutput& out);
+  void OnBlockRequest(uint32_t from, const v1::BlockRequest& request, CoreOutput& out);
+  void OnBlockResponse(uint32_t from, const v1::BlockResponse& response, CoreOutput& out);
+  void RetryPending(CoreOutput& out);
+
+  void Send(std::optional<uint32_t> to, v1::ConsensusMessage message, CoreOutput& out);
+  uint64_t NowMs() const { return clock_.MonotonicUs() / 1000; }
+
+  const Genesis& genesis_;
+  const SigningKey key_;
+  const ValidatorSet validators_;
+  const uint32_t index_;
+  CommittedLedger& ledger_;
+  SafetyRules safety_;
+  Mempool& mempool_;
+  const Clock& clock_;
+  const ConsensusOptions options_;
+  v1::QuorumCert genesis_qc_;
+  BlockTree tree_;
+  ConsensusCounters counters_;
+
+  uint64_t round_ = 0;
+  v1::QuorumCert high_qc_;
+  std::optional<v1::TimeoutCert> high_tc_;  // highest TC seen
+  uint64_t consecutive_timeouts_ = 0;
+  uint64_t round_deadline_ms_ = 0;
+  bool proposed_in_round_ = false;
+  std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry
+
+  // Votes for rounds this validator leads next:
+  // round -> signed vote bytes -> signer -> signature.
+  std::map<uint64_t, std::map<std::string, std::map<uint32_t, std::string>>> votes_;
+  // round -> signer -> timeout
+  std::map<uint64_t, std::map<uint32_t, v1::Timeout>> timeouts_;
+  // Proposals waiting for their parent, by the parent's hash.
+  std::multimap<Hash32, std::pair<uint32_t, v1::Proposal>> pending_;
+  // QCs whose block is unknown yet, by block hash.
+  std::map<Hash32, v1::QuorumCert> pending_qcs_;
+  // When each missing block was last asked for.
+  std::map<Hash32, uint64_t> requested_ms_;
+};
+
+}  // namespace remit

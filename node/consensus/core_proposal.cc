@@ -1,0 +1,239 @@
+// Proposing, checking proposals, executing blocks and voting.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "ledger/address.h"
+#include "ledger/block.h"
+#include "ledger/check.h"
+#include "ledger/executor.h"
+#include "ledger/transfer.h"
+#include "node/consensus/core.h"
+#include "node/consensus/signing.h"
+
+namespace remit {
+namespace {
+
+Hash32 HashOf(const std::string& bytes) {
+  auto hash = ToArray<kHashBytes>(bytes, "hash");
+  REMIT_CHECK(hash.ok());
+  return *hash;
+}
+
+}  // namespace
+
+void ConsensusCore::MaybePropose(CoreOutput& out) {
+  if (validators_.LeaderOf(round_) != index_ || proposed_in_round_) return;
+  const uint64_t qc_round = high_qc_.vote_data().round();
+  const bool by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
+  if (qc_round + 1 != round_ && !by_tc) return;
+  const Hash32 parent = HashOf(high_qc_.vote_data().block_hash());
+  if (!tree_.IsKnownParent(parent)) return;  // fetching it first
+  const auto state = tree_.StateAfter(parent);
+  std::vector<v1::SignedTransfer> ready =
+      mempool_.Ready(options_.block_transfers_max,
+                     [&state](const AccountId& account) { return state->NextSequence(account); });
+  if (ready.empty() && !tree_.PathHasTransfers(parent)) return;  // nothing to order
+
+  v1::Proposal proposal;
+  v1::Block& block = *proposal.mutable_block();
+  for (v1::SignedTransfer& transfer : ready) *block.add_transfers() = std::move(transfer);
+  v1::BlockHeader& header = *block.mutable_header();
+  header.set_chain_id(genesis_.chain_id);
+  header.set_height(high_qc_.vote_data().height() + 1);
+  header.set_round(round_);
+  header.set_parent_hash(ToString(parent));
+  header.set_timestamp_unix_ms(std::max(clock_.NowUnixMs(), tree_.TimestampOf(parent)));
+  header.set_parent_state_hash(ToString(tree_.StateHashAfter(parent)));
+  header.set_payload_hash(ToString(ComputePayloadHash(block)));
+  header.set_proposer(ToString(key_.public_key()));
+  const Hash32 hash = ComputeBlockHash(header);
+  REMIT_CHECK(ExecuteAndInsert(block, hash, std::nullopt));
+  *proposal.mutable_qc() = high_qc_;
+  if (qc_round + 1 != round_) *proposal.mutable_tc() = *high_tc_;
+  proposal.set_signature(ToString(key_.Sign(ProposalSigningBytes(genesis_.chain_id, hash))));
+  proposed_in_round_ = true;
+  ++counters_.proposals_sent;
+  v1::ConsensusMessage message;
+  *message.mutable_proposal() = proposal;
+  Send(std::nullopt, std::move(message), out);
+  VoteFor(proposal, hash, out);
+}
+
+bool ConsensusCore::CheckProposal(uint32_t from, const v1::Proposal& proposal) {
+  const v1::BlockHeader& header = proposal.block().header();
+  if (!CheckBlockShape(proposal.block()).ok() || header.chain_id() != genesis_.chain_id ||
+      CheckVoteDataShape(proposal.qc().vote_data()) != absl::OkStatus()) {
+    ++counters_.dropped_bad_block;
+    return false;
+  }
+  const uint32_t leader = validators_.LeaderOf(header.round());
+  if (from != leader || header.proposer() != AsBytes(validators_.key(leader))) {
+    ++counters_.dropped_bad_signature;  // not this round's leader, or impersonating it
+    return false;
+  }
+  const Hash32 hash = ComputeBlockHash(header);
+  if (!VerifyBy(validators_, leader, ProposalSigningBytes(genesis_.chain_id, hash),
+                proposal.signature())) {
+    ++counters_.dropped_bad_signature;
+    return false;
+  }
+  if (!VerifyQc(proposal.qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+    ++counters_.dropped_bad_certificate;
+    return false;
+  }
+  uint64_t tc_high = 0;
+  if (proposal.has_tc() &&
+      !VerifyTc(proposal.tc(), validators_, genesis_.chain_id, &tc_high).ok()) {
+    ++counters_.dropped_bad_certificate;
+    return false;
+  }
+  const v1::VoteData& parent = proposal.qc().vote_data();
+  const bool extends_qc = header.round() == parent.round() + 1;
+  const bool justified_by_tc = proposal.has_tc() && proposal.tc().round() + 1 == header.round();
+  if (header.parent_hash() != parent.block_hash() || header.height() != parent.height() + 1 ||
+      header.round() <= parent.round() || (!extends_qc && !justified_by_tc)) {
+    ++counters_.dropped_bad_block;
+    return false;
+  }
+  return true;
+}
+
+void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, CoreOutput& out) {
+  if (!CheckProposal(from, proposal)) return;
+  ProcessQc(proposal.qc(), from, out);
+  if (proposal.has_tc()) ProcessTc(proposal.tc(), out);
+  const v1::BlockHeader& header = proposal.block().header();
+  if (header.round() != round_) {
+    ++counters_.dropped_stale;
+    return;
+  }
+  const Hash32 parent = HashOf(header.parent_hash());
+  if (!tree_.IsKnownParent(parent)) {
+    ++counters_.dropped_unknown_parent;
+    if (pending_.size() >= options_.pending_proposals_max) pending_.erase(pending_.begin());
+    pending_.emplace(parent, std::make_pair(from, proposal));
+    return;  // ProcessQc asked for the parent
+  }
+  const Hash32 hash = ComputeBlockHash(header);
+  if (tree_.Find(hash) == nullptr && !ExecuteAndInsert(proposal.block(), hash, std::nullopt)) {
+    return;
+  }
+  VoteFor(proposal, hash, out);
+}
+
+bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
+                                     std::optional<Hash32> certified_state_hash) {
+  const v1::BlockHeader& header = block.header();
+  const Hash32 parent = HashOf(header.parent_hash());
+  REMIT_CHECK(tree_.IsKnownParent(parent));
+  const uint64_t parent_time = tree_.TimestampOf(parent);
+  if (header.timestamp_unix_ms() < parent_time ||
+      header.timestamp_unix_ms() > clock_.NowUnixMs() + options_.clock_drift_ms_max) {
+    ++counters_.dropped_bad_block;
+    return false;
+  }
+  for (const v1::SignedTransfer& transfer : block.transfers()) {
+    const TransferId id = ComputeTransferId(transfer.transfer());
+    if (mempool_.Contains(id)) continue;  // verified when admitted
+    if (!CheckTransfer(transfer, genesis_.chain_id).ok()) {
+      ++counters_.dropped_bad_block;
+      return false;
+    }
+  }
+  const Hash32 parent_state = tree_.StateHashAfter(parent);
+  if (header.parent_state_hash() != AsBytes(parent_state)) {
+    ++counters_.dropped_state_divergence;
+    spdlog::error(
+        "STATE DIVERGENCE: block {} at height {} says the state after its parent is {}, but "
+        "this validator computed {}; refusing to vote",
+        ToHex(hash), header.height(), ToHex(header.parent_state_hash()), ToHex(parent_state));
+    return false;
+  }
+  TreeBlock tree_block;
+  tree_block.block = block;
+  tree_block.hash = hash;
+  tree_block.effects = ExecuteBlock(genesis_, *tree_.StateAfter(parent), parent_state, block);
+  if (certified_state_hash && *certified_state_hash != tree_block.effects.state_hash) {
+    ++counters_.dropped_state_divergence;
+    spdlog::error(
+        "STATE DIVERGENCE: a quorum certified state {} after block {} at height {}, "
+        "but this validator computed {}",
+        ToHex(*certified_state_hash), ToHex(hash), header.height(),
+        ToHex(tree_block.effects.state_hash));
+    return false;
+  }
+  for (const v1::TransferRecord& record : tree_block.effects.records) {
+    tree_block.final_ids.insert(HashOf(record.receipt().transfer_id()));
+  }
+  tree_.Insert(std::move(tree_block));
+  return true;
+}
+
+void ConsensusCore::VoteFor(const v1::Proposal& proposal, const Hash32& hash, CoreOutput& out) {
+  const TreeBlock* block = tree_.Find(hash);
+  REMIT_CHECK(block != nullptr);
+  const v1::BlockHeader& header = proposal.block().header();
+  v1::Vote vote;
+  v1::VoteData& vote_data = *vote.mutable_vote_data();
+  vote_data.set_block_hash(ToString(hash));
+  vote_data.set_round(header.round());
+  vote_data.set_height(header.height());
+  vote_data.set_parent_hash(header.parent_hash());
+  vote_data.set_parent_round(proposal.qc().vote_data().round());
+  vote_data.set_state_hash(ToString(block->effects.state_hash));
+  vote.set_signer(index_);
+  vote.set_signature(ToString(key_.Sign(VoteSigningBytes(genesis_.chain_id, vote_data))));
+  std::optional<uint64_t> tc_high;
+  if (proposal.has_tc() && proposal.tc().round() + 1 == header.round()) {
+    tc_high = 0;
+    for (const auto& entry : proposal.tc().signatures()) {
+      tc_high = std::max(*tc_high, entry.high_qc_round());
+    }
+  }
+  if (!safety_.TryVote(header.round(), vote_data.parent_round(), tc_high, vote)) return;
+  ++counters_.votes_sent;
+  const uint32_t next_leader = validators_.LeaderOf(header.round() + 1);
+  if (next_leader == index_) {
+    OnVote(vote, out);
+    return;
+  }
+  v1::ConsensusMessage message;
+  *message.mutable_vote() = std::move(vote);
+  Send(next_leader, std::move(message), out);
+}
+
+void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
+  const v1::VoteData& vote_data = vote.vote_data();
+  if (!CheckVoteDataShape(vote_data).ok()) {
+    ++counters_.dropped_bad_block;
+    return;
+  }
+  if (vote_data.round() + 1 < round_) {
+    ++counters_.dropped_stale;
+    return;
+  }
+  if (vote_data.round() > round_ + options_.rounds_ahead_max ||
+      validators_.LeaderOf(vote_data.round() + 1) != index_) {
+    ++counters_.dropped_far_future;
+    return;
+  }
+  const std::string message = VoteSigningBytes(genesis_.chain_id, vote_data);
+  if (!VerifyBy(validators_, vote.signer(), message, vote.signature())) {
+    ++counters_.dropped_bad_signature;
+    return;
+  }
+  auto& signatures = votes_[vote_data.round()][message];
+  signatures.emplace(vote.signer(), vote.signature());
+  if (signatures.size() < validators_.quorum()) return;
+  v1::QuorumCert qc;
+  *qc.mutable_vote_data() = vote_data;
+  for (const auto& [signer, signature] : signatures) {
+    qc.add_signers(signer);
+    qc.add_signatures(signature);
+  }
+  votes_.erase(vote_data.round());
+  ProcessQc(qc, index_, out);
+}
+
+}  // namespace remit

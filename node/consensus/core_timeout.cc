@@ -1,0 +1,89 @@
+// The pacemaker's timeouts and timeout certificates.
+#include <algorithm>
+
+#include "ledger/check.h"
+#include "node/consensus/core.h"
+#include "node/consensus/signing.h"
+
+namespace remit {
+
+void ConsensusCore::OnRoundTimeout(CoreOutput& out) {
+  if (!my_timeout_) {
+    const uint64_t qc_round = high_qc_.vote_data().round();
+    const bool entered_by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
+    if (!safety_.TryTimeout(round_, qc_round, entered_by_tc)) {
+      ArmTimer();  // not safe here (e.g. restarted behind): wait for certificates
+      return;
+    }
+    v1::Timeout timeout;
+    timeout.set_round(round_);
+    *timeout.mutable_high_qc() = high_qc_;
+    if (entered_by_tc) *timeout.mutable_last_tc() = *high_tc_;
+    timeout.set_signer(index_);
+    timeout.set_signature(
+        ToString(key_.Sign(TimeoutSigningBytes(genesis_.chain_id, round_, qc_round))));
+    my_timeout_ = timeout;
+    ++counters_.timeouts_sent;
+  }
+  // Re-sent on every expiry of the same round, in case it was lost.
+  ++consecutive_timeouts_;
+  ArmTimer();
+  v1::ConsensusMessage message;
+  *message.mutable_timeout() = *my_timeout_;
+  Send(std::nullopt, message, out);
+  const v1::Timeout own = *my_timeout_;
+  OnTimeout(own, index_, out);
+}
+
+void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOutput& out) {
+  if (timeout.signer() != from) {
+    ++counters_.dropped_bad_signature;  // claims another validator's identity
+    return;
+  }
+  if (timeout.round() > round_ + options_.rounds_ahead_max) {
+    ++counters_.dropped_far_future;
+    return;
+  }
+  const uint64_t qc_round = timeout.high_qc().vote_data().round();
+  if (qc_round >= timeout.round() ||
+      !VerifyBy(validators_, from,
+                TimeoutSigningBytes(genesis_.chain_id, timeout.round(), qc_round),
+                timeout.signature())) {
+    ++counters_.dropped_bad_signature;
+    return;
+  }
+  if (from != index_) {
+    if (!VerifyQc(timeout.high_qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+      ++counters_.dropped_bad_certificate;
+      return;
+    }
+    uint64_t tc_high = 0;
+    if (timeout.has_last_tc() &&
+        !VerifyTc(timeout.last_tc(), validators_, genesis_.chain_id, &tc_high).ok()) {
+      ++counters_.dropped_bad_certificate;
+      return;
+    }
+    // Certificates carried by a timeout synchronise rounds even if it is stale.
+    ProcessQc(timeout.high_qc(), from, out);
+    if (timeout.has_last_tc()) ProcessTc(timeout.last_tc(), out);
+  }
+  if (timeout.round() < round_) {
+    ++counters_.dropped_stale;
+    return;
+  }
+  auto& signers = timeouts_[timeout.round()];
+  signers.emplace(from, timeout);
+  if (signers.size() < validators_.quorum()) return;
+  v1::TimeoutCert tc;
+  tc.set_round(timeout.round());
+  for (const auto& [signer, entry] : signers) {
+    v1::TimeoutSignature& signature = *tc.add_signatures();
+    signature.set_signer(signer);
+    signature.set_high_qc_round(entry.high_qc().vote_data().round());
+    signature.set_signature(entry.signature());
+  }
+  timeouts_.erase(timeout.round());
+  ProcessTc(tc, out);
+}
+
+}  // namespace remit

@@ -1,0 +1,33 @@
+// The validators of a chain, from genesis: who they are, who leads a round,
+// and how many make a quorum.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ledger/genesis.h"
+#include "ledger/types.h"
+
+namespace remit {
+
+class ValidatorSet {
+ public:
+  explicit ValidatorSet(const Genesis& genesis);
+
+  uint32_t size() const { return static_cast<uint32_t>(keys_.size()); }
+  // Byzantine validators tolerated: f = (n - 1) / 3.
+  uint32_t faults_max() const { return (size() - 1) / 3; }
+  // Smallest q with 2q - n >= f + 1: any two quorums share an honest
+  // validator. 2f + 1 when n = 3f + 1.
+  uint32_t quorum() const { return (size() + faults_max() + 2) / 2; }
+  // Round-robin.
+  uint32_t LeaderOf(uint64_t round) const { return static_cast<uint32_t>(round % size()); }
+  const AccountId& key(uint32_t index) const { return keys_.at(index); }
+  std::optional<uint32_t> IndexOf(const AccountId& key) const;
+
+ private:
+  std::vector<AccountId> keys_;
+};
+
+}  // namespace remit
