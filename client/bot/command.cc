@@ -104,7 +104,9 @@ absl::StatusOr<Command> ParseCommand(std::string_view text) {
   if (name == "history") {
     ASSIGN_OR_RETURN(Command command,
                      ParseSimple(CommandKind::kHistory, words, false, "history [n]"));
-    if (!command.code.empty()) ASSIGN_OR_RETURN(command.count, ParseCount(command.code));
+    if (!command.code.empty()) {
+      ASSIGN_OR_RETURN(command.count, ParseCount(command.code));
+    }
     command.code.clear();
     return command;
   }
@@ -122,10 +124,11 @@ std::string HelpText(bool testnet) {
       "  history [n]                  your last n payments\n"
       "  address                      your account address\n"
       "  currency [CODE]              show or set your default currency\n"
-      "  yes <code> / cancel          confirm or cancel a pending payment\n"
+      "  yes <code> / cancel          confirm or cancel a pending payment\n";
+  if (testnet) help += "  faucet                       get test money (testnets only)\n";
+  help +=
       "<who> is a chat address (bob@example.org), a contact, or an rmt1 address.\n"
       "amounts: 0.50, $0.50, 50c, 0.50 USD, USD 0.50, €2, 2 EUR, 100 PHP";
-  if (testnet) help += "\n  faucet                       get test money (testnets only)";
   return help;
 }
 

@@ -1,0 +1,92 @@
+#include "client/bot/bot_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "ledger/check.h"
+
+namespace remit::bot {
+
+BotRunner::BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport)
+    : engine_(engine), client_(client), transport_(transport) {
+  REMIT_CHECK(engine != nullptr && client != nullptr && transport != nullptr);
+}
+
+BotRunner::~BotRunner() { StopWatching(); }
+
+absl::Status BotRunner::Run(uint64_t now_ms, uint64_t drain_timeout_ms) {
+  for (const OutboundMessage& reply : engine_->Recover(now_ms)) transport_->Post(reply);
+  watcher_ = std::thread([this] { WatchLoop(); });
+  {
+    // Start taking messages once the stream is (very likely) open, so that
+    // the first notices are not missed: the SDK's Watch does not say when
+    // the node has registered the stream.
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, std::chrono::milliseconds(drain_timeout_ms),
+                      [this] { return watching_; });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(kWatchOpenMs));
+  const absl::Status status = transport_->Run([this](const InboundMessage& message) {
+    for (const OutboundMessage& reply : engine_->HandleMessage(message)) transport_->Post(reply);
+  });
+  Drain(drain_timeout_ms);
+  StopWatching();
+  return status;
+}
+
+void BotRunner::WatchLoop() {
+  uint64_t backoff_ms = kWatchBackoffMsMin;
+  while (true) {
+    sdk::WatchCancel cancel;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) return;
+      cancel_ = &cancel;
+      watching_ = true;
+      changed_.notify_all();
+    }
+    const absl::Status status = client_->Watch(
+        std::nullopt,
+        [this, &backoff_ms](const v1::WatchEvent& event) {
+          backoff_ms = kWatchBackoffMsMin;
+          for (const OutboundMessage& notice : engine_->OnTransferFinal(event.record())) {
+            transport_->Post(notice);
+          }
+          std::lock_guard<std::mutex> lock(mutex_);
+          seen_height_ = std::max(seen_height_, event.record().receipt().height());
+          changed_.notify_all();
+          return true;
+        },
+        &cancel);
+    std::unique_lock<std::mutex> lock(mutex_);
+    cancel_ = nullptr;
+    watching_ = false;
+    if (stopping_) return;
+    spdlog::warn("ledger watch stream ended ({}); reopening in {} ms", status.ToString(),
+                 backoff_ms);
+    changed_.wait_for(lock, std::chrono::milliseconds(backoff_ms), [this] { return stopping_; });
+    backoff_ms = std::min(backoff_ms * 2, kWatchBackoffMsMax);
+  }
+}
+
+void BotRunner::Drain(uint64_t timeout_ms) {
+  absl::StatusOr<v1::GetStatusResponse> status = client_->GetStatus();
+  if (!status.ok()) return;
+  const uint64_t height = status->height();
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                    [this, height] { return seen_height_ >= height; });
+}
+
+void BotRunner::StopWatching() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    if (cancel_ != nullptr) cancel_->Cancel();
+    changed_.notify_all();
+  }
+  if (watcher_.joinable()) watcher_.join();
+}
+
+}  // namespace remit::bot

@@ -1,0 +1,55 @@
+// BotRunner: runs a BotEngine behind a Transport. It re-sends transfers left
+// unfinished by a crash (BotEngine::Recover) before taking messages, and
+// watches the ledger's stream of final transfers on its own thread so that a
+// recipient is told at once, whichever bot instance or CLI sent the money.
+// A broken Watch stream is reopened with back-off.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "client/bot/bot_engine.h"
+#include "client/bot/transport.h"
+#include "client/sdk/client.h"
+
+namespace remit::bot {
+
+inline constexpr uint64_t kWatchBackoffMsMin = 100;
+inline constexpr uint64_t kWatchBackoffMsMax = 5'000;
+// Time given to a new Watch stream to reach the node before messages flow.
+inline constexpr uint64_t kWatchOpenMs = 200;
+// After the input ends, how long to wait for the recipients' notices.
+inline constexpr uint64_t kDrainTimeoutMsDefault = 3'000;
+
+class BotRunner {
+ public:
+  // The pointers must outlive the runner.
+  BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport);
+  ~BotRunner();
+
+  // Recovers, starts watching, and runs the transport until it ends. When
+  // the input ends, waits (up to drain_timeout_ms) until the watch stream has
+  // caught up with the ledger's height, so the last notices are printed.
+  absl::Status Run(uint64_t now_ms, uint64_t drain_timeout_ms = kDrainTimeoutMsDefault);
+
+ private:
+  void WatchLoop();
+  void StopWatching();
+  void Drain(uint64_t timeout_ms);
+
+  BotEngine* engine_;
+  sdk::RemitClient* client_;
+  Transport* transport_;
+  std::thread watcher_;
+  sdk::WatchCancel* cancel_ = nullptr;  // guarded by mutex_
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool stopping_ = false;     // guarded by mutex_
+  bool watching_ = false;     // guarded by mutex_: a stream is open
+  uint64_t seen_height_ = 0;  // guarded by mutex_
+};
+
+}  // namespace remit::bot

@@ -1,0 +1,99 @@
+// remit-bot: the custodial chat wallet (DESIGN §5) behind a terminal or XMPP.
+//
+//   remit-bot terminal --testnet DIR [--demo-users alice,bob]
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "client/bot/bot_runner.h"
+#include "client/bot/bot_setup.h"
+#include "client/bot/terminal_transport.h"
+#include "ledger/strings.h"
+
+namespace remit::bot {
+namespace {
+
+constexpr uint64_t kDemoFundsMajorDefault = 20;
+
+struct CommonArgs {
+  std::string testnet_dir;
+  std::string data_dir;
+  std::string currency = "USD";
+  uint64_t confirm_above = kConfirmAboveMajorDefault;
+};
+
+void AddCommon(CLI::App* command, CommonArgs& args) {
+  command->add_option("--testnet", args.testnet_dir, "the testnet directory (remit testnet up)")
+      ->required();
+  command->add_option(
+      "--data", args.data_dir,
+      "the bot's state: master key and database (default: TESTNET/bot-<transport>)");
+  command->add_option("--currency", args.currency, "new users' currency")->capture_default_str();
+  command
+      ->add_option("--confirm-above", args.confirm_above,
+                   "payments above this many whole units need 'yes <code>'")
+      ->capture_default_str();
+}
+
+BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transport) {
+  BotSetupOptions options;
+  options.testnet_dir = args.testnet_dir;
+  options.data_dir = args.data_dir.empty() ? args.testnet_dir + "/bot-" + transport : args.data_dir;
+  options.engine.default_currency = args.currency;
+  options.engine.confirm_above_major = args.confirm_above;
+  return options;
+}
+
+int RunTerminal(const CommonArgs& args, const std::vector<std::string>& demo_users,
+                uint64_t demo_funds) {
+  absl::StatusOr<Bot> bot = SetUpBot(SetupOptions(args, "terminal"));
+  if (!bot.ok()) {
+    std::cerr << "remit-bot: " << bot.status().message() << "\n";
+    return 1;
+  }
+  for (const std::string& user : demo_users) {
+    const absl::Status funded = bot->engine->EnsureFunded(user, demo_funds, WallClockMs());
+    if (!funded.ok()) {
+      std::cerr << "remit-bot: cannot fund demo user " << user << ": " << funded.message() << "\n";
+      return 1;
+    }
+  }
+  const bool interactive = ::isatty(STDIN_FILENO) != 0;
+  if (interactive) {
+    std::cout << "remit chat: type NAME: TEXT, e.g. 'alice: pay bob $0.50 coffee' or "
+                 "'bob: balance'; 'alice: help' lists commands; Ctrl-D quits.\n";
+  }
+  TerminalTransport transport(std::cin, std::cout, interactive, WallClockMs);
+  BotRunner runner(bot->engine.get(), bot->client.get(), &transport);
+  const absl::Status status = runner.Run(WallClockMs());
+  if (!status.ok()) {
+    std::cerr << "remit-bot: " << status.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  CLI::App app("remit-bot: a custodial chat wallet for a Remit testnet", "remit-bot");
+  app.require_subcommand(1);
+  CommonArgs terminal_args;
+  std::vector<std::string> demo_users;
+  uint64_t demo_funds = kDemoFundsMajorDefault;
+  CLI::App* terminal = app.add_subcommand(
+      "terminal", "chat in this terminal: lines 'NAME: TEXT' in, 'bot -> NAME: TEXT' out");
+  AddCommon(terminal, terminal_args);
+  terminal->add_option("--demo-users", demo_users, "users to create and fund first")
+      ->delimiter(',');
+  terminal->add_option("--demo-funds", demo_funds, "top demo users up to this many units")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  return RunTerminal(terminal_args, demo_users, demo_funds);
+}
+
+}  // namespace
+}  // namespace remit::bot
+
+int main(int argc, char** argv) { return remit::bot::Main(argc, argv); }
