@@ -1,6 +1,8 @@
 #include "ledger/crypto.h"
 
+#include <atomic>
 #include <mutex>
+#include <set>
 
 #include "ledger/check.h"
 
@@ -49,12 +51,53 @@ Signature SigningKey::Sign(std::string_view message) const {
   return signature;
 }
 
-bool VerifySignature(const AccountId& public_key, std::string_view message,
-                     const Signature& signature) {
+namespace {
+
+// Memo entries before it is cleared, to bound its memory.
+constexpr size_t kVerificationMemoEntriesMax = 1 << 20;
+
+std::atomic<bool> memo_enabled{false};
+std::mutex memo_mu;
+std::set<Hash32>& Memo() {
+  static std::set<Hash32> memo;
+  return memo;
+}
+
+Hash32 MemoKey(const AccountId& public_key, std::string_view message, const Signature& signature) {
+  Blake2bHasher hasher;
+  hasher.Update(AsBytes(public_key));
+  hasher.Update(AsBytes(signature));
+  hasher.Update(message);
+  return hasher.Finish();
+}
+
+bool VerifyUncached(const AccountId& public_key, std::string_view message,
+                    const Signature& signature) {
   InitCrypto();
   return crypto_sign_verify_detached(signature.data(),
                                      reinterpret_cast<const unsigned char*>(message.data()),
                                      message.size(), public_key.data()) == 0;
+}
+
+}  // namespace
+
+void EnableVerificationMemo(bool enabled) { memo_enabled.store(enabled); }
+
+bool VerifySignature(const AccountId& public_key, std::string_view message,
+                     const Signature& signature) {
+  if (!memo_enabled.load(std::memory_order_relaxed)) {
+    return VerifyUncached(public_key, message, signature);
+  }
+  const Hash32 key = MemoKey(public_key, message, signature);
+  {
+    std::lock_guard lock(memo_mu);
+    if (Memo().contains(key)) return true;
+  }
+  if (!VerifyUncached(public_key, message, signature)) return false;
+  std::lock_guard lock(memo_mu);
+  if (Memo().size() >= kVerificationMemoEntriesMax) Memo().clear();
+  Memo().insert(key);
+  return true;
 }
 
 Hash32 Blake2b256(std::string_view data) {

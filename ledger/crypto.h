@@ -46,6 +46,12 @@ class SigningKey {
 bool VerifySignature(const AccountId& public_key, std::string_view message,
                      const Signature& signature);
 
+// Simulation knob (FoundationDB style): remember which (key, message,
+// signature) triples verified, process-wide, so that a simulated cluster
+// whose validators all verify the same signatures in one process pays once.
+// Results are identical with or without it; production never enables it.
+void EnableVerificationMemo(bool enabled);
+
 Hash32 Blake2b256(std::string_view data);
 
 // Incremental BLAKE2b-256.

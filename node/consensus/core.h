@@ -154,6 +154,10 @@ class ConsensusCore {
   uint64_t round_deadline_ms_ = 0;
   bool proposed_in_round_ = false;
   std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry
+  // Round of the QC that last committed transfers. Other validators learn of
+  // that commit only from the next proposal, which carries this QC, so the
+  // next leader proposes (an empty block if need be) while it is the highest.
+  uint64_t commit_news_qc_round_ = 0;
 
   // Votes for rounds this validator leads next:
   // round -> signed vote bytes -> signer -> signature.

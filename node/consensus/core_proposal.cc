@@ -33,7 +33,10 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   std::vector<v1::SignedTransfer> ready =
       mempool_.Ready(options_.block_transfers_max,
                      [&state](const AccountId& account) { return state->NextSequence(account); });
-  if (ready.empty() && !tree_.PathHasTransfers(parent)) return;  // nothing to order
+  const bool commit_news = commit_news_qc_round_ == qc_round && qc_round > 0;
+  if (ready.empty() && !tree_.PathHasTransfers(parent) && !commit_news) {
+    return;  // nothing to order
+  }
 
   v1::Proposal proposal;
   v1::Block& block = *proposal.mutable_block();

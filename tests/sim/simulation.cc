@@ -1,0 +1,432 @@
+#include "tests/sim/simulation.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "ledger/check.h"
+#include "ledger/crypto.h"
+#include "ledger/strings.h"
+#include "ledger/transfer.h"
+#include "node/consensus/core.h"
+#include "tests/sim/byzantine.h"
+#include "tests/sim/mem_ledger.h"
+
+namespace remit::sim {
+namespace {
+
+constexpr uint64_t kTickMs = 5;
+constexpr uint64_t kClientRetryMs = 3'000;
+constexpr int64_t kUserFundsMinor = 10'000;
+const char* const kAsset = "USD";
+
+class SimClock final : public Clock {
+ public:
+  uint64_t now_ms = 0;
+  uint64_t NowUnixMs() const override { return 1'700'000'000'000 + now_ms; }
+  uint64_t MonotonicUs() const override { return now_ms * 1000; }
+};
+
+class MemSafety final : public SafetyStorage {
+ public:
+  v1::SafetyData Load() override { return data_; }
+  void Save(const v1::SafetyData& data) override { data_ = data; }
+
+ private:
+  v1::SafetyData data_;
+};
+
+struct Node {
+  std::unique_ptr<SigningKey> key;
+  std::unique_ptr<MemLedger> ledger;
+  MemSafety safety;  // durable: survives crashes
+  std::unique_ptr<Mempool> mempool;
+  std::unique_ptr<ConsensusCore> core;
+  std::unique_ptr<Byzantine> byzantine;
+  bool alive = true;
+  uint64_t restart_at_ms = 0;
+  int group = 0;  // partition group
+};
+
+struct Packet {
+  uint32_t from = 0;
+  uint32_t to = 0;
+  std::optional<v1::ConsensusMessage> message;
+  std::optional<v1::SignedTransfer> transfer;  // transfer gossip
+};
+
+struct Client {
+  std::unique_ptr<SigningKey> key;
+  uint64_t next_sequence = 0;
+  std::optional<v1::SignedTransfer> pending;
+  TransferId pending_id{};
+  uint32_t target = 0;
+  uint64_t sent_ms = 0;
+};
+
+struct Receipt {
+  TransferId id;
+  v1::Receipt receipt;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const SimOptions& options);
+  SimReport Run();
+
+ private:
+  uint64_t total_ms() const { return options_.faulty_ms + options_.healed_ms + options_.drain_ms; }
+  bool faulty() const { return clock_.now_ms < options_.faulty_ms; }
+  bool loaded() const { return clock_.now_ms < options_.faulty_ms + options_.healed_ms; }
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  uint64_t Uniform(uint64_t low, uint64_t high) {
+    return std::uniform_int_distribution<uint64_t>(low, high)(rng_);
+  }
+
+  void StartNode(uint32_t index);
+  void Deliver(const Packet& packet);
+  void Handle(uint32_t node, CoreOutput& out);
+  void Route(uint32_t from, uint32_t to, Packet packet);
+  void Admit(uint32_t node, const v1::SignedTransfer& transfer);
+  void SubmitClients();
+  void InjectFaults();
+  void Heal();
+  uint32_t FaultyNow() const;
+  void CheckCommit(uint32_t node, const BlockEffects& effects);
+  void FinalChecks();
+  void Violation(std::string what) { report_.violations.push_back(std::move(what)); }
+
+  SimOptions options_;
+  std::mt19937_64 rng_;
+  SimClock clock_;
+  Genesis genesis_;
+  std::vector<Node> nodes_;
+  std::vector<Client> clients_;
+  std::multimap<std::pair<uint64_t, uint64_t>, Packet> in_flight_;  // (time, seq)
+  uint64_t packet_seq_ = 0;
+  std::map<uint64_t, std::pair<std::string, std::string>> chain_;  // height -> hashes
+  std::vector<Receipt> receipts_;
+  uint64_t partition_until_ms_ = 0;
+  SimReport report_;
+};
+
+Simulation::Simulation(const SimOptions& options) : options_(options), rng_(options.seed) {
+  REMIT_CHECK(options_.validators >= 1);
+  Seed seed{};
+  auto key_from = [&seed](uint8_t tag, uint32_t i) {
+    seed.fill(tag);
+    seed[1] = static_cast<uint8_t>(i);
+    seed[2] = static_cast<uint8_t>(i >> 8);
+    return std::make_unique<SigningKey>(SigningKey::FromSeed(seed));
+  };
+  const auto issuer = key_from(1, 0);
+  genesis_.chain_id = "remit-sim";
+  genesis_.genesis_time_unix_ms = 1'700'000'000'000;
+  genesis_.assets.push_back({kAsset, 2, issuer->public_key(), 1'000'000});
+  for (uint32_t i = 0; i < options_.accounts; ++i) {
+    Client& client = clients_.emplace_back();
+    client.key = key_from(2, i);
+    genesis_.balances.push_back({client.key->public_key(), kAsset, kUserFundsMinor});
+  }
+  genesis_.balances.push_back(
+      {issuer->public_key(), kAsset, -kUserFundsMinor * static_cast<int64_t>(options_.accounts)});
+  nodes_.resize(options_.validators);
+  for (uint32_t i = 0; i < options_.validators; ++i) {
+    nodes_[i].key = key_from(3, i);
+    genesis_.validators.push_back({nodes_[i].key->public_key(), StrCat("sim:", i)});
+  }
+  REMIT_CHECK(ValidateGenesis(genesis_).ok());
+  const uint32_t faults_max = (options_.validators - 1) / 3;
+  REMIT_CHECK(options_.byzantine <= faults_max);
+  for (uint32_t i = 0; i < options_.validators; ++i) {
+    nodes_[i].ledger = std::make_unique<MemLedger>(genesis_);
+    // The last validators are the Byzantine ones.
+    if (i >= options_.validators - options_.byzantine) {
+      nodes_[i].byzantine = std::make_unique<Byzantine>(genesis_, *nodes_[i].key, i, rng_());
+    }
+  }
+}
+
+void Simulation::StartNode(uint32_t index) {
+  Node& node = nodes_[index];
+  ConsensusOptions consensus;
+  consensus.round_timeout_ms = 100;
+  consensus.round_timeout_ms_max = 1'600;
+  consensus.block_transfers_max = 100;
+  NodeLimits limits;
+  node.mempool = std::make_unique<Mempool>(limits);
+  node.core = std::make_unique<ConsensusCore>(genesis_, *node.key, *node.ledger, node.safety,
+                                              *node.mempool, clock_, consensus);
+  node.alive = true;
+  CoreOutput out;
+  node.core->Start(out);
+  Handle(index, out);
+}
+
+SimReport Simulation::Run() {
+  for (uint32_t i = 0; i < nodes_.size(); ++i) StartNode(i);
+  for (clock_.now_ms = 0; clock_.now_ms < total_ms(); ++clock_.now_ms) {
+    if (faulty()) {
+      InjectFaults();
+    } else if (clock_.now_ms == options_.faulty_ms) {
+      Heal();
+    }
+    while (!in_flight_.empty() && in_flight_.begin()->first.first <= clock_.now_ms) {
+      const Packet packet = std::move(in_flight_.begin()->second);
+      in_flight_.erase(in_flight_.begin());
+      Deliver(packet);
+    }
+    if (clock_.now_ms % kTickMs == 0) {
+      for (uint32_t i = 0; i < nodes_.size(); ++i) {
+        if (!nodes_[i].alive) continue;
+        CoreOutput out;
+        nodes_[i].core->OnTick(out);
+        Handle(i, out);
+      }
+    }
+    if (loaded() && clock_.now_ms % options_.submit_interval_ms == 0) SubmitClients();
+  }
+  FinalChecks();
+  for (const Node& node : nodes_) {
+    report_.height_max = std::max(report_.height_max, node.ledger->committed_height());
+    if (node.byzantine == nullptr && node.core) {
+      const ConsensusCounters& c = node.core->counters();
+      report_.honest_dropped += c.dropped_bad_signature + c.dropped_bad_certificate +
+                                c.dropped_bad_block + c.dropped_not_validator;
+    }
+  }
+  return report_;
+}
+
+void Simulation::Deliver(const Packet& packet) {
+  Node& node = nodes_[packet.to];
+  if (!node.alive) return;
+  if (packet.transfer) {
+    Admit(packet.to, *packet.transfer);
+    return;
+  }
+  CoreOutput out;
+  node.core->OnMessage(packet.from, *packet.message, out);
+  Handle(packet.to, out);
+}
+
+void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
+  Node& node = nodes_[node_index];
+  for (CoreOutput::Send& send : out.sends) {
+    std::vector<v1::ConsensusMessage> messages{send.message};
+    if (node.byzantine) {
+      messages = node.byzantine->Mutate(send.message, send.to, *node.core);
+      report_.byzantine_messages += messages.size();
+    }
+    for (const v1::ConsensusMessage& message : messages) {
+      for (uint32_t to = 0; to < nodes_.size(); ++to) {
+        if (to == node_index || (send.to && *send.to != to)) continue;
+        Packet packet;
+        packet.from = node_index;
+        packet.to = to;
+        packet.message = node.byzantine ? node.byzantine->ForPeer(message, to) : message;
+        Route(node_index, to, std::move(packet));
+      }
+    }
+  }
+  for (const BlockEffects& effects : out.committed) CheckCommit(node_index, effects);
+}
+
+void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
+  ++report_.messages_sent;
+  const bool cut = clock_.now_ms < partition_until_ms_ && nodes_[from].group != nodes_[to].group;
+  if (cut || (faulty() && Chance(options_.loss))) {
+    ++report_.messages_dropped;
+    return;
+  }
+  const int copies = faulty() && Chance(options_.duplicate) ? 2 : 1;
+  for (int i = 0; i < copies; ++i) {
+    const uint64_t delay_ms = Uniform(1, std::max<uint64_t>(1, options_.delay_ms_max));
+    in_flight_.emplace(std::make_pair(clock_.now_ms + delay_ms, packet_seq_++), packet);
+  }
+}
+
+void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) {
+  Node& node = nodes_[node_index];
+  const auto id = CheckTransfer(transfer, genesis_.chain_id);
+  REMIT_CHECK(id.ok());
+  if (node.ledger->HasTransfer(*id)) return;
+  PendingTransfer pending;
+  pending.signed_transfer = transfer;
+  pending.id = *id;
+  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "from");
+  pending.sequence = transfer.transfer().sequence();
+  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  const uint64_t committed_next = node.ledger->NextSequence(pending.from);
+  // Refusals (e.g. a sequence already used) are what a real node answers too.
+  (void)node.mempool->Add(std::move(pending), committed_next, clock_.NowUnixMs());
+}
+
+void Simulation::SubmitClients() {
+  Client& client = clients_[Uniform(0, clients_.size() - 1)];
+  const bool retry = client.pending && clock_.now_ms - client.sent_ms >= kClientRetryMs;
+  if (client.pending && !retry) return;
+  std::vector<uint32_t> honest_alive;
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].alive && nodes_[i].byzantine == nullptr) honest_alive.push_back(i);
+  }
+  if (honest_alive.empty()) return;
+  if (!client.pending) {
+    const Client& to = clients_[Uniform(0, clients_.size() - 1)];
+    if (to.key->public_key() == client.key->public_key()) return;
+    v1::Transfer transfer;
+    transfer.set_chain_id(genesis_.chain_id);
+    transfer.set_from(ToString(client.key->public_key()));
+    transfer.set_to(ToString(to.key->public_key()));
+    transfer.set_asset(kAsset);
+    transfer.set_amount_minor(Uniform(1, 3'000));
+    transfer.set_sequence(client.next_sequence);
+    transfer.set_expiry_unix_ms(UINT64_MAX);
+    client.pending = SignTransfer(transfer, *client.key);
+    client.pending_id = ComputeTransferId(transfer);
+  }
+  // A retry goes to another node with the same signed bytes: idempotent.
+  client.target = honest_alive[Uniform(0, honest_alive.size() - 1)];
+  client.sent_ms = clock_.now_ms;
+  const auto& final_records = nodes_[client.target].ledger->records();
+  if (const auto done = final_records.find(client.pending_id); done != final_records.end()) {
+    // ALREADY_EXISTS: the node answers with the original receipt.
+    receipts_.push_back({client.pending_id, done->second.receipt()});
+    if (done->second.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
+    client.pending.reset();
+    return;
+  }
+  Admit(client.target, *client.pending);
+  for (uint32_t to = 0; to < nodes_.size(); ++to) {
+    if (to == client.target) continue;
+    Packet packet;
+    packet.from = client.target;
+    packet.to = to;
+    packet.transfer = *client.pending;
+    Route(client.target, to, std::move(packet));
+  }
+}
+
+uint32_t Simulation::FaultyNow() const {
+  uint32_t faulty_count = 0;
+  for (const Node& node : nodes_) faulty_count += (!node.alive || node.byzantine) ? 1 : 0;
+  return faulty_count;
+}
+
+void Simulation::InjectFaults() {
+  const uint32_t faults_max = (options_.validators - 1) / 3;
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i].alive && clock_.now_ms >= nodes_[i].restart_at_ms) {
+      StartNode(i);
+      ++report_.faults_injected;
+    }
+  }
+  if (options_.crashes && FaultyNow() < faults_max && Chance(1.0 / 700)) {
+    const uint32_t victim = static_cast<uint32_t>(Uniform(0, nodes_.size() - 1));
+    Node& node = nodes_[victim];
+    if (node.alive && node.byzantine == nullptr) {
+      // Crash: only the durable ledger and safety data survive.
+      node.alive = false;
+      node.core.reset();
+      node.mempool.reset();
+      node.restart_at_ms = clock_.now_ms + Uniform(50, 1'500);
+      ++report_.faults_injected;
+    }
+  }
+  if (options_.partitions && clock_.now_ms >= partition_until_ms_ && Chance(1.0 / 1'000)) {
+    for (Node& node : nodes_) node.group = static_cast<int>(Uniform(0, 1));
+    partition_until_ms_ = clock_.now_ms + Uniform(100, 1'500);
+    ++report_.faults_injected;
+  }
+}
+
+void Simulation::Heal() {
+  partition_until_ms_ = 0;
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i].alive) StartNode(i);
+  }
+}
+
+void Simulation::CheckCommit(uint32_t node_index, const BlockEffects& effects) {
+  const Node& node = nodes_[node_index];
+  if (node.byzantine) return;
+  auto [it, inserted] = chain_.emplace(
+      effects.height, std::make_pair(ToString(effects.block_hash), ToString(effects.state_hash)));
+  if (!inserted && it->second.first != AsBytes(effects.block_hash)) {
+    Violation(StrCat("validator ", node_index, " committed block ", ToHex(effects.block_hash),
+                     " at height ", effects.height, " but another committed ",
+                     ToHex(it->second.first)));
+  } else if (!inserted && it->second.second != AsBytes(effects.state_hash)) {
+    Violation(StrCat("validator ", node_index, " has state ", ToHex(effects.state_hash),
+                     " at height ", effects.height, " but another has ", ToHex(it->second.second)));
+  }
+  if (const int64_t sum = node.ledger->AssetSum(kAsset); sum != 0) {
+    Violation(StrCat("validator ", node_index, " at height ", effects.height, ": ", kAsset,
+                     " sums to ", sum));
+  }
+  if (inserted) report_.transfers_final += effects.records.size();
+  for (const v1::TransferRecord& record : effects.records) {
+    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "id");
+    for (Client& client : clients_) {
+      if (!client.pending || client.pending_id != *id || client.target != node_index) continue;
+      // The client's Settle on its node returns this receipt.
+      receipts_.push_back({*id, record.receipt()});
+      if (record.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
+      client.pending.reset();
+    }
+  }
+}
+
+void Simulation::FinalChecks() {
+  uint64_t receipt_height_max = 0;
+  for (const Receipt& receipt : receipts_) {
+    receipt_height_max = std::max(receipt_height_max, receipt.receipt.height());
+    for (uint32_t i = 0; i < nodes_.size(); ++i) {
+      const Node& node = nodes_[i];
+      if (node.byzantine || node.ledger->committed_height() < receipt.receipt.height()) continue;
+      ++report_.receipts_checked;
+      const auto found = node.ledger->records().find(receipt.id);
+      if (found == node.ledger->records().end() ||
+          found->second.receipt().outcome() != receipt.receipt.outcome() ||
+          found->second.receipt().height() != receipt.receipt.height()) {
+        Violation(StrCat("receipt for ", ToHex(receipt.id), " at height ", receipt.receipt.height(),
+                         " is not in validator ", i, "'s history"));
+      }
+    }
+  }
+  for (const Client& client : clients_) {
+    if (client.pending && client.sent_ms < options_.faulty_ms + options_.healed_ms) {
+      Violation(StrCat("liveness: a transfer sent at ", client.sent_ms, " ms never got a receipt"));
+    }
+  }
+  if (receipts_.empty()) Violation("liveness: no transfer settled at all");
+  for (uint32_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].byzantine) continue;
+    if (nodes_[i].ledger->committed_height() < receipt_height_max) {
+      Violation(StrCat("catch-up: validator ", i, " is at height ",
+                       nodes_[i].ledger->committed_height(), ", below ", receipt_height_max));
+    }
+  }
+}
+
+}  // namespace
+
+SimReport RunSimulation(const SimOptions& options) {
+  spdlog::set_level(spdlog::level::off);
+  EnableVerificationMemo(true);
+  Simulation simulation(options);
+  return simulation.Run();
+}
+
+std::string ReproCommand(const SimOptions& options) {
+  return StrCat("remit-sim --seed ", options.seed, " --validators ", options.validators,
+                " --faulty-ms ", options.faulty_ms, " --healed-ms ", options.healed_ms, " --loss ",
+                options.loss, " --duplicate ", options.duplicate, " --delay-ms-max ",
+                options.delay_ms_max, options.partitions ? " --partitions" : "",
+                options.crashes ? " --crashes" : "", " --byzantine ", options.byzantine);
+}
+
+}  // namespace remit::sim

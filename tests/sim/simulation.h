@@ -1,0 +1,51 @@
+// A deterministic simulation of a Remit cluster: every validator's consensus
+// core in one process, on a simulated clock and network driven by one seed.
+// Faults: message loss, delay and reordering, duplication, partitions that
+// heal, crashes and restarts from durable state only, and Byzantine
+// validators. After every commit it checks the invariants; at the end it
+// checks that what clients were told is in every honest validator's history
+// and that the cluster kept settling.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace remit::sim {
+
+struct SimOptions {
+  uint64_t seed = 1;
+  uint32_t validators = 4;
+  // Faulty phase, then a healed phase with the same load, then a drain.
+  uint64_t faulty_ms = 5'000;
+  uint64_t healed_ms = 5'000;
+  uint64_t drain_ms = 3'000;
+  double loss = 0.0;       // probability a message is dropped
+  double duplicate = 0.0;  // probability a message is delivered twice
+  uint64_t delay_ms_max = 10;
+  bool partitions = false;
+  bool crashes = false;
+  // Byzantine validators (at most f together with crashed ones).
+  uint32_t byzantine = 0;
+  uint32_t accounts = 8;
+  uint64_t submit_interval_ms = 10;
+};
+
+struct SimReport {
+  uint64_t height_max = 0;
+  uint64_t transfers_final = 0;   // distinct transfers with an outcome
+  uint64_t receipts_checked = 0;  // client receipts checked against histories
+  uint64_t messages_sent = 0;
+  uint64_t messages_dropped = 0;
+  uint64_t faults_injected = 0;
+  uint64_t byzantine_messages = 0;
+  uint64_t honest_dropped = 0;  // messages honest cores refused (bad signatures, ...)
+  std::vector<std::string> violations;
+};
+
+SimReport RunSimulation(const SimOptions& options);
+
+// The command line that reproduces a run.
+std::string ReproCommand(const SimOptions& options);
+
+}  // namespace remit::sim
