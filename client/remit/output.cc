@@ -19,6 +19,11 @@ void Output::Note(const std::string& text) {
   err_.flush();
 }
 
+void Output::Diagnostic(const std::string& text) {
+  err_ << text << (text.empty() || text.back() != '\n' ? "\n" : "");
+  err_.flush();
+}
+
 void Output::Error(const std::string& text) {
   err_ << "remit: " << OneLine(text) << "\n";
   err_.flush();

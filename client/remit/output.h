@@ -20,6 +20,8 @@ class Output {
   void Emit(const nlohmann::json& json, const std::string& human);
   // A human-only note on stderr (progress, hints); silent in JSON mode.
   void Note(const std::string& text);
+  // Text on stderr, also in JSON mode (e.g. a log tail before an error).
+  void Diagnostic(const std::string& text);
   // A one-line error on stderr, always.
   void Error(const std::string& text);
   // Raw text on stdout (e.g. a log file), no newline added.

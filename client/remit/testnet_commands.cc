@@ -49,9 +49,8 @@ void PrintDeadNodeLogs(const std::string& dir, Output& output) {
     const std::string log = testnet::NodeLogPath(manifest->dir, node.index);
     const std::string tail = testnet::TailFile(log, kLogTailLines);
     if (tail.empty()) continue;
-    output.Note(StrCat("--- node ", node.index, " is not running; last lines of ", log, ":"));
-    output.Note(tail);
-    output.Note("---");
+    output.Diagnostic(StrCat("--- node ", node.index, " is not running; last lines of ", log, ":\n",
+                             tail, "---"));
   }
 }
 

@@ -91,7 +91,6 @@ RemitClient::RemitClient(const ClientOptions& options) : options_(options) {
   for (const std::string& endpoint : options_.endpoints) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(kReconnectBackoffMsMin));
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(kReconnectBackoffMsMin));
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
                 static_cast<int>(options_.reconnect_backoff_ms_max));
     stubs_.push_back(v1::Ledger::NewStub(
@@ -113,6 +112,7 @@ absl::Status RemitClient::CallWithFailover(uint64_t timeout_ms, const Call& call
     const size_t index = (first + offset) % count;
     grpc::ClientContext context;
     context.set_deadline(DeadlineAfter(timeout_ms));
+    context.set_wait_for_ready(options_.wait_for_ready);
     const grpc::Status status = call(*stubs_[index], &context);
     if (endpoint != nullptr) *endpoint = options_.endpoints[index];
     if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {

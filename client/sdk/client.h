@@ -50,6 +50,13 @@ struct ClientOptions {
   // Settle attempts on UNAVAILABLE / DEADLINE_EXCEEDED, 1..kSettleAttemptsMax.
   uint32_t settle_attempts = kSettleAttemptsDefault;
   uint64_t reconnect_backoff_ms_max = kReconnectBackoffMsMaxDefault;
+  // Calls wait, up to their deadline, for an endpoint to accept a connection
+  // instead of failing fast with UNAVAILABLE: for probing a node that is
+  // starting. A down endpoint then ends in DEADLINE_EXCEEDED, which does not
+  // fail over, so use it with one endpoint. (Fail-fast calls do not drive
+  // reconnection themselves: gRPC's backup poller notices a restarted node
+  // within about 5 s.)
+  bool wait_for_ready = false;
 };
 
 struct SettleResult {

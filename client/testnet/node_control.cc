@@ -18,6 +18,8 @@ namespace {
 
 constexpr uint64_t kReadyPollIntervalMs = 100;
 constexpr uint64_t kReadyCallTimeoutMs = 1'000;
+constexpr uint32_t kCommandLineRetriesMax = 100;
+constexpr uint64_t kCommandLineRetryMs = 2;
 
 // Marks each start in the node's log, so that its tail shows which run failed.
 void AppendStartMarker(const std::string& log_path, const std::string& remitd_path) {
@@ -49,7 +51,14 @@ NodeProcess FindNodeProcess(const TestnetManifest& manifest, uint32_t index) {
   if (!pid.ok()) return process;
   process.pid = *pid;
   if (!IsProcessAlive(*pid)) return process;
-  const std::vector<std::string> argv = ProcessCommandLine(*pid);
+  // A process in the middle of execve (just spawned) shows an empty command
+  // line for a moment; only a non-empty one can be judged.
+  std::vector<std::string> argv = ProcessCommandLine(*pid);
+  for (uint32_t retry = 0; argv.empty() && retry < kCommandLineRetriesMax; ++retry) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kCommandLineRetryMs));
+    if (!IsProcessAlive(*pid)) return process;
+    argv = ProcessCommandLine(*pid);
+  }
   const std::string config = NodeConfigPath(manifest.dir, index);
   process.alive = std::find(argv.begin(), argv.end(), config) != argv.end();
   return process;
@@ -84,7 +93,8 @@ absl::Status WaitUntilReady(const TestnetManifest& manifest, const std::vector<u
     REMIT_CHECK(index < manifest.nodes.size());
     ASSIGN_OR_RETURN(std::unique_ptr<sdk::RemitClient> client,
                      sdk::RemitClient::Create({.endpoints = {manifest.nodes[index].endpoint},
-                                               .call_timeout_ms = kReadyCallTimeoutMs}));
+                                               .call_timeout_ms = kReadyCallTimeoutMs,
+                                               .wait_for_ready = true}));
     clients.push_back(std::move(client));
   }
   std::vector<bool> ready(indices.size(), false);
