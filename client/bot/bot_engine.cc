@@ -199,6 +199,7 @@ std::vector<OutboundMessage> BotEngine::OnTransferFinal(const v1::TransferRecord
   std::lock_guard<std::mutex> lock(mutex_);
   const v1::Transfer& transfer = record.signed_transfer().transfer();
   if (record.receipt().outcome() != v1::SETTLED) return {};
+  if (told_ids_.erase(record.receipt().transfer_id()) > 0) return {};
   absl::StatusOr<AccountId> to = ToArray<kPublicKeyBytes>(transfer.to(), "to");
   absl::StatusOr<AccountId> from = ToArray<kPublicKeyBytes>(transfer.from(), "from");
   if (!to.ok() || !from.ok()) return {};

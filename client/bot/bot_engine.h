@@ -48,6 +48,7 @@ inline constexpr uint32_t kFaucetPerDayMaxDefault = 3;
 inline constexpr uint64_t kFaucetAmountMajorDefault = 10;
 inline constexpr size_t kIdentityBytesMax = 256;
 inline constexpr size_t kMessageIdBytesMax = 128;
+inline constexpr size_t kToldIdsMax = 10'000;
 
 struct EngineOptions {
   std::string default_currency = "USD";
@@ -158,6 +159,9 @@ class BotEngine {
   RateLimiter commands_limiter_;
   RateLimiter payments_limiter_;
   std::set<std::string> synced_;  // users whose sequence was checked against the ledger
+  // Faucet payouts whose recipient asked for them and gets the reply: no
+  // second notice from the Watch stream. Bounded by kToldIdsMax.
+  std::set<std::string> told_ids_;
 };
 
 }  // namespace remit::bot

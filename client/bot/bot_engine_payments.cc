@@ -297,6 +297,8 @@ std::string BotEngine::FaucetPay(UserRecord& user, const std::string& message_id
   batch.PutMessage(record);
   const absl::Status written = store_->Write(batch);
   if (!written.ok()) return StrCat("The faucet failed: ", written.message());
+  if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
+  told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
   return Settle(record);
 }
 

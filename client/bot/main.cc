@@ -1,6 +1,7 @@
 // remit-bot: the custodial chat wallet (DESIGN §5) behind a terminal or XMPP.
 //
 //   remit-bot terminal --testnet DIR [--demo-users alice,bob]
+//   remit-bot xmpp --jid paybot@HOST --password-file F --server HOST:PORT --testnet DIR
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "client/bot/bot_runner.h"
 #include "client/bot/bot_setup.h"
 #include "client/bot/terminal_transport.h"
+#include "client/bot/xmpp_main.h"
 #include "ledger/strings.h"
 
 namespace remit::bot {
@@ -89,8 +91,19 @@ int Main(int argc, char** argv) {
       ->delimiter(',');
   terminal->add_option("--demo-funds", demo_funds, "top demo users up to this many units")
       ->capture_default_str();
+  CommonArgs xmpp_args;
+  XmppArgs xmpp;
+  CLI::App* xmpp_command = app.add_subcommand("xmpp", "serve chat users over an XMPP server");
+  AddCommon(xmpp_command, xmpp_args);
+  AddXmppOptions(xmpp_command, xmpp);
   CLI11_PARSE(app, argc, argv);
-  return RunTerminal(terminal_args, demo_users, demo_funds);
+  if (terminal->parsed()) return RunTerminal(terminal_args, demo_users, demo_funds);
+  absl::StatusOr<Bot> bot = SetUpBot(SetupOptions(xmpp_args, "xmpp"));
+  if (!bot.ok()) {
+    std::cerr << "remit-bot: " << bot.status().message() << "\n";
+    return 1;
+  }
+  return RunXmpp(xmpp, *bot);
 }
 
 }  // namespace

@@ -245,6 +245,7 @@ TEST_F(BotEngineTest, Currency) {
 TEST_F(BotEngineTest, FaucetLimit) {
   for (uint32_t i = 0; i < kFaucetPerDayMaxDefault; ++i) {
     EXPECT_TRUE(Contains(Say("carol@x", "faucet"), "Faucet sent you 10.00 USD: SETTLED"));
+    EXPECT_TRUE(engine_->OnTransferFinal(ledger_.applied.back()).empty());  // the reply said it
   }
   EXPECT_TRUE(Contains(Say("carol@x", "faucet"), "at most"));
   EXPECT_EQ(Usd("carol@x"), 3000);
