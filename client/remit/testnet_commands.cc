@@ -84,7 +84,8 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
   nlohmann::json nodes = nlohmann::json::array();
   std::string human =
       StrCat("testnet ", manifest.dir, " (chain ", manifest.chain_id, ", ", manifest.nodes.size(),
-             " nodes)", report->created ? ": created" : ": existing");
+             manifest.nodes.size() == 1 ? " node)" : " nodes)",
+             report->created ? ": created" : ": existing");
   for (const testnet::NodeProcess& process : report->nodes) {
     const bool started = std::find(report->started.begin(), report->started.end(), process.index) !=
                          report->started.end();

@@ -65,12 +65,12 @@ void Report(const Genesis& genesis, const v1::SignedTransfer& signed_transfer,
   json["amount_minor"] = transfer.amount_minor();
   json["to"] = EncodeAddress(*ToArray<kPublicKeyBytes>(transfer.to(), "to"));
   json["sequence"] = transfer.sequence();
-  output.Emit(json, StrCat(OutcomeName(receipt.outcome()), " ",
-                           AmountText(genesis, transfer.asset(), transfer.amount_minor()), " to ",
-                           json["to"].get<std::string>(), " at height ", receipt.height(), " in ",
-                           fmt::format("{:.1f}", latency_ms), " ms",
-                           result.duplicate ? " (already final before this call)" : "", "\nid ",
-                           ToHex(receipt.transfer_id())));
+  output.Emit(json,
+              StrCat(OutcomeName(receipt.outcome()), " ",
+                     AmountText(genesis, transfer.asset(), transfer.amount_minor()), " to ",
+                     json["to"].get<std::string>(), " at height ", receipt.height(), " in ",
+                     fmt::format("{:.1f}", latency_ms), " ms, id ", ToHex(receipt.transfer_id()),
+                     result.duplicate ? " (already final before this call)" : ""));
 }
 
 // Fetches genesis and the sender's sequence, signs, settles, reports.

@@ -86,113 +86,121 @@ class CliEndToEndTest : public ::testing::Test {
     return json();
   }
 
+  // Up on a free port; `up` again leaves the live node alone; another
+  // testnet on the same port gets a clear error.
+  void StartTestnet() {
+    const json up = UpOnFreePort();
+    ASSERT_TRUE(up.is_object());
+    EXPECT_EQ(up["created"], true);
+    ASSERT_EQ(up["nodes"].size(), 1u);
+    EXPECT_EQ(up["nodes"][0]["started"], true);
+    EXPECT_EQ(up["endpoints"][0], "127.0.0.1:" + std::to_string(base_port_));
+    const json again = RemitJson({"testnet", "up", "--dir", testnet_dir_});
+    EXPECT_EQ(again["created"], false);
+    EXPECT_EQ(again["nodes"][0]["started"], false);
+    EXPECT_EQ(again["nodes"][0]["pid"], up["nodes"][0]["pid"]);
+    const ProcessRun clash = Remit(
+        {"testnet", "up", "--dir", dir_.Join("other"), "--base-port", std::to_string(base_port_)});
+    EXPECT_EQ(clash.exit_code, 2);
+    EXPECT_NE(clash.err.find("port " + std::to_string(base_port_) + " is in use"),
+              std::string::npos)
+        << clash.err;
+  }
+
+  // Every bad input exits 2 with one line on stderr, prints nothing on
+  // stdout, and moves nothing.
+  void ExpectBadInputRefused() {
+    const json alice_before = Balance(alice_);
+    const json bob_before = Balance(bob_);
+    std::string bad_checksum = bob_;
+    bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
+    const std::vector<std::vector<std::string>> bad = {
+        {"--key", alice_key_, "--to", bob_, "1,000", "USD"},
+        {"--key", alice_key_, "--to", bob_, "-1", "USD"},
+        {"--key", alice_key_, "--to", bob_, "0", "USD"},
+        {"--key", alice_key_, "--to", bob_, ".0005", "USD"},
+        {"--key", alice_key_, "--to", bob_, "0.001", "USD"},
+        {"--key", alice_key_, "--to", bob_, "1", "XYZ"},
+        {"--key", alice_key_, "--to", bad_checksum, "1", "USD"},
+        {"--key", dir_.Join("missing.key"), "--to", bob_, "1", "USD"},
+    };
+    for (std::vector<std::string> args : bad) {
+      args.insert(args.begin(), "send");
+      args.insert(args.end(), {"--testnet", testnet_dir_});
+      const ProcessRun run = Remit(args);
+      EXPECT_EQ(run.exit_code, 2) << args[5] << ": " << run.err;
+      EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+      EXPECT_EQ(run.out, "");
+    }
+    EXPECT_EQ(Remit({"faucet", bad_checksum, "1", "USD", "--testnet", testnet_dir_}).exit_code, 2);
+    EXPECT_EQ(Balance(alice_), alice_before);
+    EXPECT_EQ(Balance(bob_), bob_before);
+  }
+
+  // kill -9, then `up` again: same height, state hash and balances.
+  void ExpectKillAndUpKeepState() {
+    const json before = Status();
+    const json alice_before = Balance(alice_);
+    const json bob_before = Balance(bob_);
+    ASSERT_EQ(before["nodes"][0]["alive"], true);
+    const json killed = RemitJson({"testnet", "kill", "--dir", testnet_dir_, "0"});
+    EXPECT_EQ(killed["was_running"], true);
+    EXPECT_EQ(Status()["nodes"][0]["alive"], false);
+    const json restarted = RemitJson({"testnet", "up", "--dir", testnet_dir_});
+    EXPECT_EQ(restarted["nodes"][0]["started"], true);
+    const json after = Status();
+    EXPECT_EQ(after["nodes"][0]["height"], before["nodes"][0]["height"]);
+    EXPECT_EQ(after["nodes"][0]["state_hash"], before["nodes"][0]["state_hash"]);
+    EXPECT_EQ(Balance(alice_), alice_before);
+    EXPECT_EQ(Balance(bob_), bob_before);
+  }
+
   testing::TempDir dir_;
   std::string testnet_dir_;
   uint32_t base_port_ = 0;
+  std::string alice_key_ = dir_.Join("alice.key");
+  std::string bob_key_ = dir_.Join("bob.key");
+  std::string alice_;
+  std::string bob_;
 };
 
 TEST_F(CliEndToEndTest, TestnetSendKillRestart) {
-  // A one-node testnet answers, with its faucet and endpoint printed.
-  const json up = UpOnFreePort();
-  ASSERT_TRUE(up.is_object());
-  EXPECT_EQ(up["created"], true);
-  ASSERT_EQ(up["nodes"].size(), 1u);
-  EXPECT_EQ(up["nodes"][0]["started"], true);
-  EXPECT_EQ(up["endpoints"][0], "127.0.0.1:" + std::to_string(base_port_));
-  const int pid = up["nodes"][0]["pid"];
+  ASSERT_NO_FATAL_FAILURE(StartTestnet());
+  alice_ = RemitJson({"keygen", "--out", alice_key_})["address"];
+  bob_ = RemitJson({"keygen", "--out", bob_key_})["address"];
 
-  // Running `up` again leaves the live node alone.
-  const json again = RemitJson({"testnet", "up", "--dir", testnet_dir_});
-  EXPECT_EQ(again["created"], false);
-  EXPECT_EQ(again["nodes"][0]["started"], false);
-  EXPECT_EQ(again["nodes"][0]["pid"], pid);
-
-  // Another testnet on the same port gets a clear error.
-  const ProcessRun clash = Remit(
-      {"testnet", "up", "--dir", dir_.Join("other"), "--base-port", std::to_string(base_port_)});
-  EXPECT_EQ(clash.exit_code, 2);
-  EXPECT_NE(clash.err.find("port " + std::to_string(base_port_) + " is in use"), std::string::npos)
-      << clash.err;
-
-  const std::string alice_key = dir_.Join("alice.key");
-  const std::string bob_key = dir_.Join("bob.key");
-  const std::string alice = RemitJson({"keygen", "--out", alice_key})["address"];
-  const std::string bob = RemitJson({"keygen", "--out", bob_key})["address"];
-
-  const json faucet = RemitJson({"faucet", alice, "10", "USD", "--testnet", testnet_dir_});
-  EXPECT_EQ(faucet["outcome"], "SETTLED");
-
-  const json sent = RemitJson({"send", "--key", alice_key, "--to", bob, "0.50", "USD", "--memo",
+  // Faucet 10 USD to alice; alice sends 0.50 USD to bob: both SETTLED.
+  EXPECT_EQ(RemitJson({"faucet", alice_, "10", "USD", "--testnet", testnet_dir_})["outcome"],
+            "SETTLED");
+  const json sent = RemitJson({"send", "--key", alice_key_, "--to", bob_, "0.50", "USD", "--memo",
                                "lunch", "--testnet", testnet_dir_});
   EXPECT_EQ(sent["outcome"], "SETTLED");
   EXPECT_EQ(sent["transfer_id"].get<std::string>().size(), 64u);
   EXPECT_GT(sent["height"].get<uint64_t>(), 0u);
   EXPECT_TRUE(sent["latency_ms"].is_number());
   const std::string transfer_id = sent["transfer_id"];
+  EXPECT_EQ(Balance(alice_)["balances"], (json{{"USD", "9.50"}}));
+  EXPECT_EQ(Balance(alice_)["next_sequence"], 1);
+  EXPECT_EQ(Balance(bob_)["balances"], (json{{"USD", "0.50"}}));
 
-  const json alice_before = Balance(alice);
-  const json bob_before = Balance(bob);
-  EXPECT_EQ(alice_before["balances"], (json{{"USD", "9.50"}}));
-  EXPECT_EQ(alice_before["next_sequence"], 1);
-  EXPECT_EQ(bob_before["balances"], (json{{"USD", "0.50"}}));
-
-  // Every bad input exits non-zero with one line on stderr and moves nothing.
-  std::string bad_checksum = bob;
-  bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
-  const std::vector<std::vector<std::string>> bad = {
-      {"--key", alice_key, "--to", bob, "1,000", "USD"},
-      {"--key", alice_key, "--to", bob, "-1", "USD"},
-      {"--key", alice_key, "--to", bob, "0", "USD"},
-      {"--key", alice_key, "--to", bob, ".0005", "USD"},
-      {"--key", alice_key, "--to", bob, "0.001", "USD"},
-      {"--key", alice_key, "--to", bob, "1", "XYZ"},
-      {"--key", alice_key, "--to", bad_checksum, "1", "USD"},
-      {"--key", dir_.Join("missing.key"), "--to", bob, "1", "USD"},
-  };
-  for (std::vector<std::string> args : bad) {
-    args.insert(args.begin(), "send");
-    args.insert(args.end(), {"--testnet", testnet_dir_});
-    const ProcessRun run = Remit(args);
-    EXPECT_EQ(run.exit_code, 2) << args[5] << ": " << run.err;
-    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
-    EXPECT_EQ(run.out, "");
-  }
-  EXPECT_EQ(Remit({"faucet", bad_checksum, "1", "USD", "--testnet", testnet_dir_}).exit_code, 2);
-  EXPECT_EQ(Balance(alice), alice_before);
-  EXPECT_EQ(Balance(bob), bob_before);
+  ExpectBadInputRefused();
 
   // More than the balance: final but rejected, exit 3, no money moves (the
   // sequence is consumed: the receipt is final).
   const ProcessRun broke = Remit(
-      {"send", "--key", bob_key, "--to", alice, "5", "USD", "--testnet", testnet_dir_, "--json"});
+      {"send", "--key", bob_key_, "--to", alice_, "5", "USD", "--testnet", testnet_dir_, "--json"});
   EXPECT_EQ(broke.exit_code, 3) << broke.err;
   EXPECT_EQ(json::parse(broke.out)["outcome"], "INSUFFICIENT_FUNDS");
-  EXPECT_EQ(Balance(alice), alice_before);
-  const json bob_after_rejection = Balance(bob);
-  EXPECT_EQ(bob_after_rejection["balances"], bob_before["balances"]);
-  EXPECT_EQ(bob_after_rejection["next_sequence"], 1);
+  EXPECT_EQ(Balance(bob_)["balances"], (json{{"USD", "0.50"}}));
+  EXPECT_EQ(Balance(bob_)["next_sequence"], 1);
 
   // The transfer is in bob's history and has a receipt.
-  const json history = RemitJson({"history", bob, "--testnet", testnet_dir_});
-  ASSERT_GE(history["transfers"].size(), 1u);
+  const json history = RemitJson({"history", bob_, "--testnet", testnet_dir_});
   bool found = false;
   for (const json& transfer : history["transfers"]) found |= transfer["transfer_id"] == transfer_id;
   EXPECT_TRUE(found) << history.dump();
-  EXPECT_EQ(RemitJson({"receipt", transfer_id, "--testnet", testnet_dir_})["outcome"], "SETTLED");
 
-  // kill -9, then `up` again: same balances, height and state hash.
-  const json before = Status();
-  ASSERT_EQ(before["nodes"][0]["alive"], true);
-  const json killed = RemitJson({"testnet", "kill", "--dir", testnet_dir_, "0"});
-  EXPECT_EQ(killed["was_running"], true);
-  EXPECT_EQ(Status()["nodes"][0]["alive"], false);
-  const json restarted = RemitJson({"testnet", "up", "--dir", testnet_dir_});
-  EXPECT_EQ(restarted["nodes"][0]["started"], true);
-  const json after = Status();
-  EXPECT_EQ(after["nodes"][0]["height"], before["nodes"][0]["height"]);
-  EXPECT_EQ(after["nodes"][0]["state_hash"], before["nodes"][0]["state_hash"]);
-  EXPECT_EQ(Balance(alice), alice_before);
-  EXPECT_EQ(Balance(bob), bob_after_rejection);
+  ExpectKillAndUpKeepState();
   EXPECT_EQ(RemitJson({"receipt", transfer_id, "--testnet", testnet_dir_})["outcome"], "SETTLED");
 
   // down stops the node and keeps the data.
