@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "client/bot/bot_runner.h"
 #include "client/bot/bot_setup.h"
@@ -24,6 +25,8 @@ struct CommonArgs {
   std::string data_dir;
   std::string currency = "USD";
   uint64_t confirm_above = kConfirmAboveMajorDefault;
+  std::vector<std::string> demo_users;
+  uint64_t demo_funds = kDemoFundsMajorDefault;
 };
 
 void AddCommon(CLI::App* command, CommonArgs& args) {
@@ -37,6 +40,10 @@ void AddCommon(CLI::App* command, CommonArgs& args) {
       ->add_option("--confirm-above", args.confirm_above,
                    "payments above this many whole units need 'yes <code>'")
       ->capture_default_str();
+  command->add_option("--demo-users", args.demo_users, "users to create and fund first")
+      ->delimiter(',');
+  command->add_option("--demo-funds", args.demo_funds, "top demo users up to this many units")
+      ->capture_default_str();
 }
 
 BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transport) {
@@ -48,20 +55,27 @@ BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transpor
   return options;
 }
 
-int RunTerminal(const CommonArgs& args, const std::vector<std::string>& demo_users,
-                uint64_t demo_funds) {
-  absl::StatusOr<Bot> bot = SetUpBot(SetupOptions(args, "terminal"));
+// Sets the bot up and creates and funds the demo users; nullopt after
+// printing why not.
+std::optional<Bot> StartBot(const CommonArgs& args, const std::string& transport) {
+  absl::StatusOr<Bot> bot = SetUpBot(SetupOptions(args, transport));
   if (!bot.ok()) {
     std::cerr << "remit-bot: " << bot.status().message() << "\n";
-    return 1;
+    return std::nullopt;
   }
-  for (const std::string& user : demo_users) {
-    const absl::Status funded = bot->engine->EnsureFunded(user, demo_funds, WallClockMs());
+  for (const std::string& user : args.demo_users) {
+    const absl::Status funded = bot->engine->EnsureFunded(user, args.demo_funds, WallClockMs());
     if (!funded.ok()) {
       std::cerr << "remit-bot: cannot fund demo user " << user << ": " << funded.message() << "\n";
-      return 1;
+      return std::nullopt;
     }
   }
+  return std::move(*bot);
+}
+
+int RunTerminal(const CommonArgs& args) {
+  std::optional<Bot> bot = StartBot(args, "terminal");
+  if (!bot.has_value()) return 1;
   const bool interactive = ::isatty(STDIN_FILENO) != 0;
   if (interactive) {
     std::cout << "remit chat: type NAME: TEXT, e.g. 'alice: pay bob $0.50 coffee' or "
@@ -82,27 +96,18 @@ int Main(int argc, char** argv) {
   CLI::App app("remit-bot: a custodial chat wallet for a Remit testnet", "remit-bot");
   app.require_subcommand(1);
   CommonArgs terminal_args;
-  std::vector<std::string> demo_users;
-  uint64_t demo_funds = kDemoFundsMajorDefault;
   CLI::App* terminal = app.add_subcommand(
       "terminal", "chat in this terminal: lines 'NAME: TEXT' in, 'bot -> NAME: TEXT' out");
   AddCommon(terminal, terminal_args);
-  terminal->add_option("--demo-users", demo_users, "users to create and fund first")
-      ->delimiter(',');
-  terminal->add_option("--demo-funds", demo_funds, "top demo users up to this many units")
-      ->capture_default_str();
   CommonArgs xmpp_args;
   XmppArgs xmpp;
   CLI::App* xmpp_command = app.add_subcommand("xmpp", "serve chat users over an XMPP server");
   AddCommon(xmpp_command, xmpp_args);
   AddXmppOptions(xmpp_command, xmpp);
   CLI11_PARSE(app, argc, argv);
-  if (terminal->parsed()) return RunTerminal(terminal_args, demo_users, demo_funds);
-  absl::StatusOr<Bot> bot = SetUpBot(SetupOptions(xmpp_args, "xmpp"));
-  if (!bot.ok()) {
-    std::cerr << "remit-bot: " << bot.status().message() << "\n";
-    return 1;
-  }
+  if (terminal->parsed()) return RunTerminal(terminal_args);
+  std::optional<Bot> bot = StartBot(xmpp_args, "xmpp");
+  if (!bot.has_value()) return 1;
   return RunXmpp(xmpp, *bot);
 }
 

@@ -26,6 +26,8 @@ void AddTransferCommands(CLI::App& app, CliContext& context);
 void AddQueryCommands(CLI::App& app, CliContext& context);
 // watch
 void AddWatchCommand(CLI::App& app, CliContext& context);
+// demo (client/remit/demo_command.cc)
+void AddDemoCommand(CLI::App& app, CliContext& context);
 
 // Adds --json to `command`, writing the context's output flag.
 void AddJsonFlag(CLI::App* command, CliContext& context);
