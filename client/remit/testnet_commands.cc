@@ -47,7 +47,10 @@ void PrintDeadNodeLogs(const std::string& dir, Output& output) {
   for (const testnet::TestnetNode& node : manifest->nodes) {
     if (testnet::FindNodeProcess(*manifest, node.index).alive) continue;
     const std::string log = testnet::NodeLogPath(manifest->dir, node.index);
-    const std::string tail = testnet::TailFile(log, kLogTailLines);
+    std::string tail = testnet::TailFile(log, kLogTailLines);
+    // Only the last run matters: start at its marker (node_control.cc).
+    const size_t last_start = tail.rfind(testnet::kStartMarker);
+    if (last_start != std::string::npos) tail = tail.substr(last_start);
     if (tail.empty()) continue;
     output.Diagnostic(StrCat("--- node ", node.index, " is not running; last lines of ", log, ":\n",
                              tail, "---"));

@@ -27,7 +27,7 @@ void AppendStartMarker(const std::string& log_path, const std::string& remitd_pa
   const std::time_t now = std::time(nullptr);
   char stamp[32] = {};
   std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  out << "=== remit testnet: starting " << remitd_path << " at " << stamp << " ===\n";
+  out << kStartMarker << " " << remitd_path << " at " << stamp << " ===\n";
 }
 
 // OK once the node answers as validator `index` of this chain.

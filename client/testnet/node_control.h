@@ -5,12 +5,17 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "client/testnet/manifest.h"
 
 namespace remit::testnet {
+
+// StartNode writes a line beginning with this to the node's log before each
+// start, so a log tail can show the last run only.
+inline constexpr std::string_view kStartMarker = "=== remit testnet: starting";
 
 struct NodeProcess {
   uint32_t index = 0;
