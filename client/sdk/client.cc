@@ -56,6 +56,17 @@ void CheckTransferSizes(const v1::Transfer& transfer) {
   REMIT_CHECK(transfer.memo().size() <= kMemoBytesMax);
 }
 
+// The receipt in an ALREADY_EXISTS status's details, if they hold a
+// SettleResponse for transfer `id`.
+std::optional<v1::Receipt> ReceiptFromDetails(const std::string& details, const TransferId& id) {
+  v1::SettleResponse response;
+  if (details.empty() || !response.ParseFromString(details) ||
+      response.receipt().transfer_id() != AsBytes(id)) {
+    return std::nullopt;
+  }
+  return response.receipt();
+}
+
 bool IsRetryable(const absl::Status& status) {
   return status.code() == absl::StatusCode::kUnavailable ||
          status.code() == absl::StatusCode::kDeadlineExceeded;
@@ -142,11 +153,14 @@ absl::StatusOr<SettleResult> RemitClient::Settle(const v1::SignedTransfer& signe
   absl::Status status;
   for (uint32_t attempt = 1; attempt <= options_.settle_attempts; ++attempt) {
     v1::SettleResponse response;
+    std::string error_details;
     result.attempts = attempt;
     status = CallWithFailover(
         options_.settle_timeout_ms,
         [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
-          return stub.Settle(context, request, &response);
+          const grpc::Status call_status = stub.Settle(context, request, &response);
+          error_details = call_status.error_details();
+          return call_status;
         },
         &result.endpoint);
     if (status.ok()) {
@@ -158,9 +172,10 @@ absl::StatusOr<SettleResult> RemitClient::Settle(const v1::SignedTransfer& signe
       return result;
     }
     if (status.code() == absl::StatusCode::kAlreadyExists) {
-      // gRPC drops the response message of a failed call, so the original
-      // receipt is fetched by id.
-      std::optional<v1::Receipt> receipt = FindFinalReceipt(id);
+      // gRPC drops the response message of a failed call: the node puts the
+      // original SettleResponse in error_details, else it is fetched by id.
+      std::optional<v1::Receipt> receipt = ReceiptFromDetails(error_details, id);
+      if (!receipt.has_value()) receipt = FindFinalReceipt(id);
       if (!receipt.has_value()) return status;
       result.receipt = *receipt;
       result.duplicate = true;

@@ -63,7 +63,8 @@ struct SettleResult {
   v1::Receipt receipt;
   // The node answered ALREADY_EXISTS: the transfer was final before this
   // request arrived (sent before, or by an earlier attempt of this call), and
-  // `receipt` is its original receipt. No second payment happened.
+  // `receipt` is its original receipt (from the status's error_details, or
+  // else from GetReceipt). No second payment happened.
   bool duplicate = false;
   uint32_t attempts = 0;  // Settle requests sent, >= 1
   std::string endpoint;   // the node that answered last

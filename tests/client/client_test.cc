@@ -123,9 +123,20 @@ TEST_F(ClientTest, ResendingTheSameTransferIsADuplicate) {
 }
 
 // Proves: on ALREADY_EXISTS (whose response body gRPC drops) the original
-// receipt is fetched by id.
-TEST_F(ClientTest, AlreadyExistsFetchesTheOriginalReceipt) {
+// receipt comes from the status's error_details, as remitd sends it.
+TEST_F(ClientTest, AlreadyExistsUsesTheReceiptInTheDetails) {
   ledger_.set_settle_mode(FakeLedger::SettleMode::kAlreadyExists);
+  ledger_.set_outcome(v1::INSUFFICIENT_FUNDS);
+  absl::StatusOr<SettleResult> result = Client({server_.endpoint()})->Settle(Transfer(0));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result->duplicate);
+  EXPECT_EQ(result->receipt.outcome(), v1::INSUFFICIENT_FUNDS);
+  EXPECT_EQ(ledger_.get_receipt_calls(), 0);
+}
+
+// Proves: without details, the original receipt is fetched by id.
+TEST_F(ClientTest, AlreadyExistsWithoutDetailsFetchesTheReceipt) {
+  ledger_.set_settle_mode(FakeLedger::SettleMode::kAlreadyExistsBare);
   ledger_.set_outcome(v1::INSUFFICIENT_FUNDS);
   absl::StatusOr<SettleResult> result = Client({server_.endpoint()})->Settle(Transfer(0));
   ASSERT_TRUE(result.ok()) << result.status();

@@ -79,7 +79,14 @@ grpc::Status FakeLedger::Settle(grpc::ServerContext* context, const v1::SettleRe
   switch (settle_mode_.load()) {
     case SettleMode::kUnavailable:
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake: no quorum");
-    case SettleMode::kAlreadyExists:
+    case SettleMode::kAlreadyExists: {
+      if (!known) CommitLocked(request->transfer(), outcome_);
+      v1::SettleResponse original;
+      *original.mutable_receipt() = records_by_id_.at(ToString(*id)).receipt();
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "fake: transfer already final",
+                          original.SerializeAsString());
+    }
+    case SettleMode::kAlreadyExistsBare:
       if (!known) CommitLocked(request->transfer(), outcome_);
       return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "fake: transfer already final");
     case SettleMode::kCommitAndHang: {

@@ -25,10 +25,12 @@ Genesis TestGenesis(const AccountId& issuer);
 class FakeLedger final : public v1::Ledger::Service {
  public:
   enum class SettleMode {
-    kSettle,         // final at once with outcome()
-    kAlreadyExists,  // final already: ALREADY_EXISTS, receipt only via GetReceipt
-    kUnavailable,    // UNAVAILABLE, nothing stored
-    kCommitAndHang,  // stored as final, but the answer waits past the deadline
+    kSettle,             // final at once with outcome()
+    kAlreadyExists,      // final already: ALREADY_EXISTS with the receipt in error_details,
+                         // as remitd answers
+    kAlreadyExistsBare,  // final already: ALREADY_EXISTS, receipt only via GetReceipt
+    kUnavailable,        // UNAVAILABLE, nothing stored
+    kCommitAndHang,      // stored as final, but the answer waits past the deadline
   };
 
   explicit FakeLedger(Genesis genesis) : genesis_(std::move(genesis)) {}
