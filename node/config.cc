@@ -49,6 +49,27 @@ absl::Status LoadLimits(const toml::table& table, const std::string& path, NodeL
   return absl::OkStatus();
 }
 
+absl::Status LoadConsensus(const toml::table& table, const std::string& path,
+                           ConsensusOptions& options) {
+  for (const auto& [key, node] : table) {
+    const auto value = node.value<int64_t>();
+    if (!value || *value <= 0) {
+      return Invalid(path, StrCat("consensus '", key.str(), "' must be a positive integer"));
+    }
+    const auto number = static_cast<uint64_t>(*value);
+    if (key.str() == "round_timeout_ms") {
+      options.round_timeout_ms = number;
+    } else if (key.str() == "round_timeout_ms_max") {
+      options.round_timeout_ms_max = number;
+    } else if (key.str() == "block_transfers_max") {
+      options.block_transfers_max = static_cast<uint32_t>(std::min<uint64_t>(number, 10'000));
+    } else {
+      return Invalid(path, StrCat("unknown consensus option '", key.str(), "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
@@ -67,14 +88,17 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
   config.listen = *listen;
   config.log_level = table["log_level"].value_or(std::string("info"));
   for (const auto& [key, node] : table) {
-    static constexpr std::string_view kKnown[] = {"data_dir", "genesis",   "key_file",
-                                                  "listen",   "log_level", "limits"};
+    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis", "key_file", "listen",
+                                                  "log_level", "limits",  "consensus"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return Invalid(path, StrCat("unknown key '", key.str(), "'"));
     }
   }
   if (const toml::table* limits = table["limits"].as_table()) {
     RETURN_IF_ERROR(LoadLimits(*limits, path, config.limits));
+  }
+  if (const toml::table* consensus = table["consensus"].as_table()) {
+    RETURN_IF_ERROR(LoadConsensus(*consensus, path, config.consensus));
   }
   return config;
 }

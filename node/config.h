@@ -7,6 +7,8 @@
 //   log_level = "info"                    # trace, debug, info, warn, error
 //   [limits]                              # optional; see node/limits.h
 //   mempool_transfers_max = 200000
+//   [consensus]                           # optional; see node/consensus/core.h
+//   round_timeout_ms = 1000
 //
 // Relative paths are resolved against the config file's directory.
 #pragma once
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "node/consensus/core.h"
 #include "node/limits.h"
 
 namespace remit {
@@ -25,6 +28,7 @@ struct NodeConfig {
   std::string key_file;
   std::string log_level = "info";
   NodeLimits limits;
+  ConsensusOptions consensus;
 };
 
 // INVALID_ARGUMENT naming the key for a missing, mistyped or unknown entry.

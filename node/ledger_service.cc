@@ -245,11 +245,11 @@ grpc::ServerUnaryReactor* LedgerService::GetStatus(grpc::CallbackServerContext* 
   response->set_round(status.round);
   response->set_state_hash(ToString(status.state_hash));
   response->set_block_hash(ToString(status.block_hash));
-  response->set_leader(ToString(validator_key_));
+  response->set_leader(ToString(genesis_.validators[status.leader].public_key));
   response->set_validator(ToString(validator_key_));
   response->set_validator_index(static_cast<uint32_t>(genesis_.ValidatorIndex(validator_key_)));
   response->set_validator_count(static_cast<uint32_t>(genesis_.validators.size()));
-  response->set_peers_connected(0);
+  response->set_peers_connected(status.peers_connected);
   response->set_mempool_size(status.mempool_size);
   response->set_transfers_committed(status.transfers_committed);
   return FinishNow(context, grpc::Status::OK);

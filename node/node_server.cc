@@ -36,23 +36,25 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
                                                 EncodeAddress(key.public_key()),
                                                 ") is not a validator in ", config.genesis_path));
   }
-  if (genesis.validators.size() > 1) {
-    // Each validator would order blocks on its own and the copies would
-    // diverge; refuse until replicated consensus is in place.
-    return absl::UnimplementedError(StrCat(config.genesis_path, " names ",
-                                           genesis.validators.size(),
-                                           " validators, but this remitd runs a single validator "
-                                           "only; use a genesis with one validator"));
-  }
   StoreOptions store_options;
   store_options.path = config.data_dir;
   ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, LedgerStore::Open(store_options, genesis));
+  if (store->committed_height() > 0) {
+    ASSIGN_OR_RETURN(const v1::CommittedBlock head, store->GetBlock(store->committed_height()));
+    if (!head.has_qc()) {
+      return absl::FailedPreconditionError(
+          StrCat(config.data_dir,
+                 " was written by a remitd without replication; remove the "
+                 "data directory (or the testnet) and start again"));
+    }
+  }
   std::unique_ptr<NodeServer> node(
-      new NodeServer(std::move(genesis), std::move(key), std::move(store), config.limits));
+      new NodeServer(std::move(genesis), std::move(key), std::move(store), config));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &node->port_);
   builder.RegisterService(&node->service_);
+  builder.RegisterService(&node->consensus_service_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.request_bytes_max));
   node->server_ = builder.BuildAndStart();
   if (node->server_ == nullptr || node->port_ == 0) {
@@ -68,14 +70,33 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   return node;
 }
 
+namespace {
+
+std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const SigningKey& key) {
+  if (genesis.validators.size() == 1) return nullptr;
+  std::vector<std::string> endpoints;
+  for (const ValidatorInfo& validator : genesis.validators) endpoints.push_back(validator.endpoint);
+  return std::make_unique<PeerTransport>(
+      static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), endpoints,
+      PeerTransportOptions());
+}
+
+}  // namespace
+
 NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-                       const NodeLimits& limits)
+                       const NodeConfig& config)
     : genesis_(std::move(genesis)),
       key_(std::move(key)),
       store_(std::move(store)),
-      watch_hub_(limits.watchers_max, limits.watch_queue_events_max),
-      validator_(genesis_, key_, *store_, clock_, limits),
-      service_(genesis_, key_.public_key(), *store_, validator_, watch_hub_, clock_, limits) {
+      safety_(config.data_dir + ".safety"),
+      transport_(MakeTransport(genesis_, key_)),
+      watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
+      validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, safety_,
+                 transport_.get()),
+      service_(genesis_, key_.public_key(), *store_, validator_, watch_hub_, clock_, config.limits),
+      consensus_service_(validator_,
+                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())),
+                         static_cast<uint32_t>(genesis_.validators.size())) {
   validator_.AddListener(&watch_hub_);
 }
 
@@ -85,6 +106,7 @@ void NodeServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   validator_.Stop();
+  transport_.reset();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();

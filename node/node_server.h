@@ -12,7 +12,10 @@
 #include "ledger/store.h"
 #include "node/clock.h"
 #include "node/config.h"
+#include "node/consensus_service.h"
+#include "node/file_safety_storage.h"
 #include "node/ledger_service.h"
+#include "node/peer_transport.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
 
@@ -33,15 +36,18 @@ class NodeServer {
 
  private:
   NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-             const NodeLimits& limits);
+             const NodeConfig& config);
 
   Genesis genesis_;
   SigningKey key_;
   SystemClock clock_;
   std::unique_ptr<LedgerStore> store_;
+  FileSafetyStorage safety_;
+  std::unique_ptr<PeerTransport> transport_;  // null for a single validator
   WatchHub watch_hub_;
   Validator validator_;
   LedgerService service_;
+  ConsensusService consensus_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

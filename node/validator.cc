@@ -9,6 +9,7 @@
 #include "ledger/check.h"
 #include "ledger/executor.h"
 #include "ledger/strings.h"
+#include "ledger/transfer.h"
 
 namespace remit {
 namespace {
@@ -27,17 +28,20 @@ std::string KnownAssets(const Genesis& genesis) {
 }  // namespace
 
 Validator::Validator(const Genesis& genesis, const SigningKey& key, LedgerStore& store,
-                     const Clock& clock, const NodeLimits& limits)
+                     const Clock& clock, const NodeLimits& limits,
+                     const ConsensusOptions& consensus, SafetyStorage& safety,
+                     PeerTransport* transport)
     : genesis_(genesis),
       key_(key),
       store_(store),
       clock_(clock),
       limits_(limits),
-      mempool_(limits) {
+      transport_(transport),
+      mempool_(limits),
+      ledger_(store),
+      core_(genesis, key_, ledger_, safety, mempool_, clock, consensus) {
   REMIT_CHECK(genesis_.ValidatorIndex(key_.public_key()) >= 0);
-  const auto last = store_.GetBlock(store_.committed_height());
-  REMIT_CHECK(last.ok());
-  last_block_time_unix_ms_ = last->block().header().timestamp_unix_ms();
+  REMIT_CHECK(transport_ != nullptr || genesis_.validators.size() == 1);
 }
 
 Validator::~Validator() { Stop(); }
@@ -70,7 +74,20 @@ absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
                                                  limits_.inbox_events_max,
                                                  " requests waiting); retry with back-off"));
     }
-    for (SubmitRequest& request : requests) inbox_.push_back(std::move(request));
+    for (SubmitRequest& request : requests) inbox_.emplace_back(std::move(request));
+  }
+  inbox_cv_.notify_one();
+  return absl::OkStatus();
+}
+
+absl::Status Validator::EnqueuePeer(PeerMessages messages) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    if (stopping_) return absl::UnavailableError("validator is shutting down");
+    if (inbox_.size() >= limits_.inbox_events_max) {
+      return absl::ResourceExhaustedError("validator inbox is full");
+    }
+    inbox_.emplace_back(std::move(messages));
   }
   inbox_cv_.notify_one();
   return absl::OkStatus();
@@ -79,7 +96,9 @@ absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
 ValidatorStatus Validator::Snapshot() const {
   ValidatorStatus status;
   status.height = store_.committed_height();
-  status.round = status.height;
+  status.round = round_.load(std::memory_order_relaxed);
+  status.leader = leader_.load(std::memory_order_relaxed);
+  status.peers_connected = transport_ != nullptr ? transport_->connected() : 0;
   status.state_hash = store_.committed_state_hash();
   status.block_hash = store_.committed_block_hash();
   status.mempool_size = mempool_size_.load(std::memory_order_relaxed);
@@ -88,32 +107,102 @@ ValidatorStatus Validator::Snapshot() const {
 }
 
 void Validator::Run() {
-  std::deque<SubmitRequest> batch;
-  bool produced = false;
+  {
+    CoreOutput out;
+    core_.Start(out);
+    Dispatch(out);
+  }
+  std::deque<Event> batch;
+  bool busy = false;
   while (true) {
     {
       std::unique_lock lock(inbox_mu_);
-      if (inbox_.empty() && !produced && !stopping_) {
+      if (inbox_.empty() && !busy && !stopping_) {
         inbox_cv_.wait_for(lock, std::chrono::microseconds(kIdleWakeUs));
       }
       if (stopping_) break;
       batch.swap(inbox_);
     }
-    for (SubmitRequest& request : batch) Admit(request);
+    CoreOutput out;
+    for (Event& event : batch) {
+      if (auto* request = std::get_if<SubmitRequest>(&event)) {
+        Admit(*request);
+      } else {
+        OnPeer(std::get<PeerMessages>(event), out);
+      }
+    }
     batch.clear();
-    produced = ProduceBlock();
+    if (!to_gossip_.empty() && transport_ != nullptr) {
+      v1::ConsensusMessage gossip;
+      for (v1::SignedTransfer& transfer : to_gossip_) {
+        *gossip.mutable_transfers()->add_transfers() = std::move(transfer);
+      }
+      transport_->Broadcast(gossip);
+    }
+    to_gossip_.clear();
+    core_.OnTick(out);
+    busy = Dispatch(out);
     ExpireWaiters();
     mempool_size_.store(mempool_.size(), std::memory_order_relaxed);
+    round_.store(core_.round(), std::memory_order_relaxed);
+    leader_.store(core_.leader(), std::memory_order_relaxed);
   }
-  std::deque<SubmitRequest> unserved;
+  std::deque<Event> unserved;
   {
     std::lock_guard lock(inbox_mu_);
     unserved.swap(inbox_);
   }
   const absl::Status shutdown = absl::UnavailableError(
       "validator shut down before the transfer was final; look its receipt up by id");
-  for (SubmitRequest& request : unserved) request.on_done(shutdown, nullptr);
+  for (Event& event : unserved) {
+    if (auto* request = std::get_if<SubmitRequest>(&event)) request->on_done(shutdown, nullptr);
+  }
   FailAllWaiters(shutdown);
+}
+
+void Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
+  for (const v1::ConsensusMessage& message : peer.messages) {
+    if (message.has_transfers()) {
+      for (const v1::SignedTransfer& transfer : message.transfers().transfers()) {
+        AdmitGossip(transfer);
+      }
+      continue;
+    }
+    core_.OnMessage(peer.from, message, out);
+  }
+}
+
+bool Validator::Dispatch(CoreOutput& out) {
+  for (CoreOutput::Send& send : out.sends) {
+    if (transport_ == nullptr) continue;
+    if (send.to) {
+      transport_->Send(*send.to, send.message);
+    } else {
+      transport_->Broadcast(send.message);
+    }
+  }
+  for (const BlockEffects& effects : out.committed) {
+    spdlog::debug("committed block {} with {} transfers, state {}", effects.height,
+                  effects.records.size(), ToHex(effects.state_hash).substr(0, 16));
+    CompleteWaiters(effects);
+    for (CommitListener* listener : listeners_) listener->OnCommitted(effects);
+  }
+  return !out.committed.empty() || !out.sends.empty();
+}
+
+void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {
+  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
+  const auto id = CheckTransfer(transfer, genesis_.chain_id);
+  if (!id.ok() || store_.HasTransfer(*id) || mempool_.Contains(*id)) return;
+  if (genesis_.FindAsset(transfer.transfer().asset()) == nullptr) return;
+  PendingTransfer pending;
+  pending.id = *id;
+  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "sender");
+  pending.sequence = transfer.transfer().sequence();
+  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  pending.signed_transfer = transfer;
+  const uint64_t committed_next = store_.NextSequence(pending.from);
+  (void)mempool_.Add(std::move(pending), committed_next, clock_.NowUnixMs());
 }
 
 void Validator::Admit(SubmitRequest& request) {
@@ -139,12 +228,15 @@ void Validator::Admit(SubmitRequest& request) {
   pending.from = *from;
   pending.sequence = transfer.sequence();
   pending.expiry_unix_ms = transfer.expiry_unix_ms();
-  pending.signed_transfer = std::move(request.signed_transfer);
+  pending.signed_transfer = request.signed_transfer;
   const auto admission =
       mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs());
   if (!admission.ok()) {
     request.on_done(admission.status(), nullptr);
     return;
+  }
+  if (*admission == Mempool::Admission::kAdded) {
+    to_gossip_.push_back(std::move(request.signed_transfer));
   }
   if (!request.wait_for_final) {
     request.on_done(absl::OkStatus(), nullptr);
@@ -153,39 +245,6 @@ void Validator::Admit(SubmitRequest& request) {
   deadlines_.emplace(request.deadline_us, request.id);
   waiters_.emplace(request.id,
                    Waiter{request.received_us, request.deadline_us, std::move(request.on_done)});
-}
-
-bool Validator::ProduceBlock() {
-  std::vector<v1::SignedTransfer> ready = mempool_.Ready(
-      limits_.block_transfers_max, [this](const AccountId& a) { return store_.NextSequence(a); });
-  if (ready.empty()) return false;
-  v1::Block block;
-  for (v1::SignedTransfer& transfer : ready) *block.add_transfers() = std::move(transfer);
-  v1::BlockHeader& header = *block.mutable_header();
-  header.set_chain_id(genesis_.chain_id);
-  header.set_height(store_.committed_height() + 1);
-  header.set_round(header.height());
-  header.set_parent_hash(ToString(store_.committed_block_hash()));
-  // Block time never runs backwards, whatever the wall clock does.
-  header.set_timestamp_unix_ms(std::max(clock_.NowUnixMs(), last_block_time_unix_ms_));
-  header.set_parent_state_hash(ToString(store_.committed_state_hash()));
-  header.set_payload_hash(ToString(ComputePayloadHash(block)));
-  header.set_proposer(ToString(key_.public_key()));
-
-  const BlockEffects effects = ExecuteBlock(genesis_, store_, store_.committed_state_hash(), block);
-  if (const absl::Status committed = store_.Commit(block, effects); !committed.ok()) {
-    // The block is not durable and nothing was applied; going on would
-    // answer clients from state that may vanish. Stop loudly.
-    spdlog::critical("cannot commit block {}: {}", header.height(), committed.ToString());
-    std::abort();
-  }
-  last_block_time_unix_ms_ = header.timestamp_unix_ms();
-  mempool_.OnCommitted(effects);
-  spdlog::debug("committed block {} with {} transfers, state {}", header.height(),
-                effects.records.size(), ToHex(effects.state_hash).substr(0, 16));
-  CompleteWaiters(effects);
-  for (CommitListener* listener : listeners_) listener->OnCommitted(effects);
-  return true;
 }
 
 void Validator::CompleteWaiters(const BlockEffects& effects) {

@@ -1,10 +1,8 @@
-// A validator's event loop: a bounded inbox of client requests drained by one
-// thread, which owns the mempool, produces blocks, executes and commits them,
-// and completes the requests waiting for their transfers.
-//
-// Single validator (n = 1) today: a produced block commits at once. The
-// pipeline (admit -> order -> execute -> commit -> notify) is the shape that
-// replicated consensus plugs into.
+// A validator's event loop: a bounded inbox of client requests and peer
+// messages drained by one thread, which owns the mempool and the consensus
+// core, passes admitted transfers on to the other validators, sends what the
+// core says, and completes the requests waiting for transfers the core
+// committed. The core (node/consensus) orders, executes and commits blocks.
 #pragma once
 
 #include <atomic>
@@ -16,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -24,8 +23,12 @@
 #include "ledger/store.h"
 #include "node/clock.h"
 #include "node/commit_listener.h"
+#include "node/consensus/core.h"
+#include "node/consensus/safety_storage.h"
 #include "node/limits.h"
 #include "node/mempool.h"
+#include "node/peer_transport.h"
+#include "node/store_ledger.h"
 
 namespace remit {
 
@@ -45,9 +48,17 @@ struct SubmitRequest {
   Done on_done;
 };
 
+// Consensus messages from another validator.
+struct PeerMessages {
+  uint32_t from = 0;
+  std::vector<v1::ConsensusMessage> messages;
+};
+
 struct ValidatorStatus {
   uint64_t height = 0;
   uint64_t round = 0;
+  uint32_t leader = 0;
+  uint32_t peers_connected = 0;
   Hash32 state_hash{};
   Hash32 block_hash{};
   uint64_t mempool_size = 0;
@@ -56,8 +67,10 @@ struct ValidatorStatus {
 
 class Validator {
  public:
+  // `transport` may be null for a single validator.
   Validator(const Genesis& genesis, const SigningKey& key, LedgerStore& store, const Clock& clock,
-            const NodeLimits& limits);
+            const NodeLimits& limits, const ConsensusOptions& consensus, SafetyStorage& safety,
+            PeerTransport* transport);
   ~Validator();
 
   // Listeners must outlive the validator; add them before Start.
@@ -70,6 +83,8 @@ class Validator {
   // inbox cannot take them (their callbacks are then never called),
   // UNAVAILABLE after Stop.
   absl::Status Enqueue(std::vector<SubmitRequest> requests);
+  // Thread-safe. RESOURCE_EXHAUSTED if the inbox is full.
+  absl::Status EnqueuePeer(PeerMessages messages);
 
   ValidatorStatus Snapshot() const;
 
@@ -80,10 +95,15 @@ class Validator {
     SubmitRequest::Done on_done;
   };
 
+  using Event = std::variant<SubmitRequest, PeerMessages>;
+
   void Run();
   void Admit(SubmitRequest& request);
-  // Orders, executes and commits one block; false if nothing was ready.
-  bool ProduceBlock();
+  // Admits a transfer gossiped by a peer; refusals are dropped silently.
+  void AdmitGossip(const v1::SignedTransfer& transfer);
+  void OnPeer(PeerMessages& peer, CoreOutput& out);
+  // Sends the core's messages and serves its commits; true if it committed.
+  bool Dispatch(CoreOutput& out);
   void CompleteWaiters(const BlockEffects& effects);
   void ExpireWaiters();
   void ForgetDeadline(uint64_t deadline_us, const TransferId& id);
@@ -98,16 +118,22 @@ class Validator {
 
   std::mutex inbox_mu_;
   std::condition_variable inbox_cv_;
-  std::deque<SubmitRequest> inbox_;
+  std::deque<Event> inbox_;
   bool stopping_ = false;
   std::thread thread_;
 
+  PeerTransport* const transport_;
+  std::atomic<uint64_t> round_{0};
+  std::atomic<uint32_t> leader_{0};
+
   // Owned by the loop thread.
   Mempool mempool_;
+  StoreLedger ledger_;
+  ConsensusCore core_;
+  std::vector<v1::SignedTransfer> to_gossip_;
   std::multimap<TransferId, Waiter> waiters_;
   // (deadline_us, id) of every waiter, so expiry looks only at the earliest.
   std::multiset<std::pair<uint64_t, TransferId>> deadlines_;
-  uint64_t last_block_time_unix_ms_ = 0;
   uint64_t last_expiry_scan_us_ = 0;
 
   std::atomic<uint64_t> mempool_size_{0};

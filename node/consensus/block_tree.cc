@@ -1,5 +1,7 @@
 #include "node/consensus/block_tree.h"
 
+#include <algorithm>
+
 #include "ledger/check.h"
 
 namespace remit {
@@ -85,6 +87,15 @@ std::optional<std::vector<const TreeBlock*>> BlockTree::PathFromCommitted(
     cursor = *parent;
   }
   return std::vector<const TreeBlock*>(path.rbegin(), path.rend());
+}
+
+std::vector<const TreeBlock*> BlockTree::ByHeight() const {
+  std::vector<const TreeBlock*> out;
+  for (const auto& [hash, block] : blocks_) out.push_back(&block);
+  std::sort(out.begin(), out.end(), [](const TreeBlock* a, const TreeBlock* b) {
+    return a->block.header().height() < b->block.header().height();
+  });
+  return out;
 }
 
 bool BlockTree::PathHasTransfers(const Hash32& hash) const {

@@ -63,6 +63,8 @@ class BlockTree {
   // True if an uncommitted block on the path to `hash` carries transfers.
   bool PathHasTransfers(const Hash32& hash) const;
   size_t size() const { return blocks_.size(); }
+  // Every block, lowest height first.
+  std::vector<const TreeBlock*> ByHeight() const;
 
  private:
   const CommittedLedger& ledger_;

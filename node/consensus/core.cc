@@ -50,6 +50,33 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
   // A committed head other than genesis is always stored with its QC.
   REMIT_CHECK(ledger_.committed_height() == 0 || head->has_qc());
   high_qc_ = ledger_.committed_height() == 0 ? genesis_qc_ : head->qc();
+  RestoreTree();
+  safety_.set_before_save([this](v1::SafetyData& data) {
+    data.clear_tree();
+    for (const TreeBlock* block : tree_.ByHeight()) {
+      v1::CertifiedBlock& saved = *data.add_tree();
+      *saved.mutable_block() = block->block;
+      if (block->qc) *saved.mutable_qc() = *block->qc;
+    }
+  });
+}
+
+void ConsensusCore::RestoreTree() {
+  // Blocks saved before a restart, re-executed in height order; those that
+  // no longer descend from the committed head are left out.
+  for (const v1::CertifiedBlock& saved : safety_.data().tree()) {
+    const v1::Block& block = saved.block();
+    if (block.header().height() <= ledger_.committed_height()) continue;
+    if (!tree_.IsKnownParent(HashField(block.header().parent_hash()))) continue;
+    const Hash32 hash = ComputeBlockHash(block.header());
+    std::optional<Hash32> certified;
+    if (saved.has_qc()) certified = HashField(saved.qc().vote_data().state_hash());
+    if (!ExecuteAndInsert(block, hash, certified)) continue;
+    if (saved.has_qc()) {
+      tree_.FindMutable(hash)->qc = saved.qc();
+      if (saved.qc().vote_data().round() > high_qc_.vote_data().round()) high_qc_ = saved.qc();
+    }
+  }
 }
 
 void ConsensusCore::Start(CoreOutput& out) { AdvanceRound(high_qc_.vote_data().round() + 1, out); }
@@ -115,6 +142,10 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
     case v1::ConsensusMessage::kBlockResponse:
       OnBlockResponse(from, message.block_response(), out);
       break;
+    case v1::ConsensusMessage::kSyncInfo:
+      OnSyncInfo(from, message.sync_info(), out);
+      break;
+    case v1::ConsensusMessage::kTransfers:  // the node admits these, not the core
     case v1::ConsensusMessage::KIND_NOT_SET:
       ++counters_.dropped_bad_block;
       break;
@@ -132,6 +163,8 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
     RequestBlock(hash, vote_data.height(), from, out);
   }
   MaybeCommit(qc, out);
+  // A late QC for an ancestor may be what the highest QC's commit waited for.
+  if (high_qc_.vote_data().round() != vote_data.round()) MaybeCommit(high_qc_, out);
   if (vote_data.round() + 1 > round_) {
     consecutive_timeouts_ = 0;
     AdvanceRound(vote_data.round() + 1, out);

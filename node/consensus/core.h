@@ -102,6 +102,8 @@ class ConsensusCore {
   std::optional<uint64_t> next_deadline_ms() const;
 
  private:
+  void RestoreTree();
+
   // Rounds and certificates.
   void ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
   void ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out);
@@ -119,6 +121,7 @@ class ConsensusCore {
                         std::optional<Hash32> certified_state_hash);
   void VoteFor(const v1::Proposal& proposal, const Hash32& hash, CoreOutput& out);
   void OnVote(const v1::Vote& vote, CoreOutput& out);
+  void OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, CoreOutput& out);
 
   // Timeouts.
   void OnRoundTimeout(CoreOutput& out);
@@ -154,10 +157,6 @@ class ConsensusCore {
   uint64_t round_deadline_ms_ = 0;
   bool proposed_in_round_ = false;
   std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry
-  // Round of the QC that last committed transfers. Other validators learn of
-  // that commit only from the next proposal, which carries this QC, so the
-  // next leader proposes (an empty block if need be) while it is the highest.
-  uint64_t commit_news_qc_round_ = 0;
 
   // Votes for rounds this validator leads next:
   // round -> signed vote bytes -> signer -> signature.

@@ -33,10 +33,7 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   std::vector<v1::SignedTransfer> ready =
       mempool_.Ready(options_.block_transfers_max,
                      [&state](const AccountId& account) { return state->NextSequence(account); });
-  const bool commit_news = commit_news_qc_round_ == qc_round && qc_round > 0;
-  if (ready.empty() && !tree_.PathHasTransfers(parent) && !commit_news) {
-    return;  // nothing to order
-  }
+  if (ready.empty() && !tree_.PathHasTransfers(parent)) return;  // nothing to order
 
   v1::Proposal proposal;
   v1::Block& block = *proposal.mutable_block();
@@ -237,6 +234,22 @@ void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
   }
   votes_.erase(vote_data.round());
   ProcessQc(qc, index_, out);
+  if (!proposed_in_round_ || round_ != vote_data.round() + 1) {
+    // No proposal carries this QC: send it on its own, so that every
+    // validator commits what it commits.
+    v1::ConsensusMessage sync;
+    *sync.mutable_sync_info()->mutable_high_qc() = qc;
+    Send(std::nullopt, std::move(sync), out);
+  }
+}
+
+void ConsensusCore::OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, CoreOutput& out) {
+  if (!CheckVoteDataShape(sync_info.high_qc().vote_data()).ok() ||
+      !VerifyQc(sync_info.high_qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+    ++counters_.dropped_bad_certificate;
+    return;
+  }
+  ProcessQc(sync_info.high_qc(), from, out);
 }
 
 }  // namespace remit

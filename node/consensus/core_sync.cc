@@ -44,7 +44,6 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
     }
     mempool_.OnCommitted(block->effects);
     out.committed.push_back(block->effects);
-    if (block->block.transfers_size() > 0) commit_news_qc_round_ = vote_data.round();
   }
   tree_.Prune();
   for (auto it = pending_qcs_.begin(); it != pending_qcs_.end();) {

@@ -22,7 +22,7 @@ bool SafetyRules::TryVote(uint64_t round, uint64_t qc_round,
   data_.set_last_voted_round(round);
   data_.set_one_chain_round(std::max(data_.one_chain_round(), qc_round));
   *data_.mutable_last_vote() = vote;
-  storage_.Save(data_);
+  Save();
   return true;
 }
 
@@ -32,8 +32,13 @@ bool SafetyRules::TryTimeout(uint64_t round, uint64_t qc_round, bool entered_by_
   if (round != qc_round + 1 && !entered_by_tc) return false;
   data_.set_last_voted_round(round);
   data_.set_highest_timeout_round(std::max(data_.highest_timeout_round(), round));
-  storage_.Save(data_);
+  Save();
   return true;
+}
+
+void SafetyRules::Save() {
+  if (before_save_) before_save_(data_);
+  storage_.Save(data_);
 }
 
 }  // namespace remit

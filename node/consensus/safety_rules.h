@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "node/consensus/safety_storage.h"
@@ -39,9 +40,17 @@ class SafetyRules {
   bool TryTimeout(uint64_t round, uint64_t qc_round, bool entered_by_tc);
 
   const v1::SafetyData& data() const { return data_; }
+  // Called right before each save, to add what else must be durable by
+  // then (the block tree).
+  void set_before_save(std::function<void(v1::SafetyData&)> fill) {
+    before_save_ = std::move(fill);
+  }
 
  private:
+  void Save();
+
   SafetyStorage& storage_;
+  std::function<void(v1::SafetyData&)> before_save_;
   v1::SafetyData data_;
 };
 

@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   app.add_option("--faulty-ms", options.faulty_ms, "simulated ms with faults");
   app.add_option("--healed-ms", options.healed_ms, "simulated ms after healing, with load");
+  app.add_option("--drain-ms", options.drain_ms, "simulated ms without load at the end");
+  app.add_option("--submit-interval-ms", options.submit_interval_ms, "ms between client sends")
+      ->check(CLI::Range(1, 10'000));
   app.add_option("--loss", options.loss, "message loss probability")->check(CLI::Range(0.0, 0.9));
   app.add_option("--duplicate", options.duplicate, "message duplication probability")
       ->check(CLI::Range(0.0, 0.9));

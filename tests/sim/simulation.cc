@@ -403,6 +403,21 @@ void Simulation::FinalChecks() {
     }
   }
   if (receipts_.empty()) Violation("liveness: no transfer settled at all");
+  if (!report_.violations.empty()) {
+    for (uint32_t i = 0; i < nodes_.size(); ++i) {
+      const Node& node = nodes_[i];
+      if (!node.core) continue;
+      report_.violations.push_back(StrCat(
+          "  validator ", i, ": round ", node.core->round(), ", high QC round ",
+          node.core->high_qc().vote_data().round(), ", committed height ",
+          node.ledger->committed_height(), ", mempool ", node.mempool->size(),
+          ", dropped stale/unknown-parent/bad-block/divergence ",
+          node.core->counters().dropped_stale, "/", node.core->counters().dropped_unknown_parent,
+          "/", node.core->counters().dropped_bad_block, "/",
+          node.core->counters().dropped_state_divergence, ", timeouts sent ",
+          node.core->counters().timeouts_sent));
+    }
+  }
   for (uint32_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].byzantine) continue;
     if (nodes_[i].ledger->committed_height() < receipt_height_max) {
@@ -423,10 +438,12 @@ SimReport RunSimulation(const SimOptions& options) {
 
 std::string ReproCommand(const SimOptions& options) {
   return StrCat("remit-sim --seed ", options.seed, " --validators ", options.validators,
-                " --faulty-ms ", options.faulty_ms, " --healed-ms ", options.healed_ms, " --loss ",
-                options.loss, " --duplicate ", options.duplicate, " --delay-ms-max ",
-                options.delay_ms_max, options.partitions ? " --partitions" : "",
-                options.crashes ? " --crashes" : "", " --byzantine ", options.byzantine);
+                " --faulty-ms ", options.faulty_ms, " --healed-ms ", options.healed_ms,
+                " --drain-ms ", options.drain_ms, " --submit-interval-ms ",
+                options.submit_interval_ms, " --loss ", options.loss, " --duplicate ",
+                options.duplicate, " --delay-ms-max ", options.delay_ms_max,
+                options.partitions ? " --partitions" : "", options.crashes ? " --crashes" : "",
+                " --byzantine ", options.byzantine);
 }
 
 }  // namespace remit::sim

@@ -1,0 +1,60 @@
+// Sends consensus messages to the other validators over their gRPC
+// `remit.v1.Consensus` service. One sender thread per peer drains a bounded
+// queue in batches; when a peer is down its messages are dropped (consensus
+// tolerates loss: a round without progress times out) and the channel
+// reconnects with gRPC's back-off.
+//
+// Thread safety: Send and Broadcast may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "remit/v1/consensus.grpc.pb.h"
+
+namespace remit {
+
+struct PeerTransportOptions {
+  uint32_t queue_messages_max = 10'000;  // per peer; the oldest is dropped beyond
+  uint32_t batch_messages_max = 256;     // per Deliver call
+  uint64_t deliver_timeout_ms = 2'000;
+};
+
+class PeerTransport {
+ public:
+  PeerTransport(uint32_t self, const std::vector<std::string>& endpoints,
+                const PeerTransportOptions& options);
+  ~PeerTransport();
+
+  void Send(uint32_t to, const v1::ConsensusMessage& message);
+  void Broadcast(const v1::ConsensusMessage& message);
+  // Peers whose last Deliver succeeded.
+  uint32_t connected() const;
+  uint64_t dropped() const { return dropped_.load(); }
+
+ private:
+  struct Peer {
+    std::unique_ptr<v1::Consensus::Stub> stub;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<v1::ConsensusMessage> queue;
+    std::atomic<bool> connected{false};
+    std::thread thread;
+  };
+
+  void Run(Peer& peer);
+
+  const uint32_t self_;
+  const PeerTransportOptions options_;
+  std::vector<std::unique_ptr<Peer>> peers_;  // nullptr at self_
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> dropped_{0};
+};
+
+}  // namespace remit
