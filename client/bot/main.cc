@@ -25,6 +25,8 @@ struct CommonArgs {
   std::string data_dir;
   std::string currency = "USD";
   uint64_t confirm_above = kConfirmAboveMajorDefault;
+  uint32_t payments_per_minute = kPaymentsPerMinuteMaxDefault;
+  uint32_t commands_per_minute = kCommandsPerMinuteMaxDefault;
   std::vector<std::string> demo_users;
   uint64_t demo_funds = kDemoFundsMajorDefault;
 };
@@ -40,6 +42,16 @@ void AddCommon(CLI::App* command, CommonArgs& args) {
       ->add_option("--confirm-above", args.confirm_above,
                    "payments above this many whole units need 'yes <code>'")
       ->capture_default_str();
+  command
+      ->add_option("--payments-per-minute", args.payments_per_minute,
+                   "per-user limit on payment commands")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1'000'000u));
+  command
+      ->add_option("--commands-per-minute", args.commands_per_minute,
+                   "per-user limit on all messages")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1'000'000u));
   command->add_option("--demo-users", args.demo_users, "users to create and fund first")
       ->delimiter(',');
   command->add_option("--demo-funds", args.demo_funds, "top demo users up to this many units")
@@ -52,6 +64,8 @@ BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transpor
   options.data_dir = args.data_dir.empty() ? args.testnet_dir + "/bot-" + transport : args.data_dir;
   options.engine.default_currency = args.currency;
   options.engine.confirm_above_major = args.confirm_above;
+  options.engine.payments_per_minute_max = args.payments_per_minute;
+  options.engine.commands_per_minute_max = args.commands_per_minute;
   return options;
 }
 
