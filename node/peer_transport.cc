@@ -79,6 +79,9 @@ void PeerTransport::Run(Peer& peer) {
     }
     if (envelope.messages_size() == 0) continue;
     grpc::ClientContext context;
+    // Wait for a reconnecting peer (up to the deadline) rather than failing at
+    // once while gRPC backs off: a restarted validator must get our answers.
+    context.set_wait_for_ready(true);
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options_.deliver_timeout_ms));
     v1::DeliverResponse response;

@@ -79,7 +79,14 @@ void ConsensusCore::RestoreTree() {
   }
 }
 
-void ConsensusCore::Start(CoreOutput& out) { AdvanceRound(high_qc_.vote_data().round() + 1, out); }
+void ConsensusCore::Start(CoreOutput& out) {
+  AdvanceRound(high_qc_.vote_data().round() + 1, out);
+  // Announce our highest QC: validators that are ahead answer with theirs,
+  // so a restarted validator catches up even when nothing is being sent.
+  v1::ConsensusMessage sync;
+  *sync.mutable_sync_info()->mutable_high_qc() = high_qc_;
+  Send(std::nullopt, std::move(sync), out);
+}
 
 std::optional<uint64_t> ConsensusCore::next_deadline_ms() const {
   if (!HasWork()) return std::nullopt;

@@ -126,6 +126,8 @@ class ConsensusCore {
   // Timeouts.
   void OnRoundTimeout(CoreOutput& out);
   void OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOutput& out);
+  // Tells a validator that is behind our highest QC, at most every half round timeout.
+  void SendSyncInfo(uint32_t to, CoreOutput& out);
 
   // Commit and sync.
   void MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out);
@@ -167,6 +169,8 @@ class ConsensusCore {
   std::multimap<Hash32, std::pair<uint32_t, v1::Proposal>> pending_;
   // QCs whose block is unknown yet, by block hash.
   std::map<Hash32, v1::QuorumCert> pending_qcs_;
+  // When each validator was last sent our highest QC.
+  std::map<uint32_t, uint64_t> sync_sent_ms_;
   // When each missing block was last asked for.
   std::map<Hash32, uint64_t> requested_ms_;
 };

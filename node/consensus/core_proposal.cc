@@ -250,6 +250,10 @@ void ConsensusCore::OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, Cor
     return;
   }
   ProcessQc(sync_info.high_qc(), from, out);
+  // A sender behind us (e.g. just restarted) learns our highest QC in turn.
+  if (sync_info.high_qc().vote_data().round() < high_qc_.vote_data().round()) {
+    SendSyncInfo(from, out);
+  }
 }
 
 }  // namespace remit

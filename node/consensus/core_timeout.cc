@@ -69,6 +69,9 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
   }
   if (timeout.round() < round_) {
     ++counters_.dropped_stale;
+    // The sender is behind (e.g. restarted while the others went on): tell
+    // it our highest QC, from which it fetches what it lacks.
+    if (from != index_) SendSyncInfo(from, out);
     return;
   }
   auto& signers = timeouts_[timeout.round()];
@@ -84,6 +87,16 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
   }
   timeouts_.erase(timeout.round());
   ProcessTc(tc, out);
+}
+
+void ConsensusCore::SendSyncInfo(uint32_t to, CoreOutput& out) {
+  const uint64_t now_ms = NowMs();
+  auto [it, inserted] = sync_sent_ms_.emplace(to, now_ms);
+  if (!inserted && now_ms - it->second < options_.round_timeout_ms / 2) return;
+  it->second = now_ms;
+  v1::ConsensusMessage sync;
+  *sync.mutable_sync_info()->mutable_high_qc() = high_qc_;
+  Send(to, std::move(sync), out);
 }
 
 }  // namespace remit
