@@ -29,9 +29,8 @@
 namespace remit::cli {
 namespace {
 
-// Validators of the demo testnet. Becomes 4 when replication lands: remitd
-// refuses a multi-validator genesis until then.
-constexpr uint32_t kDemoNodes = 1;
+// Validators of the demo testnet: enough to tolerate one faulty validator.
+constexpr uint32_t kDemoNodes = 4;
 constexpr uint32_t kDemoBasePort = 7400;
 constexpr uint32_t kDemoXmppPort = 15222;
 constexpr char kDemoXmppHost[] = "localhost";
