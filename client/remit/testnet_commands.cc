@@ -1,6 +1,8 @@
 // remit testnet up|status|down|kill|restart|logs --dir DIR: a local testnet
 // of remitd processes (client/testnet/testnet.h).
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "client/remit/cli_error.h"
 #include "client/remit/commands.h"
@@ -112,40 +114,95 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
   return absl::OkStatus();
 }
 
-// One node's process and, if it answers, its height and state hash.
-nlohmann::json NodeStatusJson(const testnet::TestnetManifest& manifest, uint32_t index,
-                              std::string* human) {
-  const testnet::NodeProcess process = testnet::FindNodeProcess(manifest, index);
-  nlohmann::json json = NodeJson(manifest, process);
-  json["height"] = nullptr;
-  json["state_hash"] = nullptr;
-  *human += StrCat("\nnode ", index, "  ", manifest.nodes[index].endpoint, "  pid ", process.pid,
-                   process.alive ? "  alive" : "  not running");
-  if (!process.alive) return json;
+// One node's process and, if it answers, its GetStatus.
+struct NodeView {
+  testnet::NodeProcess process;
+  std::optional<v1::GetStatusResponse> status;
+  std::string error;  // why an alive node did not answer
+};
+
+NodeView ViewNode(const testnet::TestnetManifest& manifest, uint32_t index) {
+  NodeView view{.process = testnet::FindNodeProcess(manifest, index), .status = {}, .error = ""};
+  if (!view.process.alive) return view;
   absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client = sdk::RemitClient::Create(
       {.endpoints = {manifest.nodes[index].endpoint}, .call_timeout_ms = kStatusCallTimeoutMs});
   REMIT_CHECK(client.ok());
   absl::StatusOr<v1::GetStatusResponse> status = (*client)->GetStatus();
-  if (!status.ok()) {
-    json["error"] = std::string(status.status().message());
-    *human += StrCat("  not answering: ", status.status().message());
+  if (status.ok()) {
+    view.status = *std::move(status);
+  } else {
+    view.error = std::string(status.status().message());
+  }
+  return view;
+}
+
+// The current leader: as named by the answering nodes in the highest round
+// (rounds only advance on certificates, so that view is the newest). Empty if
+// none answered.
+std::string CurrentLeaderKey(const std::vector<NodeView>& views) {
+  const v1::GetStatusResponse* newest = nullptr;
+  for (const NodeView& view : views) {
+    if (view.status && (newest == nullptr || view.status->round() > newest->round())) {
+      newest = &*view.status;
+    }
+  }
+  return newest == nullptr ? "" : newest->leader();
+}
+
+// Node `index`'s public key: from genesis.json, else as the node reports it.
+std::string ValidatorKey(const absl::StatusOr<Genesis>& genesis, const NodeView& view,
+                         uint32_t index) {
+  if (genesis.ok() && index < genesis->validators.size()) {
+    const AccountId& key = genesis->validators[index].public_key;
+    return std::string(key.begin(), key.end());
+  }
+  return view.status ? view.status->validator() : "";
+}
+
+nlohmann::json NodeStatusJson(const testnet::TestnetManifest& manifest, const NodeView& view,
+                              bool leader, std::string* human) {
+  const uint32_t index = view.process.index;
+  nlohmann::json json = NodeJson(manifest, view.process);
+  json["height"] = nullptr;
+  json["round"] = nullptr;
+  json["leader"] = leader;
+  json["state_hash"] = nullptr;
+  *human += StrCat("\nnode ", index, "  ", manifest.nodes[index].endpoint, "  pid ",
+                   view.process.pid, view.process.alive ? "  alive" : "  not running");
+  if (!view.status) {
+    if (!view.error.empty()) {
+      json["error"] = view.error;
+      *human += StrCat("  not answering: ", view.error);
+    }
+    if (leader) *human += "  leader";
     return json;
   }
-  json["height"] = status->height();
-  json["round"] = status->round();
-  json["state_hash"] = ToHex(status->state_hash());
-  json["transfers_committed"] = status->transfers_committed();
-  *human += StrCat("  height ", status->height(), "  state ", ToHex(status->state_hash()));
+  const v1::GetStatusResponse& status = *view.status;
+  json["height"] = status.height();
+  json["round"] = status.round();
+  json["state_hash"] = ToHex(status.state_hash());
+  json["transfers_committed"] = status.transfers_committed();
+  json["peers_connected"] = status.peers_connected();
+  *human += StrCat("  height ", status.height(), "  round ", status.round(),
+                   leader ? "  leader" : "", "  state ", ToHex(status.state_hash()));
   return json;
 }
 
 absl::Status RunStatus(const TestnetArgs& args, Output& output) {
   absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(args.dir);
   if (!manifest.ok()) return BadInput(manifest.status());
+  std::vector<NodeView> views;
+  for (const testnet::TestnetNode& node : manifest->nodes) {
+    views.push_back(ViewNode(*manifest, node.index));
+  }
+  const absl::StatusOr<Genesis> genesis = testnet::ReadTestnetGenesis(manifest->dir);
+  const std::string leader_key = CurrentLeaderKey(views);
   nlohmann::json nodes = nlohmann::json::array();
   std::string human = StrCat("testnet ", manifest->dir, " (chain ", manifest->chain_id, ")");
-  for (const testnet::TestnetNode& node : manifest->nodes) {
-    nodes.push_back(NodeStatusJson(*manifest, node.index, &human));
+  for (const NodeView& view : views) {
+    const bool leader =
+        !leader_key.empty() && ValidatorKey(genesis, view, view.process.index) == leader_key;
+    nodes.push_back(NodeStatusJson(*manifest, view, leader, &human));
   }
   output.Emit({{"dir", manifest->dir},
                {"chain_id", manifest->chain_id},
@@ -252,8 +309,8 @@ void AddTestnetCommands(CLI::App& app, CliContext& context) {
   up->add_option("--timeout-ms", args->ready_timeout_ms, "how long to wait for the nodes")
       ->capture_default_str();
 
-  AddTestnetCommand(testnet, context, "status", "show each node's process, height and state", args,
-                    RunStatus);
+  AddTestnetCommand(testnet, context, "status",
+                    "show each node's process, height, round, leader and state", args, RunStatus);
   AddTestnetCommand(testnet, context, "down", "stop every node (SIGTERM, then SIGKILL); keep data",
                     args, RunDown)
       ->add_option("--timeout-ms", args->grace_ms, "grace period before SIGKILL")

@@ -13,6 +13,7 @@ namespace remit::testnet {
 namespace {
 
 constexpr size_t kManifestBytesMax = 64 * 1024;
+constexpr size_t kGenesisBytesMax = 1024 * 1024;
 constexpr uint32_t kPortMax = 65535;
 
 absl::Status Malformed(const std::string& path, std::string_view why) {
@@ -131,6 +132,29 @@ absl::Status WriteManifest(const TestnetManifest& manifest) {
     return absl::InternalError(StrCat("cannot rename ", temporary, " to ", path));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Genesis> ReadTestnetGenesis(const std::string& dir) {
+  const std::string path = GenesisPath(dir);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return absl::NotFoundError(StrCat("testnet genesis ", path,
+                                      " is missing; recreate the "
+                                      "testnet in a new --dir"));
+  }
+  if (std::filesystem::file_size(path, error) > kGenesisBytesMax || error) {
+    return absl::InvalidArgumentError(
+        StrCat("testnet genesis ", path, " is too large or unreadable"));
+  }
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  absl::StatusOr<Genesis> genesis = ParseGenesis(buffer.str());
+  if (!genesis.ok()) {
+    return absl::InvalidArgumentError(
+        StrCat("testnet genesis ", path, ": ", genesis.status().message()));
+  }
+  return genesis;
 }
 
 std::vector<std::string> ManifestEndpoints(const TestnetManifest& manifest) {

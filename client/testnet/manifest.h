@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ledger/genesis.h"
 
 namespace remit::testnet {
 
@@ -67,6 +68,10 @@ std::string AbsoluteDir(const std::string& dir);
 absl::StatusOr<TestnetManifest> ReadManifest(const std::string& dir);
 // Writes manifest.dir/testnet.json atomically (temporary file and rename).
 absl::Status WriteManifest(const TestnetManifest& manifest);
+
+// DIR/genesis.json, parsed: NOT_FOUND if it is missing, INVALID_ARGUMENT if
+// it does not parse (ParseGenesis).
+absl::StatusOr<Genesis> ReadTestnetGenesis(const std::string& dir);
 
 // The nodes' endpoints in index order.
 std::vector<std::string> ManifestEndpoints(const TestnetManifest& manifest);

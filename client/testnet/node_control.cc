@@ -30,13 +30,20 @@ void AppendStartMarker(const std::string& log_path, const std::string& remitd_pa
   out << kStartMarker << " " << remitd_path << " at " << stamp << " ===\n";
 }
 
-// OK once the node answers as validator `index` of this chain.
-absl::Status ProbeNode(sdk::RemitClient& client, const TestnetManifest& manifest, uint32_t index) {
+// OK once the node answers as validator `index` of the testnet's genesis:
+// its chain id, validator count and this index's public key.
+absl::Status ProbeNode(sdk::RemitClient& client, const TestnetManifest& manifest,
+                       const Genesis& genesis, uint32_t index) {
+  REMIT_CHECK(index < genesis.validators.size());
   ASSIGN_OR_RETURN(const v1::GetStatusResponse status, client.GetStatus());
-  if (status.chain_id() != manifest.chain_id || status.validator_index() != index) {
+  const AccountId& key = genesis.validators[index].public_key;
+  if (status.chain_id() != genesis.chain_id || status.validator_index() != index ||
+      status.validator_count() != genesis.validators.size() ||
+      status.validator() != std::string(key.begin(), key.end())) {
     return absl::FailedPreconditionError(
         StrCat(manifest.nodes[index].endpoint, " answers as validator ", status.validator_index(),
-               " of chain '", status.chain_id(), "', not as node ", index, " of ", manifest.dir,
+               " of ", status.validator_count(), " of chain '", status.chain_id(),
+               "', not as node ", index, " of ", manifest.dir,
                "; another testnet uses that port: stop it or pick another --base-port"));
   }
   return absl::OkStatus();
@@ -88,6 +95,14 @@ absl::StatusOr<pid_t> StartNode(const TestnetManifest& manifest, uint32_t index,
 
 absl::Status WaitUntilReady(const TestnetManifest& manifest, const std::vector<uint32_t>& indices,
                             uint64_t timeout_ms) {
+  ASSIGN_OR_RETURN(const Genesis genesis, ReadTestnetGenesis(manifest.dir));
+  if (genesis.validators.size() != manifest.nodes.size()) {
+    return absl::InvalidArgumentError(
+        StrCat(GenesisPath(manifest.dir), " has ", genesis.validators.size(), " validators but ",
+               ManifestPath(manifest.dir), " has ", manifest.nodes.size(),
+               " nodes; recreate the "
+               "testnet in a new --dir"));
+  }
   std::vector<std::unique_ptr<sdk::RemitClient>> clients;
   for (uint32_t index : indices) {
     REMIT_CHECK(index < manifest.nodes.size());
@@ -109,7 +124,7 @@ absl::Status WaitUntilReady(const TestnetManifest& manifest, const std::vector<u
                                              ") exited while starting; see ",
                                              NodeLogPath(manifest.dir, indices[i])));
       }
-      last = ProbeNode(*clients[i], manifest, indices[i]);
+      last = ProbeNode(*clients[i], manifest, genesis, indices[i]);
       if (last.code() == absl::StatusCode::kFailedPrecondition) return last;
       ready[i] = last.ok();
     }

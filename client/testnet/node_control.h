@@ -37,9 +37,16 @@ absl::StatusOr<pid_t> StartNode(const TestnetManifest& manifest, uint32_t index,
                                 const std::string& remitd_path);
 
 // Polls GetStatus on each node in `indices` until all answer as the expected
-// validator of this chain. DEADLINE_EXCEEDED after timeout_ms; UNAVAILABLE
-// as soon as one of them has died (naming its log); FAILED_PRECONDITION if a
-// port answers as another chain or validator.
+// validator of the chain in DIR/genesis.json: its chain id, validator count
+// and that validator's public key. This is how `up` knows a multi-validator
+// testnet is assembled. It does not wait for GetStatus peers_connected:
+// remitd counts a peer as connected only after a message to it was
+// delivered, and an idle chain sends none, so peers_connected stays 0 until
+// the first transfer; peer links are made then, and lost messages are
+// recovered by consensus timeouts. DEADLINE_EXCEEDED after timeout_ms;
+// UNAVAILABLE as soon as one of them has died (naming its log);
+// FAILED_PRECONDITION if a port answers as another chain or validator;
+// ReadTestnetGenesis's errors.
 absl::Status WaitUntilReady(const TestnetManifest& manifest, const std::vector<uint32_t>& indices,
                             uint64_t timeout_ms);
 
