@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "tests/client/base_port.h"
 #include "tests/client/run_process.h"
 #include "tests/client/temp_dir.h"
 
@@ -26,11 +27,6 @@ using nlohmann::json;
 using testing::ProcessRun;
 
 constexpr uint64_t kCommandTimeoutMs = 60'000;
-// Base ports come from [kPortBase, kPortBase + kPortSpan), below the
-// kernel's ephemeral range, chosen by pid so concurrent runs rarely collide.
-constexpr uint32_t kPortBase = 20'000;
-constexpr uint32_t kPortSpan = 12'000;
-constexpr int kPortAttemptsMax = 10;
 
 class CliEndToEndTest : public ::testing::Test {
  protected:
@@ -69,8 +65,8 @@ class CliEndToEndTest : public ::testing::Test {
   // `testnet up --nodes 1` on a free base port. A taken port leaves no
   // testnet behind, so the next attempt reuses the directory.
   json UpOnFreePort() {
-    uint32_t port = kPortBase + static_cast<uint32_t>(::getpid() * 7) % kPortSpan;
-    for (int attempt = 1; attempt <= kPortAttemptsMax; ++attempt, port += 13 * attempt) {
+    for (int attempt = 1; attempt <= testing::kBasePortAttemptsMax; ++attempt) {
+      const uint32_t port = testing::BasePortCandidate(attempt);
       const ProcessRun run = Remit({"testnet", "up", "--nodes", "1", "--dir", testnet_dir_,
                                     "--base-port", std::to_string(port), "--json"});
       if (run.exit_code == 0) {
@@ -82,7 +78,7 @@ class CliEndToEndTest : public ::testing::Test {
         return json();
       }
     }
-    ADD_FAILURE() << "no free base port after " << kPortAttemptsMax << " attempts";
+    ADD_FAILURE() << "no free base port after " << testing::kBasePortAttemptsMax << " attempts";
     return json();
   }
 
