@@ -72,12 +72,13 @@ std::vector<v1::SignedTransfer> Mempool::Ready(size_t max, const NextSequenceFn&
   return ready;
 }
 
-void Mempool::OnCommitted(const BlockEffects& effects) {
+std::vector<TransferId> Mempool::OnCommitted(const BlockEffects& effects) {
   for (const v1::TransferRecord& record : effects.records) {
     const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "transfer id");
     REMIT_CHECK(id.ok());
     Remove(*id);
   }
+  std::vector<TransferId> superseded;
   for (const auto& [account, next_sequence] : effects.next_sequences) {
     const auto queue = by_sender_.find(account);
     if (queue == by_sender_.end()) continue;
@@ -87,7 +88,9 @@ void Mempool::OnCommitted(const BlockEffects& effects) {
       consumed.push_back(entry->second);
     }
     for (const TransferId& id : consumed) Remove(id);
+    superseded.insert(superseded.end(), consumed.begin(), consumed.end());
   }
+  return superseded;
 }
 
 std::vector<TransferId> Mempool::DropExpired(uint64_t now_unix_ms,

@@ -48,8 +48,9 @@ class Mempool {
   std::vector<v1::SignedTransfer> Ready(size_t max, const NextSequenceFn& next_sequence);
 
   // Removes transfers made final by a committed block, and every transfer
-  // whose sequence the block consumed.
-  void OnCommitted(const BlockEffects& effects);
+  // whose sequence the block consumed; returns the ids of the latter (they
+  // can never execute: their senders must sign again).
+  std::vector<TransferId> OnCommitted(const BlockEffects& effects);
 
   // Removes expired transfers that cannot execute next (their sequence is not
   // the sender's next), returning their ids so that waiters can be told.

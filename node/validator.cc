@@ -187,6 +187,18 @@ bool Validator::Dispatch(CoreOutput& out) {
     CompleteWaiters(effects);
     for (CommitListener* listener : listeners_) listener->OnCommitted(effects);
   }
+  for (const TransferId& id : out.superseded) {
+    auto [first, last] = waiters_.equal_range(id);
+    for (auto it = first; it != last; ++it) {
+      it->second.on_done(absl::FailedPreconditionError(StrCat(
+                             "transfer ", ToHex(id),
+                             " can never execute: another transfer used its sequence number; "
+                             "read the account's next sequence and sign again")),
+                         nullptr);
+      ForgetDeadline(it->second.deadline_us, id);
+    }
+    waiters_.erase(first, last);
+  }
   return !out.committed.empty() || !out.sends.empty();
 }
 

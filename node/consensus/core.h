@@ -61,6 +61,8 @@ struct CoreOutput {
   std::vector<Send> sends;
   // Effects of each block committed, in commit order.
   std::vector<BlockEffects> committed;
+  // Pending transfers whose sequence a committed block consumed.
+  std::vector<TransferId> superseded;
 };
 
 // Why messages were dropped, for status and tests.

@@ -42,7 +42,7 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
                        committed.ToString());
       std::abort();
     }
-    mempool_.OnCommitted(block->effects);
+    for (const TransferId& id : mempool_.OnCommitted(block->effects)) out.superseded.push_back(id);
     out.committed.push_back(block->effects);
   }
   tree_.Prune();

@@ -104,7 +104,9 @@ TEST_F(MempoolTest, CommitAndExpiryRemoveTransfers) {
   effects.records.emplace_back().mutable_receipt()->set_transfer_id(
       ToString(ComputeTransferId(t0.transfer())));
   effects.next_sequences[alice()] = 2;  // sequence 1 consumed by some other transfer
-  pool.OnCommitted(effects);
+  const auto superseded = pool.OnCommitted(effects);
+  ASSERT_EQ(superseded.size(), 1u);  // its waiters are told at once
+  EXPECT_EQ(superseded[0], ComputeTransferId(t0_rival.transfer()));
   EXPECT_EQ(pool.size(), 1u);
   const auto dropped = pool.DropExpired(2000, [](const AccountId&) { return 2; });
   ASSERT_EQ(dropped.size(), 1u);
