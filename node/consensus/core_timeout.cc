@@ -76,7 +76,16 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
   }
   auto& signers = timeouts_[timeout.round()];
   signers.emplace(from, timeout);
-  if (signers.size() < validators_.quorum()) return;
+  if (signers.size() < validators_.quorum()) {
+    // f + 1 timeouts mean at least one honest validator is stuck in this
+    // round: join it, even with nothing of our own to order (e.g. our
+    // mempool was lost in a restart), or the round could never get a TC.
+    if (timeout.round() == round_ && !my_timeout_ &&
+        signers.size() >= validators_.faults_max() + 1) {
+      OnRoundTimeout(out);
+    }
+    return;
+  }
   v1::TimeoutCert tc;
   tc.set_round(timeout.round());
   for (const auto& [signer, entry] : signers) {
