@@ -91,7 +91,7 @@ class Simulation {
   void Handle(uint32_t node, CoreOutput& out);
   void Route(uint32_t from, uint32_t to, Packet packet);
   void Admit(uint32_t node, const v1::SignedTransfer& transfer);
-  void SubmitClients();
+  void SubmitClients(bool send_new);
   void InjectFaults();
   void Heal();
   uint32_t FaultyNow() const;
@@ -187,7 +187,9 @@ SimReport Simulation::Run() {
         Handle(i, out);
       }
     }
-    if (loaded() && clock_.now_ms % options_.submit_interval_ms == 0) SubmitClients();
+    // Clients keep retrying what they sent (as Settle callers do) after the
+    // load stops; they only stop sending new transfers.
+    if (clock_.now_ms % options_.submit_interval_ms == 0) SubmitClients(loaded());
   }
   FinalChecks();
   for (const Node& node : nodes_) {
@@ -265,10 +267,11 @@ void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) 
   (void)node.mempool->Add(std::move(pending), committed_next, clock_.NowUnixMs());
 }
 
-void Simulation::SubmitClients() {
+void Simulation::SubmitClients(bool send_new) {
   Client& client = clients_[Uniform(0, clients_.size() - 1)];
   const bool retry = client.pending && clock_.now_ms - client.sent_ms >= kClientRetryMs;
   if (client.pending && !retry) return;
+  if (!client.pending && !send_new) return;
   std::vector<uint32_t> honest_alive;
   for (uint32_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].alive && nodes_[i].byzantine == nullptr) honest_alive.push_back(i);
