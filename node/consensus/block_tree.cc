@@ -6,6 +6,12 @@
 
 namespace remit {
 
+Hash32 HashOf(const std::string& bytes) {
+  auto hash = ToArray<kHashBytes>(bytes, "hash");
+  REMIT_CHECK(hash.ok());
+  return *hash;
+}
+
 ChainState::ChainState(const StateReader& committed, std::vector<const TreeBlock*> chain)
     : committed_(committed), chain_(std::move(chain)) {}
 

@@ -14,6 +14,9 @@
 
 namespace remit {
 
+// A 32-byte hash field of a message that passed its shape checks.
+Hash32 HashOf(const std::string& bytes);
+
 struct TreeBlock {
   v1::Block block;
   Hash32 hash{};

@@ -13,16 +13,6 @@
 #include "node/consensus/signing.h"
 
 namespace remit {
-namespace {
-
-Hash32 HashField(const std::string& bytes) {
-  auto hash = ToArray<kHashBytes>(bytes, "hash");
-  REMIT_CHECK(hash.ok());
-  return *hash;
-}
-
-}  // namespace
-
 ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, CommittedLedger& ledger,
                              SafetyStorage& safety_storage, Mempool& mempool, const Clock& clock,
                              const ConsensusOptions& options)
@@ -67,10 +57,10 @@ void ConsensusCore::RestoreTree() {
   for (const v1::CertifiedBlock& saved : safety_.data().tree()) {
     const v1::Block& block = saved.block();
     if (block.header().height() <= ledger_.committed_height()) continue;
-    if (!tree_.IsKnownParent(HashField(block.header().parent_hash()))) continue;
+    if (!tree_.IsKnownParent(HashOf(block.header().parent_hash()))) continue;
     const Hash32 hash = ComputeBlockHash(block.header());
     std::optional<Hash32> certified;
-    if (saved.has_qc()) certified = HashField(saved.qc().vote_data().state_hash());
+    if (saved.has_qc()) certified = HashOf(saved.qc().vote_data().state_hash());
     if (!ExecuteAndInsert(block, hash, certified)) continue;
     if (saved.has_qc()) {
       tree_.FindMutable(hash)->qc = saved.qc();
@@ -95,7 +85,7 @@ std::optional<uint64_t> ConsensusCore::next_deadline_ms() const {
 
 bool ConsensusCore::HasWork() const {
   return mempool_.size() > 0 || !pending_qcs_.empty() ||
-         tree_.PathHasTransfers(HashField(high_qc_.vote_data().block_hash()));
+         tree_.PathHasTransfers(HashOf(high_qc_.vote_data().block_hash()));
 }
 
 void ConsensusCore::ArmTimer() {
@@ -161,7 +151,7 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
 
 void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
   const v1::VoteData& vote_data = qc.vote_data();
-  const Hash32 hash = HashField(vote_data.block_hash());
+  const Hash32 hash = HashOf(vote_data.block_hash());
   safety_.ObserveQc(vote_data.round());
   if (TreeBlock* block = tree_.FindMutable(hash); block != nullptr && !block->qc) block->qc = qc;
   if (vote_data.round() > high_qc_.vote_data().round()) high_qc_ = qc;

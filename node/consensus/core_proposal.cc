@@ -12,16 +12,6 @@
 #include "node/consensus/signing.h"
 
 namespace remit {
-namespace {
-
-Hash32 HashOf(const std::string& bytes) {
-  auto hash = ToArray<kHashBytes>(bytes, "hash");
-  REMIT_CHECK(hash.ok());
-  return *hash;
-}
-
-}  // namespace
-
 void ConsensusCore::MaybePropose(CoreOutput& out) {
   if (validators_.LeaderOf(round_) != index_ || proposed_in_round_) return;
   const uint64_t qc_round = high_qc_.vote_data().round();

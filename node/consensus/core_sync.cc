@@ -15,12 +15,6 @@ namespace {
 // How long before a missing block is asked for again.
 constexpr uint64_t kRefetchMs = 500;
 
-Hash32 HashOf(const std::string& bytes) {
-  auto hash = ToArray<kHashBytes>(bytes, "hash");
-  REMIT_CHECK(hash.ok());
-  return *hash;
-}
-
 }  // namespace
 
 void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
