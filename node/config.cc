@@ -63,6 +63,10 @@ absl::Status LoadConsensus(const toml::table& table, const std::string& path,
       options.round_timeout_ms_max = number;
     } else if (key.str() == "block_transfers_max") {
       options.block_transfers_max = static_cast<uint32_t>(std::min<uint64_t>(number, 10'000));
+    } else if (key.str() == "fetch_blocks_max") {
+      options.fetch_blocks_max = static_cast<uint32_t>(std::min<uint64_t>(number, 100'000));
+    } else if (key.str() == "fetch_bytes_max") {
+      options.fetch_bytes_max = number;
     } else {
       return Invalid(path, StrCat("unknown consensus option '", key.str(), "'"));
     }

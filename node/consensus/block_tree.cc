@@ -113,6 +113,14 @@ bool BlockTree::PathHasTransfers(const Hash32& hash) const {
   return false;
 }
 
+uint64_t BlockTree::CertifiedHeightMax() const {
+  uint64_t height_max = 0;
+  for (const auto& [hash, block] : blocks_) {
+    if (block.qc) height_max = std::max(height_max, block.block.header().height());
+  }
+  return height_max;
+}
+
 void BlockTree::Prune() {
   std::vector<Hash32> stale;
   for (const auto& [hash, block] : blocks_) {

@@ -66,6 +66,8 @@ class BlockTree {
   // True if an uncommitted block on the path to `hash` carries transfers.
   bool PathHasTransfers(const Hash32& hash) const;
   size_t size() const { return blocks_.size(); }
+  // Height of the highest block with a QC; 0 if none.
+  uint64_t CertifiedHeightMax() const;
   // Every block, lowest height first.
   std::vector<const TreeBlock*> ByHeight() const;
 

@@ -106,6 +106,7 @@ void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
 }
 
 void ConsensusCore::OnTick(CoreOutput& out) {
+  if (!pending_qcs_.empty()) RetryCatchUp(out);
   if (!HasWork()) {
     ArmTimer();  // an idle round never times out
   } else if (NowMs() >= round_deadline_ms_) {
@@ -142,6 +143,9 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
     case v1::ConsensusMessage::kSyncInfo:
       OnSyncInfo(from, message.sync_info(), out);
       break;
+    case v1::ConsensusMessage::kSyncRequest:
+      OnSyncRequest(from, message.sync_request(), out);
+      break;
     case v1::ConsensusMessage::kTransfers:  // the node admits these, not the core
     case v1::ConsensusMessage::KIND_NOT_SET:
       ++counters_.dropped_bad_block;
@@ -157,7 +161,7 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
   if (vote_data.round() > high_qc_.vote_data().round()) high_qc_ = qc;
   if (vote_data.height() > ledger_.committed_height() && !tree_.IsKnownParent(hash)) {
     pending_qcs_.emplace(hash, qc);
-    RequestBlock(hash, vote_data.height(), from, out);
+    RequestMissing(hash, vote_data.height(), from, out);
   }
   MaybeCommit(qc, out);
   // A late QC for an ancestor may be what the highest QC's commit waited for.

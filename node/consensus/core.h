@@ -15,7 +15,10 @@
 //   - a round without progress times out: signed timeouts carry the sender's
 //     highest QC, and 2f+1 of them form a TC that moves everyone to r+1;
 //   - a QC for an unknown block makes the validator fetch it and its
-//     missing ancestors, each with its QC, and execute them in order.
+//     missing ancestors, each with its QC, and execute them in order; a
+//     validator too far behind for that pulls committed blocks by height
+//     (SyncRequest), chunk after chunk, verifying each block's QC before
+//     executing it and committing by the same 2-chain rule.
 #pragma once
 
 #include <cstdint>
@@ -49,8 +52,12 @@ struct ConsensusOptions {
   uint64_t rounds_ahead_max = 1'000;
   // Proposals waiting for a missing parent.
   uint32_t pending_proposals_max = 64;
-  // Blocks asked for in one BlockRequest, and served in one BlockResponse.
+  // Blocks asked for in one BlockRequest or SyncRequest, and served in one
+  // BlockResponse. A validator further behind than this catches up by
+  // SyncRequest (committed blocks by height) instead of fetching ancestors.
   uint32_t fetch_blocks_max = 256;
+  // Bytes of blocks in one BlockResponse (it always holds at least one).
+  uint64_t fetch_bytes_max = 2u << 20;
 };
 
 struct CoreOutput {
@@ -75,6 +82,7 @@ struct ConsensusCounters {
   uint64_t dropped_far_future = 0;
   uint64_t dropped_state_divergence = 0;
   uint64_t dropped_unknown_parent = 0;
+  uint64_t sync_requests_sent = 0;
   uint64_t timeouts_sent = 0;
   uint64_t proposals_sent = 0;
   uint64_t votes_sent = 0;
@@ -133,8 +141,20 @@ class ConsensusCore {
 
   // Commit and sync.
   void MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out);
-  void RequestBlock(const Hash32& hash, uint64_t height, uint32_t from, CoreOutput& out);
+  // Asks `from` (or, if that is us, another validator) for the block `hash`
+  // at `height` and what it lacks below it: ancestors by hash when they are
+  // few, committed blocks by height (RequestSync) when they are many.
+  void RequestMissing(const Hash32& hash, uint64_t height, uint32_t from, CoreOutput& out);
+  void RequestBlock(const Hash32& hash, uint64_t height, uint32_t to, CoreOutput& out);
+  void RequestSync(uint32_t to, bool from_committed, CoreOutput& out);
+  // After a response: asks for the next part of what is still missing.
+  void ContinueCatchUp(uint32_t from, bool progressed, bool gap, CoreOutput& out);
+  uint32_t PeerToAsk(uint32_t from) const;
+  // From the clock: asks again for what is still missing, each time of
+  // another validator (the last one asked may be down or lying).
+  void RetryCatchUp(CoreOutput& out);
   void OnBlockRequest(uint32_t from, const v1::BlockRequest& request, CoreOutput& out);
+  void OnSyncRequest(uint32_t from, const v1::SyncRequest& request, CoreOutput& out);
   void OnBlockResponse(uint32_t from, const v1::BlockResponse& response, CoreOutput& out);
   void RetryPending(CoreOutput& out);
 
@@ -175,6 +195,9 @@ class ConsensusCore {
   std::map<uint32_t, uint64_t> sync_sent_ms_;
   // When each missing block was last asked for.
   std::map<Hash32, uint64_t> requested_ms_;
+  // The last SyncRequest: when, and from which height.
+  uint64_t sync_requested_ms_ = 0;
+  uint64_t sync_requested_height_ = 0;
 };
 
 }  // namespace remit

@@ -46,12 +46,26 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
   }
 }
 
-void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height, uint32_t from,
+uint32_t ConsensusCore::PeerToAsk(uint32_t from) const {
+  if (from != index_) return from;
+  // Our own QC: ask this round's leader, or the next validator if we lead.
+  const uint32_t leader = validators_.LeaderOf(round_);
+  return leader == index_ ? (index_ + 1) % validators_.size() : leader;
+}
+
+void ConsensusCore::RequestMissing(const Hash32& hash, uint64_t height, uint32_t from,
+                                   CoreOutput& out) {
+  const uint32_t to = PeerToAsk(from);
+  if (to == index_) return;
+  if (height > ledger_.committed_height() + options_.fetch_blocks_max) {
+    RequestSync(to, /*from_committed=*/false, out);
+  } else {
+    RequestBlock(hash, height, to, out);
+  }
+}
+
+void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height, uint32_t to,
                                  CoreOutput& out) {
-  if (from == index_)
-    from = validators_.LeaderOf(round_) == index_ ? (index_ + 1) % validators_.size()
-                                                  : validators_.LeaderOf(round_);
-  if (from == index_) return;
   const uint64_t now_ms = NowMs();
   auto [it, inserted] = requested_ms_.emplace(hash, now_ms);
   if (!inserted && now_ms - it->second < kRefetchMs) return;
@@ -61,8 +75,72 @@ void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height, uint32_t f
   request.set_block_hash(ToString(hash));
   request.set_height(height);
   request.set_count(options_.fetch_blocks_max);
-  Send(from, std::move(message), out);
+  Send(to, std::move(message), out);
 }
+
+void ConsensusCore::RequestSync(uint32_t to, bool from_committed, CoreOutput& out) {
+  // Blocks we hold certified above the committed head need not come again,
+  // unless they did not lead to the sender's chain (a certified block on an
+  // abandoned fork): then ask from the committed head.
+  uint64_t from_height = ledger_.committed_height() + 1;
+  if (!from_committed) from_height = std::max(from_height, tree_.CertifiedHeightMax() + 1);
+  const uint64_t now_ms = NowMs();
+  // Ask again at once after progress or a gap, else only after kRefetchMs
+  // (the answer may be on its way, or lost).
+  if (!from_committed && from_height <= sync_requested_height_ &&
+      now_ms - sync_requested_ms_ < kRefetchMs) {
+    return;
+  }
+  sync_requested_ms_ = now_ms;
+  sync_requested_height_ = from_height;
+  ++counters_.sync_requests_sent;
+  v1::ConsensusMessage message;
+  v1::SyncRequest& request = *message.mutable_sync_request();
+  request.set_from_height(from_height);
+  request.set_count(options_.fetch_blocks_max);
+  Send(to, std::move(message), out);
+}
+
+void ConsensusCore::ContinueCatchUp(uint32_t from, bool progressed, bool gap, CoreOutput& out) {
+  // The highest block a QC names that is still missing drives catch-up.
+  const v1::QuorumCert* target = nullptr;
+  for (const auto& [hash, qc] : pending_qcs_) {
+    if (target == nullptr || qc.vote_data().height() > target->vote_data().height()) target = &qc;
+  }
+  if (target == nullptr) return;
+  const Hash32 hash = HashOf(target->vote_data().block_hash());
+  const uint32_t to = PeerToAsk(from);
+  if (to == index_) return;
+  if (gap) {
+    // The blocks we were sent do not reach our committed head or tree.
+    RequestSync(to, /*from_committed=*/true, out);
+    return;
+  }
+  if (progressed) requested_ms_.erase(hash);
+  RequestMissing(hash, target->vote_data().height(), to, out);
+}
+
+void ConsensusCore::RetryCatchUp(CoreOutput& out) {
+  const uint32_t n = validators_.size();
+  if (n == 1) return;
+  const uint32_t offset = 1 + static_cast<uint32_t>((NowMs() / kRefetchMs) % (n - 1));
+  ContinueCatchUp((index_ + offset) % n, /*progressed=*/false, /*gap=*/false, out);
+}
+
+namespace {
+
+// Appends a block to a response unless it would pass the byte bound; the
+// first block always goes.
+bool AddToResponse(v1::CertifiedBlock certified, uint64_t bytes_max, uint64_t& bytes,
+                   v1::BlockResponse& response) {
+  const uint64_t block_bytes = certified.ByteSizeLong();
+  if (response.blocks_size() > 0 && bytes + block_bytes > bytes_max) return false;
+  bytes += block_bytes;
+  *response.add_blocks() = std::move(certified);
+  return true;
+}
+
+}  // namespace
 
 void ConsensusCore::OnBlockRequest(uint32_t from, const v1::BlockRequest& request,
                                    CoreOutput& out) {
@@ -75,6 +153,7 @@ void ConsensusCore::OnBlockRequest(uint32_t from, const v1::BlockRequest& reques
   v1::ConsensusMessage message;
   v1::BlockResponse& response = *message.mutable_block_response();
   const uint32_t count = std::min(request.count(), options_.fetch_blocks_max);
+  uint64_t bytes = 0;
   while (static_cast<uint32_t>(response.blocks_size()) < count && height > 0) {
     v1::CertifiedBlock certified;
     if (const TreeBlock* block = tree_.Find(*cursor)) {
@@ -86,18 +165,63 @@ void ConsensusCore::OnBlockRequest(uint32_t from, const v1::BlockRequest& reques
       if (!committed.ok() || committed->block_hash() != AsBytes(*cursor) || !committed->has_qc()) {
         break;
       }
-      *certified.mutable_block() = committed->block();
-      *certified.mutable_qc() = committed->qc();
+      *certified.mutable_block() = std::move(*committed->mutable_block());
+      *certified.mutable_qc() = std::move(*committed->mutable_qc());
     }
     height = certified.block().header().height() - 1;
     cursor = HashOf(certified.block().header().parent_hash());
-    *response.add_blocks() = std::move(certified);
+    if (!AddToResponse(std::move(certified), options_.fetch_bytes_max, bytes, response)) break;
   }
   if (response.blocks_size() > 0) Send(from, std::move(message), out);
 }
 
+void ConsensusCore::OnSyncRequest(uint32_t from, const v1::SyncRequest& request, CoreOutput& out) {
+  // The chain from `from_height` up: committed blocks, then the certified
+  // blocks on the path to our highest QC, so that the asker ends where we are.
+  const uint64_t committed = ledger_.committed_height();
+  std::vector<const TreeBlock*> path;
+  if (auto to_high_qc = tree_.PathFromCommitted(HashOf(high_qc_.vote_data().block_hash()))) {
+    path = std::move(*to_high_qc);
+  }
+  const uint64_t top = committed + path.size();
+  if (request.from_height() == 0 || request.from_height() > top) return;
+  const uint64_t count = std::min(request.count(), options_.fetch_blocks_max);
+  const uint64_t last = std::min(top, request.from_height() + count - 1);
+  std::vector<v1::CertifiedBlock> ascending;
+  uint64_t bytes = 0;
+  for (uint64_t height = request.from_height(); height <= last; ++height) {
+    v1::CertifiedBlock certified;
+    if (height <= committed) {
+      auto block = ledger_.GetBlock(height);
+      REMIT_CHECK(block.ok());       // at or below the committed height
+      REMIT_CHECK(block->has_qc());  // every replicated block is stored with its QC
+      *certified.mutable_block() = std::move(*block->mutable_block());
+      *certified.mutable_qc() = std::move(*block->mutable_qc());
+    } else {
+      const TreeBlock* block = path[height - committed - 1];
+      if (!block->qc) break;
+      *certified.mutable_block() = block->block;
+      *certified.mutable_qc() = *block->qc;
+    }
+    const uint64_t block_bytes = certified.ByteSizeLong();
+    if (!ascending.empty() && bytes + block_bytes > options_.fetch_bytes_max) break;
+    bytes += block_bytes;
+    ascending.push_back(std::move(certified));
+  }
+  if (ascending.empty()) return;
+  v1::ConsensusMessage message;
+  v1::BlockResponse& response = *message.mutable_block_response();
+  for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) {
+    *response.add_blocks() = std::move(*it);
+  }
+  Send(from, std::move(message), out);
+}
+
 void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& response,
                                     CoreOutput& out) {
+  const uint64_t committed_before = ledger_.committed_height();
+  const size_t tree_before = tree_.size();
+  bool gap = false;
   // Oldest first, so that each block's parent is known when it is executed.
   for (int i = response.blocks_size() - 1; i >= 0; --i) {
     const v1::CertifiedBlock& certified = response.blocks(i);
@@ -118,13 +242,20 @@ void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& resp
     }
     if (block.header().height() <= ledger_.committed_height()) continue;
     if (tree_.Find(hash) == nullptr) {
-      if (!tree_.IsKnownParent(HashOf(block.header().parent_hash()))) continue;
+      if (!tree_.IsKnownParent(HashOf(block.header().parent_hash()))) {
+        // Only the oldest block can reveal a gap: the others follow it.
+        gap = gap || i == response.blocks_size() - 1;
+        continue;
+      }
       if (!ExecuteAndInsert(block, hash, HashOf(vote_data.state_hash()))) return;
     }
     requested_ms_.erase(hash);
     ProcessQc(certified.qc(), from, out);
   }
   RetryPending(out);
+  const bool progressed =
+      ledger_.committed_height() > committed_before || tree_.size() > tree_before;
+  ContinueCatchUp(from, progressed, gap, out);
 }
 
 void ConsensusCore::RetryPending(CoreOutput& out) {

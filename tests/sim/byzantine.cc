@@ -60,6 +60,17 @@ std::vector<v1::ConsensusMessage> Byzantine::Mutate(const v1::ConsensusMessage& 
     if (impostor.has_timeout()) impostor.mutable_timeout()->set_signer(other);
     out.push_back(std::move(impostor));
   }
+  if (message.has_block_response() && message.block_response().blocks_size() > 0 && Chance(0.5)) {
+    // A fetched block with one transfer altered: its hash no longer matches its QC.
+    v1::ConsensusMessage tampered = message;
+    v1::Block& block = *tampered.mutable_block_response()->mutable_blocks(0)->mutable_block();
+    if (block.transfers_size() > 0) {
+      v1::Transfer& transfer = *block.mutable_transfers(0)->mutable_transfer();
+      transfer.set_amount_minor(transfer.amount_minor() + 1);
+      block.mutable_header()->set_payload_hash(ToString(ComputePayloadHash(block)));
+      out.front() = std::move(tampered);  // sent instead of the honest answer
+    }
+  }
   if (!sent_.empty() && Chance(0.2)) {
     out.push_back(sent_[std::uniform_int_distribution<size_t>(0, sent_.size() - 1)(rng_)]);
   }

@@ -24,7 +24,14 @@ remit::sim::SimOptions SweepOptions(uint64_t seed) {
   options.delay_ms_max = 5 + (seed / 48) % 3 * 20;
   options.partitions = (seed / 144) % 2 == 1;
   options.crashes = faults_max > 0 && (seed / 288) % 2 == 1;
-  options.byzantine = (seed / 576) % 2 == 1 && !options.crashes ? faults_max : 0;
+  // Byzantine validators take the fault budget crashes leave (all f without
+  // crashes; f - 1 beside crashes, so n = 7 mixes both).
+  options.byzantine = (seed / 576) % 2 == 1 ? faults_max - (options.crashes ? 1 : 0) : 0;
+  // Every other block of seeds: long outages and tiny fetches, so restarted
+  // validators catch up through SyncRequest chunks.
+  const bool far_behind = (seed / 1152) % 2 == 1;
+  options.outage_ms_max = far_behind ? 2'500 : 1'500;
+  options.fetch_blocks_max = far_behind ? 1 + static_cast<uint32_t>(seed % 4) : 256;
   options.faulty_ms = 3'000;
   options.healed_ms = 2'000;
   options.drain_ms = 2'000;
@@ -38,10 +45,11 @@ bool RunOne(const remit::sim::SimOptions& options, bool verbose) {
     std::printf(
         "seed %lu, %u validators: height %lu, %lu transfers final, %lu receipts checked, %lu "
         "messages (%lu dropped), %lu faults, %lu byzantine messages, %lu refused by honest "
-        "validators\n",
+        "validators, %lu sync requests\n",
         options.seed, options.validators, report.height_max, report.transfers_final,
         report.receipts_checked, report.messages_sent, report.messages_dropped,
-        report.faults_injected, report.byzantine_messages, report.honest_dropped);
+        report.faults_injected, report.byzantine_messages, report.honest_dropped,
+        report.sync_requests);
     std::printf(
         "checked after every commit: one block per height, equal state hashes, USD sums to "
         "zero; at the end: every receipt in every honest history, liveness, catch-up\n");
@@ -76,6 +84,10 @@ int main(int argc, char** argv) {
   app.add_option("--delay-ms-max", options.delay_ms_max, "largest message delay");
   app.add_flag("--partitions", options.partitions, "partition the network now and then");
   app.add_flag("--crashes", options.crashes, "crash and restart validators (at most f)");
+  app.add_option("--outage-ms-max", options.outage_ms_max, "longest outage of a crashed validator");
+  app.add_option("--fetch-blocks-max", options.fetch_blocks_max,
+                 "blocks per fetch; a validator further behind catches up by sync requests")
+      ->check(CLI::Range(1, 100'000));
   app.add_option("--byzantine", options.byzantine, "Byzantine validators (at most f)");
   app.add_option("--sweep", sweep, "run this many seeds, each with a fault mix of its own");
   app.add_option("--first-seed", first_seed, "first seed of a sweep");

@@ -156,6 +156,7 @@ void Simulation::StartNode(uint32_t index) {
   consensus.round_timeout_ms = 100;
   consensus.round_timeout_ms_max = 1'600;
   consensus.block_transfers_max = 100;
+  consensus.fetch_blocks_max = options_.fetch_blocks_max;
   NodeLimits limits;
   node.mempool = std::make_unique<Mempool>(limits);
   node.core = std::make_unique<ConsensusCore>(genesis_, *node.key, *node.ledger, node.safety,
@@ -198,6 +199,7 @@ SimReport Simulation::Run() {
       const ConsensusCounters& c = node.core->counters();
       report_.honest_dropped += c.dropped_bad_signature + c.dropped_bad_certificate +
                                 c.dropped_bad_block + c.dropped_not_validator;
+      report_.sync_requests += c.sync_requests_sent;
     }
   }
   return report_;
@@ -335,7 +337,8 @@ void Simulation::InjectFaults() {
       node.alive = false;
       node.core.reset();
       node.mempool.reset();
-      node.restart_at_ms = clock_.now_ms + Uniform(50, 1'500);
+      node.restart_at_ms =
+          clock_.now_ms + Uniform(50, std::max<uint64_t>(50, options_.outage_ms_max));
       ++report_.faults_injected;
     }
   }
@@ -446,7 +449,8 @@ std::string ReproCommand(const SimOptions& options) {
                 options.submit_interval_ms, " --loss ", options.loss, " --duplicate ",
                 options.duplicate, " --delay-ms-max ", options.delay_ms_max,
                 options.partitions ? " --partitions" : "", options.crashes ? " --crashes" : "",
-                " --byzantine ", options.byzantine);
+                " --outage-ms-max ", options.outage_ms_max, " --fetch-blocks-max ",
+                options.fetch_blocks_max, " --byzantine ", options.byzantine);
 }
 
 }  // namespace remit::sim

@@ -25,6 +25,12 @@ struct SimOptions {
   uint64_t delay_ms_max = 10;
   bool partitions = false;
   bool crashes = false;
+  // A crashed validator stays down for up to this long (within the faulty
+  // phase); long outages leave it far behind.
+  uint64_t outage_ms_max = 1'500;
+  // ConsensusOptions::fetch_blocks_max: small values make a restarted
+  // validator catch up by SyncRequest chunks rather than one ancestor fetch.
+  uint32_t fetch_blocks_max = 256;
   // Byzantine validators (at most f together with crashed ones).
   uint32_t byzantine = 0;
   uint32_t accounts = 8;
@@ -40,6 +46,7 @@ struct SimReport {
   uint64_t faults_injected = 0;
   uint64_t byzantine_messages = 0;
   uint64_t honest_dropped = 0;  // messages honest cores refused (bad signatures, ...)
+  uint64_t sync_requests = 0;   // SyncRequests honest validators sent to catch up
   std::vector<std::string> violations;
 };
 
