@@ -53,6 +53,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddWatchCommand(app, context);
   AddTestnetCommands(app, context);
   AddDemoCommand(app, context);
+  AddBenchCommand(app, context);
   if (argc > 1 && argv[1][0] != '-' && !IsCommand(app, argv[1])) {
     output.Error(StrCat("unknown command '", argv[1], "'; run 'remit --help' for the list"));
     return kExitBadInput;

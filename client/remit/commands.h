@@ -28,6 +28,8 @@ void AddQueryCommands(CLI::App& app, CliContext& context);
 void AddWatchCommand(CLI::App& app, CliContext& context);
 // demo (client/remit/demo_command.cc)
 void AddDemoCommand(CLI::App& app, CliContext& context);
+// bench (client/remit/bench_command.cc)
+void AddBenchCommand(CLI::App& app, CliContext& context);
 
 // Adds --json to `command`, writing the context's output flag.
 void AddJsonFlag(CLI::App* command, CliContext& context);
