@@ -158,7 +158,8 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
   REMIT_CHECK(ValidateBenchOptions(options).ok() && !options.crypto);
   const BenchHooks hooks{
       .progress = given_hooks.progress ? given_hooks.progress : [](const std::string&) {},
-      .note = given_hooks.note ? given_hooks.note : [](const std::string&) {}};
+      .note = given_hooks.note ? given_hooks.note : [](const std::string&) {},
+      .interrupted = given_hooks.interrupted ? given_hooks.interrupted : [] { return false; }};
   ASSIGN_OR_RETURN(Target target, ResolveTarget(options, hooks));
   ASSIGN_OR_RETURN(std::unique_ptr<sdk::RemitClient> client,
                    sdk::RemitClient::Create({.endpoints = target.endpoints,
@@ -240,6 +241,7 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
                   SecondsToUs(*options.kill_leader_at_s), SecondsToUs(options.restart_after_s));
   }
   runner.Run(start, [&](uint64_t now_us) {
+    if (hooks.interrupted()) runner.RequestStop();
     if (!sampled_start && now_us >= warmup_us) cpu.Sample(now_us), sampled_start = true;
     if (!sampled_end && now_us >= run_us) cpu.Sample(now_us), sampled_end = true;
     if (now_us >= next_progress_us) {

@@ -20,6 +20,9 @@ struct BenchHooks {
   std::function<void(const std::string& line)> progress;
   // Setup steps ("funding 1000 accounts ..."), for a human reading along.
   std::function<void(const std::string& line)> note;
+  // Polled every tick of the load; true ends it early (the report covers
+  // the time until then). For Ctrl-C.
+  std::function<bool()> interrupted;
 };
 
 // Precondition: ValidateBenchOptions(options) is OK and !options.crypto.

@@ -1,6 +1,7 @@
 #include "client/bench/kill_recovery.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "ledger/check.h"
 
@@ -33,15 +34,26 @@ KillRecovery AnalyseKillRecovery(const std::vector<uint64_t>& settled, uint64_t 
         static_cast<double>(SumSlots(settled, baseline_first, kill_slot)) / span_s;
   }
   const uint64_t window_slots = kRecoveryWindowUs / slot_us;
+  const uint64_t stable_slots = kStableUs / slot_us;
   const uint64_t end_slot = end_us / slot_us;
   const double wanted = kRecoveredFraction * result.baseline_tps;
+  const double stall = kStallFraction * result.baseline_tps;
+  // Window sums, one per possible first slot.
+  std::vector<uint64_t> windows;
+  const uint64_t first_slot = (kill_us + slot_us - 1) / slot_us;
+  for (uint64_t first = first_slot; first + window_slots <= end_slot; ++first) {
+    windows.push_back(SumSlots(settled, first, first + window_slots));
+  }
   result.dip_tps = UINT64_MAX;
-  for (uint64_t first = (kill_us + slot_us - 1) / slot_us; first + window_slots <= end_slot;
-       ++first) {
-    const uint64_t count = SumSlots(settled, first, first + window_slots);
-    result.dip_tps = std::min(result.dip_tps, count);
-    if (static_cast<double>(count) >= wanted) {
-      result.recovery_us = first * slot_us - kill_us;
+  for (size_t w = 0; w < windows.size(); ++w) {
+    result.dip_tps = std::min(result.dip_tps, windows[w]);
+    if (static_cast<double>(windows[w]) < wanted) continue;
+    bool stays = true;
+    for (size_t later = w + 1; later < windows.size() && later <= w + stable_slots; ++later) {
+      stays = stays && static_cast<double>(windows[later]) >= stall;
+    }
+    if (stays) {
+      result.recovery_us = (first_slot + w) * slot_us - kill_us;
       break;
     }
   }

@@ -6,7 +6,12 @@
 //             kill, up to recovery (or the end);
 //   recovery: from the kill to the start of the first 1 s window, starting
 //             at or after the kill, whose settled count is at least 90% of
-//             the baseline rate. None if no window before the end qualifies.
+//             the baseline rate and after which no 1 s window of the next
+//             5 s (or up to the end) falls below 50% of it. The second rule
+//             keeps a burst of backlog between two stalls from counting as
+//             recovered, while the ordinary second-to-second jitter of
+//             block commits (well within 50%) does not hold recovery back.
+//             None if no window before the end qualifies.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,8 @@ namespace remit::bench {
 inline constexpr uint64_t kBaselineUsMax = 5'000'000;
 inline constexpr uint64_t kRecoveryWindowUs = 1'000'000;
 inline constexpr double kRecoveredFraction = 0.9;
+inline constexpr uint64_t kStableUs = 5'000'000;
+inline constexpr double kStallFraction = 0.5;
 
 struct KillRecovery {
   double baseline_tps = 0;

@@ -120,10 +120,14 @@ uint64_t LoadRunner::FreshTarget(uint64_t now_us) const {
 
 void LoadRunner::Run(Clock::time_point start, const TickFn& on_tick) {
   start_ = start;
-  const uint64_t end_us = options_.warmup_us + options_.duration_us;
+  uint64_t end_us = options_.warmup_us + options_.duration_us;
   const uint64_t total = plan_.transfers.size();
   for (uint64_t tick = 1;; ++tick) {
     const uint64_t now_us = NowUs();
+    if (stop_requested_.load() && now_us < end_us) {
+      end_us = now_us;
+      recorder_.EndWindowAt(now_us);
+    }
     if (now_us < end_us && !exhausted_) {
       const uint64_t target = FreshTarget(now_us);
       const uint64_t end = std::min(target, total);

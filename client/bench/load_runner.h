@@ -87,6 +87,10 @@ class LoadRunner {
   // Runs the load from `start` to the end and the drain. Call once.
   void Run(Clock::time_point start, const TickFn& on_tick);
 
+  // Thread-safe. Ends the run early: no fresh transfers from now on; the
+  // drain still runs. For Ctrl-C.
+  void RequestStop() { stop_requested_.store(true); }
+
   uint64_t unfinished() const { return unfinished_; }
   bool exhausted() const { return exhausted_; }
 
@@ -133,6 +137,7 @@ class LoadRunner {
   uint32_t next_endpoint_ = 0;
   std::atomic<int64_t> in_flight_{0};
   std::atomic<bool> exhausted_{false};
+  std::atomic<bool> stop_requested_{false};
   uint64_t unfinished_ = 0;
 
   std::mutex retry_mutex_;

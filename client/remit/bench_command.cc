@@ -8,8 +8,10 @@
 // A progress line goes to stderr, only when it is a terminal. Exit codes: 0
 // a run that settled something; 1 the nodes failed (or nothing settled);
 // 2 bad arguments, nothing was sent.
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -27,6 +29,35 @@
 
 namespace remit::cli {
 namespace {
+
+// Set by SIGINT / SIGTERM during a run: the load ends early, and a spawned
+// testnet is still stopped and removed.
+std::atomic<bool> interrupted{false};
+
+void OnInterrupt(int /*signal*/) { interrupted.store(true); }
+
+// Catches SIGINT and SIGTERM while alive; restores the old handlers after.
+class InterruptScope {
+ public:
+  InterruptScope() {
+    interrupted.store(false);
+    struct sigaction action {};
+    action.sa_handler = OnInterrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &old_int_);
+    ::sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~InterruptScope() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 struct BenchArgs {
   bench::BenchOptions options;
@@ -82,7 +113,12 @@ absl::Status RunBenchCommand(BenchArgs& args, Output& output) {
     std::cerr << "\r" << line << "\x1b[K" << std::flush;
     progress_shown = true;
   };
-  absl::StatusOr<bench::BenchReport> report = bench::RunBench(options, hooks);
+  hooks.interrupted = [] { return interrupted.load(); };
+  absl::StatusOr<bench::BenchReport> report;
+  {
+    const InterruptScope scope;
+    report = bench::RunBench(options, hooks);
+  }
   if (progress_shown) std::cerr << "\n";
   if (!report.ok()) {
     if (report.status().code() == absl::StatusCode::kInvalidArgument) {
@@ -92,6 +128,10 @@ absl::Status RunBenchCommand(BenchArgs& args, Output& output) {
   }
   RETURN_IF_ERROR(EmitReport(options.json_path, bench::BenchReportToJson(*report),
                              bench::BenchReportToText(*report), output));
+  if (interrupted.load()) {
+    return WithExitCode(absl::CancelledError("interrupted; the report covers the run until then"),
+                        kExitInterrupted);
+  }
   if (report->settled == 0) {
     return absl::UnavailableError(
         "nothing settled in the measured window; check the nodes with 'remit testnet status'");

@@ -3,7 +3,8 @@
 // is <= e (so a tick sends each transfer once, never early), that the
 // schedule keeps its rate over a long span without drift, and that the
 // recovery analysis finds the baseline, the dip and the recovery point of
-// a made-up timeline (including "never recovered" and "no dip").
+// a made-up timeline (including "never recovered", "no dip", and a backlog
+// burst between two stalls, which is not recovery).
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -68,6 +69,16 @@ TEST(KillRecoveryTest, NoDipMeansRecoveredAtOnce) {
   ASSERT_TRUE(result.recovery_us.has_value());
   EXPECT_EQ(*result.recovery_us, 50'000u);  // the next slot boundary
   EXPECT_EQ(result.dip_tps, 1'000u);
+}
+
+TEST(KillRecoveryTest, ABurstBetweenTwoStallsIsNotRecovery) {
+  // Killed at 10 s: stalled 10-12 s, a backlog burst at 12 s, stalled again
+  // 13-15 s, steady from 15 s.
+  std::vector<uint64_t> settled = Timeline(300, 100, 100, 150, 0);
+  settled[120] = 3'000;
+  const KillRecovery result = AnalyseKillRecovery(settled, 100'000, 0, 10'000'000, 30'000'000);
+  ASSERT_TRUE(result.recovery_us.has_value());
+  EXPECT_EQ(*result.recovery_us, 4'900'000u);  // the window from 14.9 s
 }
 
 TEST(KillRecoveryTest, NeverRecoveredBeforeTheEnd) {
