@@ -44,6 +44,7 @@
 #include "ledger/check.h"
 #include "ledger/encoding.h"
 #include "ledger/executor.h"
+#include "ledger/state_cache.h"
 #include "ledger/strings.h"
 
 namespace remit {
@@ -72,6 +73,7 @@ constexpr size_t kHistoryKeyBytes = kAccountPrefixBytes + kU64Bytes + kU32Bytes;
 constexpr size_t kPageTokenBytes = kU64Bytes + kU32Bytes;
 
 constexpr int kBloomBitsPerKey = 10;
+constexpr double kMemtableBloomRatio = 0.05;
 constexpr int kBackgroundJobsMax = 2;
 constexpr size_t kInfoLogFilesMax = 4;
 
@@ -181,6 +183,10 @@ rocksdb::Options DbOptions(const StoreOptions& store_options) {
   options.max_background_jobs = kBackgroundJobsMax;
   options.keep_log_file_num = kInfoLogFilesMax;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  // Most point lookups (is this transfer id final yet?) miss: a bloom filter
+  // over the memtable answers them without walking its skip list.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = kMemtableBloomRatio;
   return options;
 }
 
@@ -260,6 +266,8 @@ class LedgerStore::Impl {
   absl::Status Initialize();
   absl::Status CreateFromGenesis();
   absl::Status LoadExisting();
+  // Fills `cache` from the stored balances and sequences.
+  absl::Status LoadCache();
   absl::StatusOr<std::string> ReadMeta(std::string_view name, size_t value_bytes) const;
   absl::Status Apply(const v1::Block& block, const BlockEffects& effects,
                      const CommittedMeta& parent, rocksdb::WriteBatch& batch,
@@ -279,6 +287,8 @@ class LedgerStore::Impl {
   rocksdb::WriteOptions write_options;
   mutable std::mutex mutex;
   CommittedMeta committed;  // guarded by mutex
+  // Balances and sequences at `committed`, for state reads.
+  StateCache cache;
 };
 
 absl::Status LedgerStore::Impl::Initialize() {
@@ -354,8 +364,36 @@ absl::Status LedgerStore::Impl::LoadExisting() {
     return absl::DataLossError(StrCat("store at ", path, ": committed block ", loaded.height,
                                       " is missing or disagrees with meta"));
   }
+  RETURN_IF_ERROR(LoadCache());
   std::lock_guard<std::mutex> lock(mutex);
   committed = loaded;
+  return absl::OkStatus();
+}
+
+absl::Status LedgerStore::Impl::LoadCache() {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  const std::string balance_tag(1, kBalanceTag);
+  for (it->Seek(balance_tag); it->Valid() && it->key().starts_with(balance_tag); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (key.size() <= kAccountPrefixBytes || it->value().size() != kU64Bytes) {
+      return absl::DataLossError(StrCat("store at ", path, ": malformed balance entry"));
+    }
+    BalanceKey balance_key;
+    balance_key.account = *ToArray<kPublicKeyBytes>(key.substr(1, kPublicKeyBytes), "account");
+    balance_key.asset = std::string(key.substr(kAccountPrefixBytes));
+    cache.LoadBalance(balance_key, static_cast<int64_t>(GetU64(ToView(it->value()))));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "loading balances");
+  const std::string sequence_tag(1, kSequenceTag);
+  for (it->Seek(sequence_tag); it->Valid() && it->key().starts_with(sequence_tag); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (key.size() != kAccountPrefixBytes || it->value().size() != kU64Bytes) {
+      return absl::DataLossError(StrCat("store at ", path, ": malformed sequence entry"));
+    }
+    cache.LoadSequence(*ToArray<kPublicKeyBytes>(key.substr(1), "account"),
+                       GetU64(ToView(it->value())));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "loading sequences");
   return absl::OkStatus();
 }
 
@@ -376,6 +414,7 @@ absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects
   if (!status.ok()) {
     return FromRocks(status, StrCat("committing block ", effects.height, " to ", path));
   }
+  cache.Apply(effects);
   std::lock_guard<std::mutex> lock(mutex);
   committed = next;
   return absl::OkStatus();
@@ -391,9 +430,8 @@ void LedgerStore::Impl::CheckEffects(const v1::Block& block, const BlockEffects&
     REMIT_CHECK(asset != nullptr);
     REMIT_CHECK(balance >= 0 || key.account == asset->issuer);
   }
-  const rocksdb::ReadOptions read_options;
   for (const auto& [account, next_sequence] : effects.next_sequences) {
-    REMIT_CHECK(next_sequence > NextSequence(read_options, account));
+    REMIT_CHECK(next_sequence > cache.NextSequence(account));
   }
   CheckRecords(block, effects);
 }
@@ -454,8 +492,7 @@ void LedgerStore::Impl::AddRecordWrites(const BlockEffects& effects,
 }
 
 void LedgerStore::Impl::AddBlockWrites(const v1::Block& block, const CommittedMeta& next,
-                                       const v1::QuorumCert* qc,
-                                       rocksdb::WriteBatch& batch) const {
+                                       const v1::QuorumCert* qc, rocksdb::WriteBatch& batch) const {
   v1::CommittedBlock committed_block;
   *committed_block.mutable_block() = block;
   committed_block.set_block_hash(ToString(next.block_hash));
@@ -518,18 +555,10 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> LedgerStore::Open(const StoreOption
   return std::unique_ptr<LedgerStore>(new LedgerStore(std::move(impl)));
 }
 
-int64_t LedgerStore::Balance(const BalanceKey& key) const {
-  const std::optional<std::string> value =
-      impl_->GetOrAbort(rocksdb::ReadOptions(), BalanceKeyBytes(key));
-  if (!value) return 0;
-  REMIT_CHECK(value->size() == kU64Bytes);
-  const auto balance = static_cast<int64_t>(GetU64(*value));
-  REMIT_CHECK(balance != 0);  // zero balances are deleted
-  return balance;
-}
+int64_t LedgerStore::Balance(const BalanceKey& key) const { return impl_->cache.Balance(key); }
 
 uint64_t LedgerStore::NextSequence(const AccountId& account) const {
-  return impl_->NextSequence(rocksdb::ReadOptions(), account);
+  return impl_->cache.NextSequence(account);
 }
 
 bool LedgerStore::HasTransfer(const TransferId& id) const {

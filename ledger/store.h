@@ -44,7 +44,8 @@ class LedgerStore : public StateReader {
                                                            const Genesis& genesis);
   ~LedgerStore() override;
 
-  // StateReader, as of the last committed block.
+  // StateReader, as of the last committed block: balances and sequences come
+  // from memory (state_cache.h), transfer ids from RocksDB.
   int64_t Balance(const BalanceKey& key) const override;
   uint64_t NextSequence(const AccountId& account) const override;
   bool HasTransfer(const TransferId& id) const override;
