@@ -48,8 +48,13 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
                  "data directory (or the testnet) and start again"));
     }
   }
-  std::unique_ptr<NodeServer> node(
-      new NodeServer(std::move(genesis), std::move(key), std::move(store), config));
+  // Safety data lives beside the ledger: DATA_DIR.consensus (a RocksDB);
+  // DATA_DIR.safety is the single file older versions wrote.
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RocksSafetyStorage> safety,
+      RocksSafetyStorage::Open(config.data_dir + ".consensus", config.data_dir + ".safety"));
+  std::unique_ptr<NodeServer> node(new NodeServer(std::move(genesis), std::move(key),
+                                                  std::move(store), std::move(safety), config));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &node->port_);
@@ -84,14 +89,14 @@ std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const Signi
 }  // namespace
 
 NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-                       const NodeConfig& config)
+                       std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config)
     : genesis_(std::move(genesis)),
       key_(std::move(key)),
       store_(std::move(store)),
-      safety_(config.data_dir + ".safety"),
+      safety_(std::move(safety)),
       transport_(MakeTransport(genesis_, key_)),
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
-      validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, safety_,
+      validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
                  transport_.get()),
       service_(genesis_, key_.public_key(), *store_, validator_, watch_hub_, clock_, config.limits),
       consensus_service_(validator_,

@@ -13,9 +13,9 @@
 #include "node/clock.h"
 #include "node/config.h"
 #include "node/consensus_service.h"
-#include "node/file_safety_storage.h"
 #include "node/ledger_service.h"
 #include "node/peer_transport.h"
+#include "node/rocks_safety_storage.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
 
@@ -36,13 +36,13 @@ class NodeServer {
 
  private:
   NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-             const NodeConfig& config);
+             std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config);
 
   Genesis genesis_;
   SigningKey key_;
   SystemClock clock_;
   std::unique_ptr<LedgerStore> store_;
-  FileSafetyStorage safety_;
+  std::unique_ptr<RocksSafetyStorage> safety_;
   std::unique_ptr<PeerTransport> transport_;  // null for a single validator
   WatchHub watch_hub_;
   Validator validator_;

@@ -9,6 +9,7 @@
 //   DIR/nodeI/node.toml       remitd's config, absolute paths
 //   DIR/nodeI/validator.key   validator I's key
 //   DIR/nodeI/data/           its store
+//   DIR/nodeI/data.consensus/ its consensus safety data and uncommitted blocks
 //   DIR/nodeI/remitd.log      its stdout and stderr, appended
 //   DIR/nodeI/remitd.pid      pid of the last remitd started for it
 //

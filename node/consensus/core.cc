@@ -41,30 +41,50 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
   REMIT_CHECK(ledger_.committed_height() == 0 || head->has_qc());
   high_qc_ = ledger_.committed_height() == 0 ? genesis_qc_ : head->qc();
   RestoreTree();
-  safety_.set_before_save([this](v1::SafetyData& data) {
-    data.clear_tree();
-    for (const TreeBlock* block : tree_.ByHeight()) {
-      v1::CertifiedBlock& saved = *data.add_tree();
-      *saved.mutable_block() = block->block;
-      if (block->qc) *saved.mutable_qc() = *block->qc;
+  safety_.set_before_save([this](SavedBlocksChange& change) { ChangeSavedBlocks(change); });
+}
+
+void ConsensusCore::ChangeSavedBlocks(SavedBlocksChange& change) {
+  // Only what changed since the last save is written: new blocks, blocks
+  // whose QC arrived, and blocks that left the tree.
+  for (const TreeBlock* block : tree_.ByHeight()) {
+    const auto saved = saved_blocks_.find(block->hash);
+    if (saved != saved_blocks_.end() && (saved->second || !block->qc)) continue;
+    v1::CertifiedBlock& put = change.put.emplace_back();
+    *put.mutable_block() = block->block;
+    if (block->qc) *put.mutable_qc() = *block->qc;
+    saved_blocks_[block->hash] = block->qc.has_value();
+  }
+  for (auto it = saved_blocks_.begin(); it != saved_blocks_.end();) {
+    if (tree_.Find(it->first) != nullptr) {
+      ++it;
+      continue;
     }
-  });
+    change.erase.push_back(it->first);
+    it = saved_blocks_.erase(it);
+  }
 }
 
 void ConsensusCore::RestoreTree() {
   // Blocks saved before a restart, re-executed in height order; those that
-  // no longer descend from the committed head are left out.
-  for (const v1::CertifiedBlock& saved : safety_.data().tree()) {
-    const v1::Block& block = saved.block();
+  // no longer descend from the committed head are left out (and erased from
+  // storage at the next save).
+  std::vector<v1::CertifiedBlock> saved = safety_.TakeSavedBlocks();
+  std::sort(saved.begin(), saved.end(), [](const auto& a, const auto& b) {
+    return a.block().header().height() < b.block().header().height();
+  });
+  for (const v1::CertifiedBlock& entry : saved) {
+    const v1::Block& block = entry.block();
+    const Hash32 hash = ComputeBlockHash(block.header());
+    saved_blocks_[hash] = entry.has_qc();
     if (block.header().height() <= ledger_.committed_height()) continue;
     if (!tree_.IsKnownParent(HashOf(block.header().parent_hash()))) continue;
-    const Hash32 hash = ComputeBlockHash(block.header());
     std::optional<Hash32> certified;
-    if (saved.has_qc()) certified = HashOf(saved.qc().vote_data().state_hash());
+    if (entry.has_qc()) certified = HashOf(entry.qc().vote_data().state_hash());
     if (!ExecuteAndInsert(block, hash, certified)) continue;
-    if (saved.has_qc()) {
-      tree_.FindMutable(hash)->qc = saved.qc();
-      if (saved.qc().vote_data().round() > high_qc_.vote_data().round()) high_qc_ = saved.qc();
+    if (entry.has_qc()) {
+      tree_.FindMutable(hash)->qc = entry.qc();
+      if (entry.qc().vote_data().round() > high_qc_.vote_data().round()) high_qc_ = entry.qc();
     }
   }
 }

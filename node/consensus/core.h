@@ -113,6 +113,8 @@ class ConsensusCore {
 
  private:
   void RestoreTree();
+  // What the next safety save writes of the block tree.
+  void ChangeSavedBlocks(SavedBlocksChange& change);
 
   // Rounds and certificates.
   void ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
@@ -191,6 +193,8 @@ class ConsensusCore {
   std::multimap<Hash32, std::pair<uint32_t, v1::Proposal>> pending_;
   // QCs whose block is unknown yet, by block hash.
   std::map<Hash32, v1::QuorumCert> pending_qcs_;
+  // Blocks in safety storage -> saved with their QC.
+  std::map<Hash32, bool> saved_blocks_;
   // When each validator was last sent our highest QC.
   std::map<uint32_t, uint64_t> sync_sent_ms_;
   // When each missing block was last asked for.

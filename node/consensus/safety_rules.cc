@@ -6,7 +6,11 @@
 
 namespace remit {
 
-SafetyRules::SafetyRules(SafetyStorage& storage) : storage_(storage), data_(storage.Load()) {}
+SafetyRules::SafetyRules(SafetyStorage& storage) : storage_(storage), data_(storage.Load()) {
+  saved_blocks_.assign(std::make_move_iterator(data_.mutable_tree()->begin()),
+                       std::make_move_iterator(data_.mutable_tree()->end()));
+  data_.clear_tree();
+}
 
 void SafetyRules::ObserveQc(uint64_t qc_round) {
   data_.set_one_chain_round(std::max(data_.one_chain_round(), qc_round));
@@ -37,8 +41,9 @@ bool SafetyRules::TryTimeout(uint64_t round, uint64_t qc_round, bool entered_by_
 }
 
 void SafetyRules::Save() {
-  if (before_save_) before_save_(data_);
-  storage_.Save(data_);
+  SavedBlocksChange blocks;
+  if (before_save_) before_save_(blocks);
+  storage_.Save(data_, blocks);
 }
 
 }  // namespace remit

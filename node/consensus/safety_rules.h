@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "node/consensus/safety_storage.h"
 
@@ -40,9 +41,11 @@ class SafetyRules {
   bool TryTimeout(uint64_t round, uint64_t qc_round, bool entered_by_tc);
 
   const v1::SafetyData& data() const { return data_; }
-  // Called right before each save, to add what else must be durable by
-  // then (the block tree).
-  void set_before_save(std::function<void(v1::SafetyData&)> fill) {
+  // The uncommitted blocks saved before a restart (moved out once).
+  std::vector<v1::CertifiedBlock> TakeSavedBlocks() { return std::move(saved_blocks_); }
+  // Called right before each save, to say how the saved blocks change (the
+  // block tree must be durable by then too).
+  void set_before_save(std::function<void(SavedBlocksChange&)> fill) {
     before_save_ = std::move(fill);
   }
 
@@ -50,8 +53,9 @@ class SafetyRules {
   void Save();
 
   SafetyStorage& storage_;
-  std::function<void(v1::SafetyData&)> before_save_;
-  v1::SafetyData data_;
+  std::function<void(SavedBlocksChange&)> before_save_;
+  v1::SafetyData data_;  // without blocks
+  std::vector<v1::CertifiedBlock> saved_blocks_;
 };
 
 }  // namespace remit

@@ -12,6 +12,7 @@
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
+#include "node/consensus/mem_safety_storage.h"
 #include "tests/sim/byzantine.h"
 #include "tests/sim/mem_ledger.h"
 
@@ -30,19 +31,10 @@ class SimClock final : public Clock {
   uint64_t MonotonicUs() const override { return now_ms * 1000; }
 };
 
-class MemSafety final : public SafetyStorage {
- public:
-  v1::SafetyData Load() override { return data_; }
-  void Save(const v1::SafetyData& data) override { data_ = data; }
-
- private:
-  v1::SafetyData data_;
-};
-
 struct Node {
   std::unique_ptr<SigningKey> key;
   std::unique_ptr<MemLedger> ledger;
-  MemSafety safety;  // durable: survives crashes
+  MemSafetyStorage safety;  // durable: survives crashes
   std::unique_ptr<Mempool> mempool;
   std::unique_ptr<ConsensusCore> core;
   std::unique_ptr<Byzantine> byzantine;
