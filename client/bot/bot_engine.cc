@@ -30,6 +30,13 @@ absl::StatusOr<std::unique_ptr<BotEngine>> BotEngine::Create(BotStore* store, co
                                                              LedgerPort* ledger,
                                                              EngineOptions options) {
   REMIT_CHECK(store != nullptr && vault != nullptr && ledger != nullptr);
+  if (options.retry_backoff_ms_min == 0 ||
+      options.retry_backoff_ms_max < options.retry_backoff_ms_min) {
+    return absl::InvalidArgumentError("the retry back-off needs 0 < min <= max");
+  }
+  if (options.message_ids_max_age_ms == 0 || options.message_ids_max == 0) {
+    return absl::InvalidArgumentError("message ids must be kept for some time and number");
+  }
   ASSIGN_OR_RETURN(Genesis genesis, ledger->GetGenesis());
   if (genesis.FindAsset(options.default_currency) == nullptr) {
     return absl::InvalidArgumentError(
@@ -50,16 +57,74 @@ BotEngine::BotEngine(BotStore* store, const KeyVault* vault, LedgerPort* ledger,
       payments_limiter_(options_.payments_per_minute_max, kMinuteMs) {}
 
 std::vector<OutboundMessage> BotEngine::Recover(uint64_t now_ms) {
-  (void)now_ms;
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<OutboundMessage> replies;
   absl::StatusOr<std::vector<MessageRecord>> pending = store_->PendingMessages();
   REMIT_CHECK(pending.ok());  // the store is ours: a broken one is not an expected failure
   for (MessageRecord& record : *pending) {
     REMIT_CHECK(record.state == MessageState::kSigned);
-    replies.push_back({record.identity, Settle(record)});
+    replies.push_back({record.identity, Settle(record, now_ms)});
   }
   return replies;
+}
+
+std::vector<OutboundMessage> BotEngine::RetryPending(uint64_t now_ms) {
+  std::vector<MessageRecord> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = retries_.begin(); it != retries_.end() && due.size() < kRetryBatchMax;) {
+      if (it->second.due_ms > now_ms) {
+        ++it;
+        continue;
+      }
+      absl::StatusOr<std::optional<MessageRecord>> record =
+          store_->GetMessage(it->first.first, it->first.second);
+      if (record.ok() && record->has_value() && (*record)->state == MessageState::kSigned) {
+        // Not due again while this attempt is out.
+        it->second.due_ms = now_ms + Backoff(it->second.attempts);
+        due.push_back(std::move(**record));
+        ++it;
+      } else {
+        it = retries_.erase(it);  // finished meanwhile (a redelivery), or unreadable
+      }
+    }
+  }
+  std::vector<OutboundMessage> replies;
+  for (MessageRecord& pending : due) {
+    REMIT_CHECK(pending.transfer.has_value());
+    const Submission submission = Submit(*pending.transfer);  // the engine stays free meanwhile
+    std::lock_guard<std::mutex> lock(mutex_);
+    absl::StatusOr<std::optional<MessageRecord>> record =
+        store_->GetMessage(pending.identity, pending.message_id);
+    if (!record.ok() || !record->has_value() || (*record)->state != MessageState::kSigned) {
+      continue;  // answered by a redelivery while the ledger answered us
+    }
+    bool final_outcome = false;
+    const std::string text = Finish(**record, submission, now_ms, &final_outcome);
+    if (final_outcome) {
+      replies.push_back({pending.identity, StrCat("Update on your earlier payment: ", text)});
+      continue;
+    }
+    auto it = retries_.find({pending.identity, pending.message_id});
+    if (it == retries_.end()) continue;
+    it->second.attempts += 1;
+    it->second.due_ms = now_ms + Backoff(it->second.attempts);
+  }
+  return replies;
+}
+
+size_t BotEngine::RetriesScheduled() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return retries_.size();
+}
+
+absl::StatusOr<uint64_t> BotEngine::PruneMessageIds(uint64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const uint64_t max_age_ms = options_.message_ids_max_age_ms;
+  return store_->PruneMessages(
+      PruneLimits{.before_ms = now_ms > max_age_ms ? now_ms - max_age_ms : 0,
+                  .count_max = options_.message_ids_max,
+                  .batch_max = kPruneBatchMax});
 }
 
 std::vector<OutboundMessage> BotEngine::HandleMessage(const InboundMessage& message) {
@@ -80,7 +145,7 @@ std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& messa
     if (!seen.ok())
       return {{from, StrCat("Sorry, I cannot read my records: ", ErrorText(seen.status()))}};
     if (seen->has_value() && (*seen)->state == MessageState::kDone) return {{from, (*seen)->reply}};
-    if (seen->has_value()) return {{from, Settle(**seen)}};
+    if (seen->has_value()) return {{from, Settle(**seen, message.now_ms)}};
   }
   if (!commands_limiter_.Allow(from, message.now_ms)) {
     return {{from, "Too many messages; wait a minute and try again."}};
@@ -156,7 +221,8 @@ void BotEngine::RecordReplyIfNew(const InboundMessage& message, const std::strin
                                  .state = MessageState::kDone,
                                  .transfer = std::nullopt,
                                  .payment = {},
-                                 .reply = reply});
+                                 .reply = reply,
+                                 .recorded_ms = message.now_ms});
   // Losing this record only loses the reply's replay; nothing was paid.
   (void)store_->Write(batch);
 }

@@ -188,40 +188,65 @@ std::string BotEngine::Execute(UserRecord& user, const std::string& message_id,
   if (!signed_transfer.ok())
     return StrCat("Nothing was paid: ", signed_transfer.status().message());
   user.next_sequence += 1;
-  MessageRecord record{.identity = user.identity,
-                       .message_id = message_id.empty() ? LocalMessageId() : message_id,
-                       .state = MessageState::kSigned,
-                       .transfer = *signed_transfer,
-                       .payment = payment,
-                       .reply = ""};
-  batch.PutUser(user);
-  batch.PutMessage(record);
   absl::StatusOr<std::optional<UserRecord>> recipient = store_->GetUser(payment.recipient);
   if (recipient.ok() && recipient->has_value()) {
     batch.PutContact(user.identity, LocalPart(payment.recipient), payment.recipient);
     batch.PutContact(payment.recipient, LocalPart(user.identity), user.identity);
   }
-  const absl::Status written = store_->Write(batch);
-  if (!written.ok()) {
+  absl::StatusOr<MessageRecord> record =
+      RecordSigned(user, message_id, *signed_transfer, payment, batch, now_ms);
+  if (!record.ok()) {
     user.next_sequence -= 1;
-    return StrCat("Nothing was paid: I could not record it (", written.message(), ")");
+    return StrCat("Nothing was paid: I could not record it (", record.status().message(), ")");
   }
-  return Settle(record);
+  return Settle(*record, now_ms);
 }
 
-std::string BotEngine::Settle(MessageRecord& record) {
-  REMIT_CHECK(record.state == MessageState::kSigned);
-  REMIT_CHECK(record.transfer.has_value());
+absl::StatusOr<MessageRecord> BotEngine::RecordSigned(const UserRecord& user,
+                                                      const std::string& message_id,
+                                                      const v1::SignedTransfer& transfer,
+                                                      const PaymentInfo& payment,
+                                                      BotStore::Batch& batch, uint64_t now_ms) {
+  MessageRecord record{.identity = user.identity,
+                       .message_id = message_id.empty() ? LocalMessageId() : message_id,
+                       .state = MessageState::kSigned,
+                       .transfer = transfer,
+                       .payment = payment,
+                       .reply = "",
+                       .recorded_ms = now_ms};
+  batch.PutUser(user);
+  batch.PutMessage(record);
+  RETURN_IF_ERROR(store_->Write(batch));
+  return record;
+}
+
+BotEngine::Submission BotEngine::Submit(const v1::SignedTransfer& transfer) {
   const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<sdk::SettleResult> result = ledger_->Settle(*record.transfer);
+  absl::StatusOr<sdk::SettleResult> result = ledger_->Settle(transfer);
   const auto elapsed_us =
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - start)
                                 .count());
+  return Submission{.result = std::move(result), .elapsed_us = elapsed_us};
+}
+
+std::string BotEngine::Settle(MessageRecord& record, uint64_t now_ms) {
+  REMIT_CHECK(record.transfer.has_value());
+  bool final_outcome = false;
+  return Finish(record, Submit(*record.transfer), now_ms, &final_outcome);
+}
+
+std::string BotEngine::Finish(MessageRecord& record, const Submission& submission, uint64_t now_ms,
+                              bool* final_outcome) {
+  REMIT_CHECK(record.state == MessageState::kSigned);
+  REMIT_CHECK(record.transfer.has_value());
+  const absl::StatusOr<sdk::SettleResult>& result = submission.result;
   const absl::StatusCode code = result.status().code();
+  const MessageKey key{record.identity, record.message_id};
+  *final_outcome = true;
   if (result.ok()) {
-    record.reply =
-        PaymentReceiptText(record.payment, result->receipt, elapsed_us, result->duplicate);
+    record.reply = PaymentReceiptText(record.payment, result->receipt, submission.elapsed_us,
+                                      result->duplicate);
   } else if (code == absl::StatusCode::kFailedPrecondition ||
              code == absl::StatusCode::kInvalidArgument) {
     // Refused before ordering: the sequence was not consumed, nothing was paid.
@@ -230,17 +255,30 @@ std::string BotEngine::Settle(MessageRecord& record) {
                result.status().message(), "). Nothing was paid; send it again.");
     synced_.erase(record.identity);
   } else {
+    *final_outcome = false;
+    if (!retries_.contains(key) && retries_.size() < kRetryScheduledMax) {
+      retries_[key] = Retry{.attempts = 0, .due_ms = now_ms + Backoff(0)};
+    }
     return StrCat("The ledger has not answered yet (", result.status().message(),
                   "). Your payment ", DescribePayment(record.payment),
-                  " is recorded and will be re-sent with the same signature: it can never be paid "
-                  "twice.");
+                  " is recorded; I keep re-sending it with the same signature, so it can never be "
+                  "paid twice, and will tell you when it settles.");
   }
+  retries_.erase(key);
   record.state = MessageState::kDone;
   BotStore::Batch batch;
   batch.PutMessage(record);
   const absl::Status written = store_->Write(batch);
   if (!written.ok()) return StrCat(record.reply, " (not recorded: ", written.message(), ")");
   return record.reply;
+}
+
+uint64_t BotEngine::Backoff(uint32_t attempts) const {
+  uint64_t backoff_ms = options_.retry_backoff_ms_min;
+  for (uint32_t i = 0; i < attempts && backoff_ms < options_.retry_backoff_ms_max; ++i) {
+    backoff_ms *= 2;
+  }
+  return std::min(backoff_ms, options_.retry_backoff_ms_max);
 }
 
 std::string BotEngine::Faucet(Context& context) {
@@ -286,20 +324,13 @@ std::string BotEngine::FaucetPay(UserRecord& user, const std::string& message_id
                          now_ms);
   if (!signed_transfer.ok())
     return StrCat("The faucet failed: ", signed_transfer.status().message());
-  MessageRecord record{.identity = user.identity,
-                       .message_id = message_id.empty() ? LocalMessageId() : message_id,
-                       .state = MessageState::kSigned,
-                       .transfer = *signed_transfer,
-                       .payment = payment,
-                       .reply = ""};
   BotStore::Batch batch;
-  batch.PutUser(user);
-  batch.PutMessage(record);
-  const absl::Status written = store_->Write(batch);
-  if (!written.ok()) return StrCat("The faucet failed: ", written.message());
+  absl::StatusOr<MessageRecord> record =
+      RecordSigned(user, message_id, *signed_transfer, payment, batch, now_ms);
+  if (!record.ok()) return StrCat("The faucet failed: ", record.status().message());
   if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
   told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
-  return Settle(record);
+  return Settle(*record, now_ms);
 }
 
 absl::Status BotEngine::EnsureFunded(const std::string& identity, uint64_t target_major,

@@ -8,16 +8,19 @@
 
 namespace remit::bot {
 
-BotRunner::BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport)
-    : engine_(engine), client_(client), transport_(transport) {
+BotRunner::BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport,
+                     std::function<uint64_t()> clock)
+    : engine_(engine), client_(client), transport_(transport), clock_(std::move(clock)) {
   REMIT_CHECK(engine != nullptr && client != nullptr && transport != nullptr);
+  REMIT_CHECK(clock_ != nullptr);
 }
 
-BotRunner::~BotRunner() { StopWatching(); }
+BotRunner::~BotRunner() { StopThreads(); }
 
 absl::Status BotRunner::Run(uint64_t now_ms, uint64_t drain_timeout_ms) {
   for (const OutboundMessage& reply : engine_->Recover(now_ms)) transport_->Post(reply);
   watcher_ = std::thread([this] { WatchLoop(); });
+  housekeeper_ = std::thread([this] { HousekeepingLoop(); });
   {
     // Start taking messages once the stream is (very likely) open, so that
     // the first notices are not missed: the SDK's Watch does not say when
@@ -31,7 +34,7 @@ absl::Status BotRunner::Run(uint64_t now_ms, uint64_t drain_timeout_ms) {
     for (const OutboundMessage& reply : engine_->HandleMessage(message)) transport_->Post(reply);
   });
   Drain(drain_timeout_ms);
-  StopWatching();
+  StopThreads();
   return status;
 }
 
@@ -70,6 +73,28 @@ void BotRunner::WatchLoop() {
   }
 }
 
+void BotRunner::HousekeepingLoop() {
+  uint64_t next_prune_ms = 0;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait_for(lock, std::chrono::milliseconds(kRetryTickMs),
+                        [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    const uint64_t now_ms = clock_();
+    for (const OutboundMessage& reply : engine_->RetryPending(now_ms)) transport_->Post(reply);
+    if (now_ms < next_prune_ms) continue;
+    next_prune_ms = now_ms + kPruneIntervalMs;
+    const absl::StatusOr<uint64_t> pruned = engine_->PruneMessageIds(now_ms);
+    if (!pruned.ok()) {
+      spdlog::warn("cannot prune old message ids: {}", pruned.status().ToString());
+    } else if (*pruned > 0) {
+      spdlog::info("pruned {} old message ids", *pruned);
+    }
+  }
+}
+
 void BotRunner::Drain(uint64_t timeout_ms) {
   absl::StatusOr<v1::GetStatusResponse> status = client_->GetStatus();
   if (!status.ok()) return;
@@ -79,7 +104,7 @@ void BotRunner::Drain(uint64_t timeout_ms) {
                     [this, height] { return seen_height_ >= height; });
 }
 
-void BotRunner::StopWatching() {
+void BotRunner::StopThreads() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -87,6 +112,7 @@ void BotRunner::StopWatching() {
     changed_.notify_all();
   }
   if (watcher_.joinable()) watcher_.join();
+  if (housekeeper_.joinable()) housekeeper_.join();
 }
 
 }  // namespace remit::bot

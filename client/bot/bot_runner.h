@@ -2,12 +2,17 @@
 // unfinished by a crash (BotEngine::Recover) before taking messages, and
 // watches the ledger's stream of final transfers on its own thread so that a
 // recipient is told at once, whichever bot instance or CLI sent the money.
-// A broken Watch stream is reopened with back-off.
+// A broken Watch stream is reopened with back-off. A third thread does the
+// housekeeping: every kRetryTickMs it lets the engine re-send the transfers
+// whose outcome is unknown (BotEngine::RetryPending, which keeps their
+// back-off) and posts what became of them; every kPruneIntervalMs it prunes
+// old message ids (BotEngine::PruneMessageIds).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -21,13 +26,17 @@ inline constexpr uint64_t kWatchBackoffMsMin = 100;
 inline constexpr uint64_t kWatchBackoffMsMax = 5'000;
 // Time given to a new Watch stream to reach the node before messages flow.
 inline constexpr uint64_t kWatchOpenMs = 200;
+// How often the housekeeping thread looks for due retries, and prunes.
+inline constexpr uint64_t kRetryTickMs = 250;
+inline constexpr uint64_t kPruneIntervalMs = 10 * 60 * 1000;
 // After the input ends, how long to wait for the recipients' notices.
 inline constexpr uint64_t kDrainTimeoutMsDefault = 3'000;
 
 class BotRunner {
  public:
-  // The pointers must outlive the runner.
-  BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport);
+  // The pointers must outlive the runner. `clock` gives Unix ms.
+  BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport,
+            std::function<uint64_t()> clock);
   ~BotRunner();
 
   // Recovers, starts watching, and runs the transport until it ends. When
@@ -37,13 +46,16 @@ class BotRunner {
 
  private:
   void WatchLoop();
-  void StopWatching();
+  void HousekeepingLoop();
+  void StopThreads();
   void Drain(uint64_t timeout_ms);
 
   BotEngine* engine_;
   sdk::RemitClient* client_;
   Transport* transport_;
+  const std::function<uint64_t()> clock_;
   std::thread watcher_;
+  std::thread housekeeper_;
   sdk::WatchCancel* cancel_ = nullptr;  // guarded by mutex_
   std::mutex mutex_;
   std::condition_variable changed_;

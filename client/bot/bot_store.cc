@@ -14,6 +14,8 @@ namespace {
 using nlohmann::json;
 
 constexpr char kSep = '\x1f';
+constexpr char kLayoutVersion[] = "2";
+constexpr size_t kTimeHexDigits = 16;
 
 template <typename... Parts>
 std::string Key(char table, const Parts&... parts) {
@@ -74,7 +76,8 @@ json MessageJson(const MessageRecord& m) {
             {"message_id", m.message_id},
             {"state", static_cast<int>(m.state)},
             {"payment", PaymentJson(m.payment)},
-            {"reply", m.reply}};
+            {"reply", m.reply},
+            {"recorded_ms", m.recorded_ms}};
   if (m.transfer.has_value()) j["transfer"] = Hex(m.transfer->SerializeAsString());
   return j;
 }
@@ -84,7 +87,8 @@ MessageRecord MessageFrom(const json& j) {
                   .state = static_cast<MessageState>(j.at("state").get<int>()),
                   .transfer = std::nullopt,
                   .payment = PaymentFrom(j.at("payment")),
-                  .reply = j.at("reply")};
+                  .reply = j.at("reply"),
+                  .recorded_ms = j.value("recorded_ms", uint64_t{0})};
   if (m.state != MessageState::kSigned && m.state != MessageState::kDone) {
     throw std::runtime_error("bad state");
   }
@@ -137,6 +141,24 @@ absl::StatusOr<T> Decode(const std::string& key, const std::string& value, From 
   }
 }
 
+// The index key of a finished message: its time first, so that keys sort
+// oldest first.
+std::string DoneKey(const MessageRecord& message) {
+  const std::string time = fmt::format("{:016x}", message.recorded_ms);
+  REMIT_CHECK(time.size() == kTimeHexDigits);
+  return Key('t', time, message.identity, message.message_id);
+}
+
+// identity and message id from a 't' key; nullopt if malformed.
+std::optional<std::pair<std::string, std::string>> ParseDoneKey(std::string_view key) {
+  const size_t prefix = 2 + kTimeHexDigits + 1;  // 't' US time US
+  if (key.size() <= prefix) return std::nullopt;
+  const std::string_view rest = key.substr(prefix);
+  const size_t sep = rest.find(kSep);
+  if (sep == std::string_view::npos) return std::nullopt;
+  return std::make_pair(std::string(rest.substr(0, sep)), std::string(rest.substr(sep + 1)));
+}
+
 absl::Status FromRocks(const rocksdb::Status& status) {
   return absl::InternalError(StrCat("bot store: ", status.ToString()));
 }
@@ -164,6 +186,7 @@ void BotStore::Batch::PutMessage(const MessageRecord& message) {
     REMIT_CHECK(batch_->Put(pending, "").ok());
   } else {
     REMIT_CHECK(batch_->Delete(pending).ok());
+    REMIT_CHECK(batch_->Put(DoneKey(message), "").ok());
   }
 }
 
@@ -197,7 +220,32 @@ absl::StatusOr<std::unique_ptr<BotStore>> BotStore::Open(const std::string& dir)
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status status = rocksdb::DB::Open(options, dir, &raw);
   if (!status.ok()) return FromRocks(status);
-  return std::unique_ptr<BotStore>(new BotStore(std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<BotStore> store(new BotStore(std::unique_ptr<rocksdb::DB>(raw)));
+  RETURN_IF_ERROR(store->Upgrade());
+  return store;
+}
+
+absl::Status BotStore::Upgrade() {
+  ASSIGN_OR_RETURN(const std::optional<std::string> version, Get(Key('v')));
+  if (version == kLayoutVersion) return absl::OkStatus();
+  if (version.has_value()) {
+    return absl::FailedPreconditionError(
+        StrCat("bot store layout ", *version, " is not ", kLayoutVersion, "; use a matching bot"));
+  }
+  Batch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string prefix = Key('m') + kSep;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ASSIGN_OR_RETURN(
+        const MessageRecord message,
+        Decode<MessageRecord>(it->key().ToString(), it->value().ToString(), MessageFrom));
+    if (message.state == MessageState::kDone) {
+      REMIT_CHECK(batch.batch_->Put(DoneKey(message), "").ok());
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  REMIT_CHECK(batch.batch_->Put(Key('v'), kLayoutVersion).ok());
+  return Write(batch);
 }
 
 BotStore::BotStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
@@ -256,6 +304,46 @@ absl::StatusOr<std::vector<MessageRecord>> BotStore::PendingMessages() {
   }
   if (!it->status().ok()) return FromRocks(it->status());
   return pending;
+}
+
+absl::StatusOr<uint64_t> BotStore::FinishedMessageCount() {
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string prefix = Key('t') + kSep;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++count;
+  if (!it->status().ok()) return FromRocks(it->status());
+  return count;
+}
+
+absl::StatusOr<uint64_t> BotStore::PruneMessages(const PruneLimits& limits) {
+  ASSIGN_OR_RETURN(const uint64_t count, FinishedMessageCount());
+  const uint64_t over_count = count > limits.count_max ? count - limits.count_max : 0;
+  const std::string before = Key('t', fmt::format("{:016x}", limits.before_ms));
+  Batch batch;
+  uint64_t visited = 0;
+  uint64_t pruned = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const std::string prefix = Key('t') + kSep;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && visited < limits.batch_max;
+       it->Next()) {
+    const std::string key = it->key().ToString();
+    if (visited >= over_count && key.compare(before) >= 0) break;
+    ++visited;
+    const std::optional<std::pair<std::string, std::string>> ids = ParseDoneKey(key);
+    if (!ids.has_value()) return absl::DataLossError("bot store: malformed message index key");
+    ASSIGN_OR_RETURN(const std::optional<MessageRecord> message,
+                     GetMessage(ids->first, ids->second));
+    REMIT_CHECK(batch.batch_->Delete(key).ok());
+    // Only the record this entry indexes, and only once it is finished; a
+    // stale entry goes alone.
+    if (message.has_value() && message->state == MessageState::kDone && DoneKey(*message) == key) {
+      REMIT_CHECK(batch.batch_->Delete(Key('m', ids->first, ids->second)).ok());
+      ++pruned;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  if (visited > 0) RETURN_IF_ERROR(Write(batch));
+  return pruned;
 }
 
 absl::StatusOr<std::optional<Confirmation>> BotStore::GetConfirmation(const std::string& identity) {

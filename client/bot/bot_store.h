@@ -6,9 +6,12 @@
 //   a US address-hex              -> identity       (index of u)
 //   m US identity US message-id   -> MessageRecord  (every message processed)
 //   p US identity US message-id   -> ""             (MessageRecord still kSigned)
+//   t US time-hex US identity US message-id -> ""   (MessageRecord kDone, by
+//                                  recorded_ms as 16 hex digits: oldest first)
 //   c US identity                 -> Confirmation   (at most one per user)
 //   r US payer US code            -> PaymentRequest
 //   k US owner US alias           -> identity       (contacts)
+//   v                             -> "2"            (layout version; 1 had no t)
 //
 // Writes go through a Batch applied atomically with sync = true, so a signed
 // transfer, its message id and the sender's next sequence are durable together
@@ -62,7 +65,16 @@ struct MessageRecord {
   MessageState state = MessageState::kDone;
   std::optional<v1::SignedTransfer> transfer;  // when the message paid
   PaymentInfo payment;
-  std::string reply;  // kDone: what the user was told
+  std::string reply;         // kDone: what the user was told
+  uint64_t recorded_ms = 0;  // when the message was first recorded (0: before v2)
+};
+
+// What PruneMessages may drop: finished records older than `before_ms`, and
+// the oldest finished ones beyond `count_max`; at most `batch_max` per call.
+struct PruneLimits {
+  uint64_t before_ms = 0;
+  uint64_t count_max = 0;
+  uint64_t batch_max = 0;
 };
 
 struct Confirmation {
@@ -104,7 +116,9 @@ class BotStore {
     std::unique_ptr<rocksdb::WriteBatch> batch_;
   };
 
-  // Opens or creates the database in `dir`. INTERNAL with RocksDB's message.
+  // Opens or creates the database in `dir`, bringing a version-1 layout up
+  // to date (its finished messages are indexed as recorded at time 0, the
+  // oldest). INTERNAL with RocksDB's message.
   static absl::StatusOr<std::unique_ptr<BotStore>> Open(const std::string& dir);
   ~BotStore();
 
@@ -118,6 +132,12 @@ class BotStore {
                                                           const std::string& message_id);
   // Every message still kSigned (signed, maybe submitted, outcome unknown).
   absl::StatusOr<std::vector<MessageRecord>> PendingMessages();
+  // Deletes finished message records as `limits` allow, oldest first, in one
+  // synced batch, and returns how many. A record still kSigned is never
+  // deleted: it is not in the index.
+  absl::StatusOr<uint64_t> PruneMessages(const PruneLimits& limits);
+  // How many finished message records are kept (for tests and logs).
+  absl::StatusOr<uint64_t> FinishedMessageCount();
   absl::StatusOr<std::optional<Confirmation>> GetConfirmation(const std::string& identity);
   // The requests `payer` has not answered, oldest code first.
   absl::StatusOr<std::vector<PaymentRequest>> RequestsFor(const std::string& payer);
@@ -127,6 +147,7 @@ class BotStore {
  private:
   explicit BotStore(std::unique_ptr<rocksdb::DB> db);
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  absl::Status Upgrade();
 
   std::unique_ptr<rocksdb::DB> db_;
 };

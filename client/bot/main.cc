@@ -19,6 +19,10 @@ namespace remit::bot {
 namespace {
 
 constexpr uint64_t kDemoFundsMajorDefault = 20;
+constexpr uint64_t kHourMs = 60 * 60 * 1000;
+// Bounds of the retention flags: a year of hours, a billion ids.
+constexpr uint64_t kMessageIdsMaxAgeHoursMax = 366 * 24;
+constexpr uint64_t kMessageIdsMaxMax = 1'000'000'000;
 
 struct CommonArgs {
   std::string testnet_dir;
@@ -27,6 +31,9 @@ struct CommonArgs {
   uint64_t confirm_above = kConfirmAboveMajorDefault;
   uint32_t payments_per_minute = kPaymentsPerMinuteMaxDefault;
   uint32_t commands_per_minute = kCommandsPerMinuteMaxDefault;
+  uint64_t message_ids_max = kMessageIdsMaxDefault;
+  uint64_t message_ids_max_age_hours = kMessageIdsMaxAgeMsDefault / kHourMs;
+  uint64_t retry_backoff_max_ms = kRetryBackoffMsMaxDefault;
   std::vector<std::string> demo_users;
   uint64_t demo_funds = kDemoFundsMajorDefault;
 };
@@ -52,6 +59,21 @@ void AddCommon(CLI::App* command, CommonArgs& args) {
                    "per-user limit on all messages")
       ->capture_default_str()
       ->check(CLI::Range(1u, 1'000'000u));
+  command
+      ->add_option("--message-ids-max", args.message_ids_max,
+                   "finished message ids kept at most (the oldest go first)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, kMessageIdsMaxMax));
+  command
+      ->add_option("--message-ids-max-age-hours", args.message_ids_max_age_hours,
+                   "finished message ids are forgotten after this many hours")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, kMessageIdsMaxAgeHoursMax));
+  command
+      ->add_option("--retry-backoff-max-ms", args.retry_backoff_max_ms,
+                   "longest wait between re-sends of a payment the ledger did not answer")
+      ->capture_default_str()
+      ->check(CLI::Range(kRetryBackoffMsMinDefault, uint64_t{24} * kHourMs));
   command->add_option("--demo-users", args.demo_users, "users to create and fund first")
       ->delimiter(',');
   command->add_option("--demo-funds", args.demo_funds, "top demo users up to this many units")
@@ -66,6 +88,9 @@ BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transpor
   options.engine.confirm_above_major = args.confirm_above;
   options.engine.payments_per_minute_max = args.payments_per_minute;
   options.engine.commands_per_minute_max = args.commands_per_minute;
+  options.engine.message_ids_max = args.message_ids_max;
+  options.engine.message_ids_max_age_ms = args.message_ids_max_age_hours * kHourMs;
+  options.engine.retry_backoff_ms_max = args.retry_backoff_max_ms;
   return options;
 }
 
@@ -96,7 +121,7 @@ int RunTerminal(const CommonArgs& args) {
                  "'bob: balance'; 'alice: help' lists commands; Ctrl-D quits.\n";
   }
   TerminalTransport transport(std::cin, std::cout, interactive, WallClockMs);
-  BotRunner runner(bot->engine.get(), bot->client.get(), &transport);
+  BotRunner runner(bot->engine.get(), bot->client.get(), &transport, WallClockMs);
   const absl::Status status = runner.Run(WallClockMs());
   if (!status.ok()) {
     std::cerr << "remit-bot: " << status.message() << "\n";

@@ -73,7 +73,7 @@ int RunXmpp(const XmppArgs& args, Bot& bot) {
   g_transport.store(&transport);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  BotRunner runner(bot.engine.get(), bot.client.get(), &transport);
+  BotRunner runner(bot.engine.get(), bot.client.get(), &transport, WallClockMs);
   std::cerr << "remit-bot: serving " << args.jid << " via " << args.server << "\n";
   const absl::Status status = runner.Run(WallClockMs(), /*drain_timeout_ms=*/0);
   g_transport.store(nullptr);

@@ -36,7 +36,7 @@ class BotFixture : public ::testing::Test {
     engine_.reset();
     store_.reset();
     store_ = *BotStore::Open(dir_ + "/db");
-    EngineOptions options;
+    EngineOptions options = engine_options_;
     options.faucet_key = faucet_;
     options.commands_per_minute_max = commands_per_minute_max_;
     engine_ = *BotEngine::Create(store_.get(), vault_.get(), &ledger_, options);
@@ -74,6 +74,7 @@ class BotFixture : public ::testing::Test {
   std::unique_ptr<BotStore> store_;
   std::unique_ptr<BotEngine> engine_;
   uint32_t commands_per_minute_max_ = 1000;
+  EngineOptions engine_options_;  // the rest of the options Restart() uses
   uint64_t now_ms_ = 1'700'000'000'000;
   int next_id_ = 0;
 };
