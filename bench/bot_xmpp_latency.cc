@@ -88,6 +88,7 @@ int Run(const Args& args) {
                                                           args.dir + "/bot.password",
                                                           "--server",
                                                           StrCat("127.0.0.1:", base + 5),
+                                                          "--trust-self-signed",
                                                           "--testnet",
                                                           testnet_dir,
                                                           "--payments-per-minute",

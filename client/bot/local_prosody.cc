@@ -24,31 +24,35 @@ namespace {
 constexpr uint64_t kPollMs = 50;
 constexpr uint32_t kLogTailLines = 15;
 
-std::string Config(const std::string& dir, const std::string& host, uint32_t port) {
+std::string Config(const std::string& dir, const std::string& host, uint32_t port,
+                   const std::string& certificate, const std::string& key) {
   std::string config =
       StrCat("-- Written by remit (client/bot/local_prosody.cc): a private server on loopback.\n",
              "pidfile = \"", dir, "/prosody.pid\"\n", "data_path = \"", dir, "/data\"\n",
              "certificates = \"", dir, "/certs\"\n", "daemonize = false\n",
              "interfaces = { \"127.0.0.1\" }\n", "local_interfaces = { \"127.0.0.1\" }\n",
              "c2s_ports = { ", port, " }\n", "c2s_direct_tls_ports = { }\n", "s2s_ports = { }\n",
-             "http_ports = { }\n", "https_ports = { }\n", "c2s_require_encryption = false\n",
+             "http_ports = { }\n", "https_ports = { }\n", "c2s_require_encryption = true\n",
+             "ssl = { certificate = \"", certificate, "\"; key = \"", key, "\"; }\n",
              "authentication = \"internal_hashed\"\n",
-             "modules_enabled = { \"roster\"; \"saslauth\"; \"disco\"; \"ping\"; \"offline\"; "
-             "\"posix\"; \"private\"; \"vcard_legacy\" }\n",
+             "modules_enabled = { \"roster\"; \"saslauth\"; \"tls\"; \"disco\"; \"ping\"; "
+             "\"offline\"; \"posix\"; \"private\"; \"vcard_legacy\" }\n",
              "modules_disabled = { \"s2s\" }\n", "log = { info = \"", dir, "/prosody.log\" }\n");
   if (::geteuid() == 0)
     config += "prosody_user = \"root\"\nprosody_group = \"root\"\nrun_as_root = true\n";
   return StrCat(config, "VirtualHost \"", host, "\"\n");
 }
 
-// Runs argv to completion; its exit code, or -1.
-int RunAndWait(const std::vector<std::string>& args) {
+// Runs argv to completion, its standard output to `stdout_path` (or
+// /dev/null); its exit code, or -1.
+int RunAndWait(const std::vector<std::string>& args, const std::string& stdout_path = "/dev/null") {
   std::vector<char*> argv;
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -64,19 +68,66 @@ int RunAndWait(const std::vector<std::string>& args) {
 absl::StatusOr<LocalProsody> LocalProsody::Create(const std::string& dir, const std::string& host,
                                                   uint32_t c2s_port) {
   REMIT_CHECK(c2s_port > 0 && c2s_port <= 65535);
+  REMIT_CHECK(!host.empty() && host.find_first_of("/\"\\ ") == std::string::npos);
   std::error_code error;
   std::filesystem::create_directories(dir + "/data", error);
   if (!error) std::filesystem::create_directories(dir + "/certs", error);
   if (error) return absl::InternalError(StrCat("cannot create ", dir, ": ", error.message()));
-  LocalProsody prosody(dir, c2s_port);
+  // The key is written here: nobody else may look into the directory.
+  std::filesystem::permissions(dir + "/certs", std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, error);
+  if (error) return absl::InternalError(StrCat("cannot restrict ", dir, "/certs"));
+  LocalProsody prosody(dir, host, c2s_port);
+  RETURN_IF_ERROR(prosody.MakeCertificate(host));
   std::ofstream out(prosody.config_path_, std::ios::trunc);
-  out << Config(dir, host, c2s_port);
+  out << Config(dir, host, c2s_port, prosody.certificate_path_, prosody.key_path_);
   if (!out.flush()) return absl::InternalError(StrCat("cannot write ", prosody.config_path_));
   return prosody;
 }
 
-LocalProsody::LocalProsody(std::string dir, uint32_t port)
-    : dir_(std::move(dir)), config_path_(dir_ + "/prosody.cfg.lua"), port_(port) {}
+LocalProsody::LocalProsody(std::string dir, const std::string& host, uint32_t port)
+    : dir_(std::move(dir)),
+      config_path_(dir_ + "/prosody.cfg.lua"),
+      certificate_path_(StrCat(dir_, "/certs/", host, ".crt")),
+      key_path_(StrCat(dir_, "/certs/", host, ".key")),
+      port_(port) {}
+
+absl::Status LocalProsody::MakeCertificate(const std::string& host) const {
+  const bool valid = std::filesystem::exists(key_path_) &&
+                     RunAndWait({"openssl", "x509", "-in", certificate_path_, "-noout", "-checkend",
+                                 StrCat(kProsodyCertificateRenewSeconds)}) == 0;
+  if (valid) return absl::OkStatus();
+  const int rc = RunAndWait({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                             "ec_paramgen_curve:prime256v1", "-nodes", "-sha256", "-days",
+                             StrCat(kProsodyCertificateDays), "-subj", StrCat("/CN=", host),
+                             "-addext", StrCat("subjectAltName=DNS:", host), "-keyout", key_path_,
+                             "-out", certificate_path_});
+  if (rc != 0) {
+    return absl::UnavailableError(StrCat("openssl could not make a certificate for ", host,
+                                         " (exit ", rc,
+                                         "); is openssl installed? (scripts/install-deps)"));
+  }
+  std::error_code error;
+  std::filesystem::permissions(
+      key_path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace, error);
+  if (error) return absl::InternalError(StrCat("cannot restrict ", key_path_));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> LocalProsody::CertificateFingerprint() const {
+  const std::string out_path = dir_ + "/certs/fingerprint.txt";
+  const int rc = RunAndWait(
+      {"openssl", "x509", "-in", certificate_path_, "-noout", "-fingerprint", "-sha256"}, out_path);
+  std::ifstream in(out_path);
+  std::string line;
+  std::getline(in, line);
+  const size_t equals = line.find('=');
+  if (rc != 0 || equals == std::string::npos) {
+    return absl::UnavailableError(StrCat("openssl cannot read ", certificate_path_));
+  }
+  return line.substr(equals + 1);
+}
 
 absl::Status LocalProsody::Register(const std::string& user, const std::string& password) const {
   const size_t at = user.find('@');

@@ -2,15 +2,19 @@
 // `remit demo --xmpp` (DESIGN §8). Everything lives in one directory:
 //
 //   DIR/prosody.cfg.lua   the config: loopback only, one c2s port, no s2s,
-//                         no HTTP, no TLS required (SCRAM without TLS)
+//                         no HTTP; STARTTLS required on the c2s port
+//   DIR/certs/HOST.crt    a self-signed certificate for HOST (CN and
+//   DIR/certs/HOST.key    subjectAltName), made once with `openssl`; the key
+//                         is 0600 in a 0700 directory, unencrypted because
+//                         Prosody reads it unattended (a loopback demo key)
 //   DIR/data/             accounts and offline messages
-//   DIR/certs/            empty: no certificate, so no TLS is offered
 //   DIR/prosody.log       the server's log
 //   DIR/prosody.pid       its pid
 //
 // Started as root, Prosody would switch to the `prosody` user, who cannot
-// reach a root-owned directory; so as root the config keeps it root
-// (prosody_user = "root", run_as_root = true). Loopback only.
+// reach a directory below a 0700 one such as /root or a mkdtemp directory;
+// so as root the config keeps it root (prosody_user = "root",
+// run_as_root = true). It listens on 127.0.0.1 only.
 #pragma once
 
 #include <sys/types.h>
@@ -24,10 +28,16 @@ namespace remit::bot {
 
 inline constexpr uint64_t kProsodyReadyTimeoutMsDefault = 10'000;
 inline constexpr uint64_t kProsodyStopGraceMsDefault = 3'000;
+// The self-signed certificate's lifetime; a certificate within a day of its
+// end is made again.
+inline constexpr uint32_t kProsodyCertificateDays = 3650;
+inline constexpr uint32_t kProsodyCertificateRenewSeconds = 24 * 60 * 60;
 
 class LocalProsody {
  public:
-  // Writes the config (replacing an old one) for `host` on 127.0.0.1:c2s_port.
+  // Writes the config (replacing an old one) for `host` on 127.0.0.1:c2s_port
+  // and makes the certificate unless a valid one is there. UNAVAILABLE if
+  // `openssl` fails (is it installed? scripts/install-deps).
   static absl::StatusOr<LocalProsody> Create(const std::string& dir, const std::string& host,
                                              uint32_t c2s_port);
 
@@ -41,16 +51,23 @@ class LocalProsody {
   absl::Status Stop();
   // True if a Prosody recorded in DIR/prosody.pid is running.
   bool Running() const;
+  // The certificate's SHA-256 fingerprint as openssl prints it
+  // ("AB:CD:..."), for people to compare with what their client shows.
+  absl::StatusOr<std::string> CertificateFingerprint() const;
 
   const std::string& config_path() const { return config_path_; }
+  const std::string& certificate_path() const { return certificate_path_; }
   uint32_t port() const { return port_; }
   pid_t pid() const { return pid_; }
 
  private:
-  LocalProsody(std::string dir, uint32_t port);
+  LocalProsody(std::string dir, const std::string& host, uint32_t port);
+  absl::Status MakeCertificate(const std::string& host) const;
 
   std::string dir_;
   std::string config_path_;
+  std::string certificate_path_;
+  std::string key_path_;
   uint32_t port_;
   pid_t pid_ = 0;
 };

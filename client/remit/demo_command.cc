@@ -5,14 +5,15 @@
 // registers alice, bob and the bot, and runs the bot there instead.
 //
 //   DIR/testnet/          the testnet (remit testnet up --dir DIR/testnet)
-//   DIR/prosody/          Prosody's config, data and log (--xmpp)
+//   DIR/prosody/          Prosody's config, data, log and self-signed
+//                         certificate (--xmpp)
 //   DIR/paybot.password   the bot's XMPP password (0600)
 #include <fcntl.h>
 #include <sodium.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,29 @@ absl::StatusOr<std::string> BotPassword(const std::string& path) {
   return password;
 }
 
+// How to log in with a stock client, for the person running the demo.
+std::string LoginHelp(const DemoArgs& args, const std::string& fingerprint,
+                      const std::string& certificate) {
+  const std::string port = StrCat(args.xmpp_port);
+  return StrCat(
+      "XMPP server: Prosody on 127.0.0.1:", port, " (", args.dir, "/prosody), TLS required.\n",
+      "Its certificate is SELF-SIGNED (made for this demo, not signed by any authority), so your "
+      "client will warn about it: accept it only if it shows this SHA-256 fingerprint:\n  ",
+      fingerprint, "\n", "Log in as alice@", kDemoXmppHost, " (password alice) or bob@",
+      kDemoXmppHost, " (password bob), server 127.0.0.1 port ", port, ", then chat with paybot@",
+      kDemoXmppHost, ": 'pay bob@", kDemoXmppHost, " $0.50 coffee'.\n",
+      "  Profanity: /connect alice@", kDemoXmppHost, " server 127.0.0.1 port ", port,
+      " tls force\n",
+      "             it stops at the certificate: check the fingerprint, then /tls allow (this "
+      "session) or /tls always\n",
+      "  Gajim:     Add Account > I have an account > Advanced: Hostname 127.0.0.1, Port ", port,
+      "; at the certificate warning check the fingerprint and tick to trust it\n",
+      "  Dino:      no server or port fields and no way to accept a certificate: run the demo with "
+      "--xmpp-port 5222 and add ",
+      certificate, " to the system's trusted certificates (update-ca-certificates)\n",
+      "Ctrl-C stops the bot; stop Prosody with: kill $(cat ", args.dir, "/prosody/prosody.pid)");
+}
+
 absl::StatusOr<std::vector<std::string>> StartXmpp(const DemoArgs& args, const std::string& bot,
                                                    const std::string& testnet_dir, Output& output) {
   ASSIGN_OR_RETURN(bot::LocalProsody prosody,
@@ -109,15 +133,8 @@ absl::StatusOr<std::vector<std::string>> StartXmpp(const DemoArgs& args, const s
     RETURN_IF_ERROR(prosody.Register(StrCat(user, "@", kDemoXmppHost), user));
   }
   if (!prosody.Running()) RETURN_IF_ERROR(prosody.Start());
-  output.Note(
-      StrCat("XMPP server: Prosody on 127.0.0.1:", args.xmpp_port, " (", args.dir, "/prosody)\n",
-             "Log in with any XMPP client (Gajim, Dino, Profanity) as alice@", kDemoXmppHost,
-             " (password alice) or bob@", kDemoXmppHost, " (password bob), server 127.0.0.1 port ",
-             args.xmpp_port, ", no TLS (loopback only).\n", "  profanity: /connect alice@",
-             kDemoXmppHost, " server 127.0.0.1 port ", args.xmpp_port, " tls disable\n",
-             "Then chat with paybot@", kDemoXmppHost, ": 'pay bob@", kDemoXmppHost,
-             " $0.50 coffee'. Ctrl-C stops the bot; stop Prosody with: kill $(cat ", args.dir,
-             "/prosody/prosody.pid)"));
+  ASSIGN_OR_RETURN(const std::string fingerprint, prosody.CertificateFingerprint());
+  output.Note(LoginHelp(args, fingerprint, prosody.certificate_path()));
   return std::vector<std::string>{bot,
                                   "xmpp",
                                   "--jid",
@@ -126,6 +143,7 @@ absl::StatusOr<std::vector<std::string>> StartXmpp(const DemoArgs& args, const s
                                   password_file,
                                   "--server",
                                   StrCat("127.0.0.1:", args.xmpp_port),
+                                  "--trust-self-signed",
                                   "--testnet",
                                   testnet_dir,
                                   "--demo-users",

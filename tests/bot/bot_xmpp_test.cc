@@ -24,6 +24,10 @@ class BotXmppTest : public ::testing::Test {
     bob_ = std::make_unique<ChatClient>("bob@localhost", kPassword, env_.port());
     ASSERT_TRUE(alice_->Connect(5'000));
     ASSERT_TRUE(bob_->Connect(5'000));
+    // Prosody requires STARTTLS with its self-signed certificate, so these
+    // users (and the bot, which answers at all) are on TLS.
+    ASSERT_TRUE(alice_->secured());
+    ASSERT_TRUE(bob_->secured());
     all_ = {alice_.get(), bob_.get()};
   }
   void TearDown() override {

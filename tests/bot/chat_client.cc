@@ -21,6 +21,9 @@ ChatClient::~ChatClient() {
 }
 
 bool ChatClient::Connect(uint64_t timeout_ms) {
+  // Like a stock client told to accept the local server's self-signed
+  // certificate: TLS or nothing.
+  xmpp_conn_set_flags(conn_, XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_TRUST_TLS);
   xmpp_conn_set_jid(conn_, jid_.c_str());
   xmpp_conn_set_pass(conn_, password_.c_str());
   if (xmpp_connect_client(conn_, "127.0.0.1", port_, OnConnection, this) != XMPP_EOK) return false;
@@ -38,6 +41,8 @@ void ChatClient::Send(const std::string& to, const std::string& body, const std:
 }
 
 void ChatClient::Pump(uint64_t timeout_ms) { xmpp_run_once(ctx_, timeout_ms); }
+
+bool ChatClient::secured() const { return connected_ && xmpp_conn_is_secured(conn_) != 0; }
 
 int ChatClient::OnMessage(xmpp_conn_t*, xmpp_stanza_t* stanza, void* userdata) {
   auto* client = static_cast<ChatClient*>(userdata);

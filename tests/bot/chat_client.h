@@ -25,6 +25,9 @@ class ChatClient {
   // Runs the connection's event loop for up to `timeout_ms`.
   void Pump(uint64_t timeout_ms);
   bool connected() const { return connected_; }
+  // True while connected over TLS (the client insists on it and trusts the
+  // server's self-signed certificate, as a person would after checking it).
+  bool secured() const;
 
   std::vector<std::string> received;
   size_t cursor = 0;  // WaitFor's position in `received`

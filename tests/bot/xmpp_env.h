@@ -1,6 +1,7 @@
-// A 1-node testnet, a private Prosody on loopback with alice, bob and the
-// bot registered, and `remit-bot xmpp` as a child process that can be killed
-// and restarted. Shared by the XMPP integration test and benchmark.
+// A 1-node testnet, a private Prosody on loopback (STARTTLS required, with
+// its self-signed certificate) with alice, bob and the bot registered, and `remit-bot xmpp` as a
+// child process that can be killed and restarted. Shared by the XMPP integration test and
+// benchmark.
 #pragma once
 
 #include <memory>
@@ -43,8 +44,8 @@ class XmppEnv {
                      testnet::SpawnDetached(
                          {BinDir() + "/remit-bot", "xmpp", "--jid", kBotJid, "--password-file",
                           testnet_.dir() + "/bot.password", "--server", StrCat("127.0.0.1:", port_),
-                          "--testnet", testnet_.testnet(), "--data", testnet_.dir() + "/bot-data",
-                          "--confirm-above", confirm_above},
+                          "--trust-self-signed", "--testnet", testnet_.testnet(), "--data",
+                          testnet_.dir() + "/bot-data", "--confirm-above", confirm_above},
                          testnet_.dir() + "/bot.log"));
     return absl::OkStatus();
   }
@@ -60,6 +61,7 @@ class XmppEnv {
   }
   std::string BotLog() const { return ReadAll(testnet_.dir() + "/bot.log"); }
   uint16_t port() const { return static_cast<uint16_t>(port_); }
+  const LocalProsody& prosody() const { return *prosody_; }
 
  private:
   TestnetEnv testnet_;
