@@ -115,10 +115,12 @@ absl::Status LocalProsody::MakeCertificate(const std::string& host) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> LocalProsody::CertificateFingerprint() const {
-  const std::string out_path = dir_ + "/certs/fingerprint.txt";
+absl::StatusOr<std::string> LocalProsody::CertificateFingerprint(const std::string& digest) const {
+  REMIT_CHECK(digest == "sha256" || digest == "sha1");
+  const std::string out_path = StrCat(dir_, "/certs/fingerprint-", digest, ".txt");
   const int rc = RunAndWait(
-      {"openssl", "x509", "-in", certificate_path_, "-noout", "-fingerprint", "-sha256"}, out_path);
+      {"openssl", "x509", "-in", certificate_path_, "-noout", "-fingerprint", "-" + digest},
+      out_path);
   std::ifstream in(out_path);
   std::string line;
   std::getline(in, line);

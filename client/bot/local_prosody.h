@@ -51,9 +51,10 @@ class LocalProsody {
   absl::Status Stop();
   // True if a Prosody recorded in DIR/prosody.pid is running.
   bool Running() const;
-  // The certificate's SHA-256 fingerprint as openssl prints it
-  // ("AB:CD:..."), for people to compare with what their client shows.
-  absl::StatusOr<std::string> CertificateFingerprint() const;
+  // The certificate's fingerprint with `digest` ("sha256", "sha1") as
+  // openssl prints it ("AB:CD:..."), for people to compare with what their
+  // client shows.
+  absl::StatusOr<std::string> CertificateFingerprint(const std::string& digest) const;
 
   const std::string& config_path() const { return config_path_; }
   const std::string& certificate_path() const { return certificate_path_; }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -100,18 +101,23 @@ absl::StatusOr<std::string> BotPassword(const std::string& path) {
 }
 
 // How to log in with a stock client, for the person running the demo.
-std::string LoginHelp(const DemoArgs& args, const std::string& fingerprint,
+std::string LoginHelp(const DemoArgs& args, const std::string& sha256, const std::string& sha1,
                       const std::string& certificate) {
   const std::string port = StrCat(args.xmpp_port);
+  // Profanity shows the SHA-1 fingerprint as lower-case hex without colons.
+  std::string sha1_plain;
+  for (char c : sha1) {
+    if (c != ':') sha1_plain += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   return StrCat(
       "XMPP server: Prosody on 127.0.0.1:", port, " (", args.dir, "/prosody), TLS required.\n",
       "Its certificate is SELF-SIGNED (made for this demo, not signed by any authority), so your "
-      "client will warn about it: accept it only if it shows this SHA-256 fingerprint:\n  ",
-      fingerprint, "\n", "Log in as alice@", kDemoXmppHost, " (password alice) or bob@",
-      kDemoXmppHost, " (password bob), server 127.0.0.1 port ", port, ", then chat with paybot@",
-      kDemoXmppHost, ": 'pay bob@", kDemoXmppHost, " $0.50 coffee'.\n",
-      "  Profanity: /connect alice@", kDemoXmppHost, " server 127.0.0.1 port ", port,
-      " tls force\n",
+      "client will warn about it: accept it only if it shows this fingerprint:\n",
+      "  SHA-256 ", sha256, "\n  SHA-1   ", sha1_plain, " (as Profanity shows it)\n",
+      "Log in as alice@", kDemoXmppHost, " (password alice) or bob@", kDemoXmppHost,
+      " (password bob), server 127.0.0.1 port ", port, ", then chat with paybot@", kDemoXmppHost,
+      ": 'pay bob@", kDemoXmppHost, " $0.50 coffee'.\n", "  Profanity: /connect alice@",
+      kDemoXmppHost, " server 127.0.0.1 port ", port, " tls force\n",
       "             it stops at the certificate: check the fingerprint, then /tls allow (this "
       "session) or /tls always\n",
       "  Gajim:     Add Account > I have an account > Advanced: Hostname 127.0.0.1, Port ", port,
@@ -133,8 +139,9 @@ absl::StatusOr<std::vector<std::string>> StartXmpp(const DemoArgs& args, const s
     RETURN_IF_ERROR(prosody.Register(StrCat(user, "@", kDemoXmppHost), user));
   }
   if (!prosody.Running()) RETURN_IF_ERROR(prosody.Start());
-  ASSIGN_OR_RETURN(const std::string fingerprint, prosody.CertificateFingerprint());
-  output.Note(LoginHelp(args, fingerprint, prosody.certificate_path()));
+  ASSIGN_OR_RETURN(const std::string sha256, prosody.CertificateFingerprint("sha256"));
+  ASSIGN_OR_RETURN(const std::string sha1, prosody.CertificateFingerprint("sha1"));
+  output.Note(LoginHelp(args, sha256, sha1, prosody.certificate_path()));
   return std::vector<std::string>{bot,
                                   "xmpp",
                                   "--jid",

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "tests/bot/xmpp_env.h"
@@ -24,10 +25,6 @@ class BotXmppTest : public ::testing::Test {
     bob_ = std::make_unique<ChatClient>("bob@localhost", kPassword, env_.port());
     ASSERT_TRUE(alice_->Connect(5'000));
     ASSERT_TRUE(bob_->Connect(5'000));
-    // Prosody requires STARTTLS with its self-signed certificate, so these
-    // users (and the bot, which answers at all) are on TLS.
-    ASSERT_TRUE(alice_->secured());
-    ASSERT_TRUE(bob_->secured());
     all_ = {alice_.get(), bob_.get()};
   }
   void TearDown() override {
@@ -54,6 +51,22 @@ class BotXmppTest : public ::testing::Test {
   std::vector<ChatClient*> all_;
   int next_id_ = 0;
 };
+
+// Prosody requires STARTTLS with its self-signed certificate: the users are
+// on TLS, the bot (connected with --trust-self-signed) answers, the key is
+// readable by its owner only, and the fingerprints people compare are there.
+TEST_F(BotXmppTest, TlsWithSelfSignedCertificate) {
+  EXPECT_TRUE(alice_->secured());
+  EXPECT_TRUE(bob_->secured());
+  EXPECT_FALSE(Ask(*alice_, "help", "Welcome!").empty()) << env_.BotLog();
+  std::string key = env_.prosody().certificate_path();
+  key.replace(key.size() - 4, 4, ".key");
+  EXPECT_EQ(std::filesystem::status(key).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const absl::StatusOr<std::string> sha256 = env_.prosody().CertificateFingerprint("sha256");
+  ASSERT_TRUE(sha256.ok()) << sha256.status();
+  EXPECT_EQ(sha256->size(), 32u * 3 - 1);  // "AB:" per byte, no trailing colon
+}
 
 // Pay settles and both users are told; a duplicated message id pays once;
 // the bot killed and restarted mid-conversation keeps balances, the pending
