@@ -47,16 +47,18 @@ bool HasDigit(std::string_view text) {
 // chain has it.
 bool LooksLikeCode(std::string_view word) { return word.size() == 3 && AllLetters(word); }
 
+absl::Status NoSuchCurrency(std::string_view code, const Genesis& genesis) {
+  std::string known;
+  for (const AssetInfo& asset : genesis.assets) known += (known.empty() ? "" : " ") + asset.code;
+  return absl::InvalidArgumentError(
+      StrCat("this network has no currency ", code, "; it has ", known));
+}
+
 // The asset `word` names, "" if none. An unknown code is an error.
 absl::StatusOr<std::string> CodeOf(std::string_view word, const Genesis& genesis) {
   const std::string upper = Upper(word);
   if (genesis.FindAsset(upper) != nullptr) return upper;
-  if (word == upper && LooksLikeCode(word)) {
-    std::string known;
-    for (const AssetInfo& asset : genesis.assets) known += (known.empty() ? "" : " ") + asset.code;
-    return absl::InvalidArgumentError(
-        StrCat("this network has no currency ", word, "; it has ", known));
-  }
+  if (word == upper && LooksLikeCode(word)) return NoSuchCurrency(word, genesis);
   return std::string();
 }
 
@@ -160,7 +162,8 @@ absl::StatusOr<ChatAmount> ParseChatAmount(const std::vector<std::string>& words
   }
   if (asset.empty()) asset = std::string(default_asset);
   const AssetInfo* info = genesis.FindAsset(asset);
-  REMIT_CHECK(info != nullptr);
+  // A symbol names its currency whether or not this chain has it ("€2").
+  if (info == nullptr) return NoSuchCurrency(asset, genesis);
   ASSIGN_OR_RETURN(result.amount_minor,
                    ParseNumber(std::string(number), info->decimals, cents, asset));
   result.asset = asset;

@@ -80,5 +80,29 @@ TEST(ChatAmountTest, RefusalCarriesAnExample) {
   EXPECT_NE(amount.status().message().find("pay bob 0.50 USD"), std::string::npos);
 }
 
+// A currency symbol names its currency even on a chain without it: refused,
+// naming the chain's currencies, never a crash. Found by chat_amount_fuzzer
+// (tests/fuzz/regressions/chat_amount/): "€5" on a USD and JPY chain
+// tripped a REMIT_CHECK and took the bot down.
+TEST(ChatAmountTest, SymbolOfACurrencyTheChainLacksIsRefused) {
+  Genesis genesis;
+  for (const char* code : {"USD", "JPY"}) {
+    genesis.assets.push_back(
+        AssetInfo{.code = code, .decimals = 2, .issuer = {}, .transfer_max_minor = 1'000'000});
+  }
+  for (const char* text : {"€5", "₱100", "₹5", "€2 EUR", "€0.50c"}) {
+    absl::StatusOr<ChatAmount> amount = ParseChatAmount(SplitWords(text), "USD", genesis);
+    ASSERT_FALSE(amount.ok()) << text;
+    EXPECT_EQ(amount.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_NE(amount.status().message().find("it has USD JPY"), std::string::npos)
+        << amount.status();
+  }
+  genesis.assets.erase(genesis.assets.begin());  // no USD
+  absl::StatusOr<ChatAmount> dollars = ParseChatAmount({"$5"}, "JPY", genesis);
+  ASSERT_FALSE(dollars.ok());
+  EXPECT_NE(dollars.status().message().find("no currency USD"), std::string::npos)
+      << dollars.status();
+}
+
 }  // namespace
 }  // namespace remit::bot
