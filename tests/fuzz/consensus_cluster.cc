@@ -1,0 +1,194 @@
+#include "tests/fuzz/consensus_cluster.h"
+
+#include <deque>
+#include <memory>
+
+#include "ledger/check.h"
+#include "ledger/transfer.h"
+
+namespace remit::fuzz {
+namespace {
+
+constexpr uint64_t kTickMs = 5;
+constexpr uint64_t kWarmHeightMin = 4;
+constexpr uint64_t kSilentLeaderMs = 400;  // longer than a round timeout
+constexpr uint64_t kWarmMsMax = 60'000;
+
+struct Node {
+  explicit Node(const Genesis& genesis) : ledger(genesis), mempool(NodeLimits{}) {}
+  sim::MemLedger ledger;
+  MemSafetyStorage safety;
+  Mempool mempool;
+  std::unique_ptr<ConsensusCore> core;
+};
+
+struct Packet {
+  uint32_t from = 0;
+  uint32_t to = 0;
+  v1::ConsensusMessage message;
+};
+
+class WarmCluster {
+ public:
+  WarmCluster() : chain_(FuzzChain::Get()), clock_(0) {
+    for (uint32_t i = 0; i < kValidators; ++i) {
+      nodes_.push_back(std::make_unique<Node>(chain_.genesis));
+      nodes_[i]->core = std::make_unique<ConsensusCore>(
+          chain_.genesis, chain_.validators[i], nodes_[i]->ledger, nodes_[i]->safety,
+          nodes_[i]->mempool, clock_, FuzzConsensusOptions());
+    }
+  }
+
+  WarmState Run() {
+    for (uint32_t i = 0; i < kValidators; ++i) {
+      CoreOutput out;
+      nodes_[i]->core->Start(out);
+      Route(i, out);
+    }
+    Drain();
+    // Committed blocks with transfers.
+    uint64_t sequence = 0;
+    while (nodes_[0]->ledger.committed_height() < kWarmHeightMin) {
+      REMIT_CHECK(clock_.now_ms < kWarmMsMax);  // an honest cluster commits within it
+      for (int user = 0; user < kUsers; ++user) Submit(user, sequence);
+      ++sequence;
+      RunFor(kTickMs);
+    }
+    // A silent leader: its messages are lost until the others time out and
+    // move on with a TC.
+    silent_ = nodes_[0]->core->leader();
+    Submit(0, sequence++);
+    RunFor(kSilentLeaderMs);
+    silent_.reset();
+    RunFor(kTickMs);
+    // One more transfer, delivered until validator 0 has voted for the block
+    // carrying it: that block stays uncommitted in its tree.
+    Submit(1, nodes_[0]->ledger.NextSequence(chain_.users[1].public_key()));
+    stop_at_vote_ = true;
+    for (uint64_t ms = 0; !stopped_ && ms < kWarmMsMax; ms += kTickMs) RunFor(kTickMs);
+    REMIT_CHECK(stopped_);
+
+    WarmState state(chain_.genesis);
+    state.ledger = nodes_[0]->ledger;
+    state.safety = nodes_[0]->safety;
+    state.last_voted_round = nodes_[0]->safety.Load().last_voted_round();
+    state.now_ms = clock_.now_ms;
+    for (const v1::SignedTransfer& transfer : pending_) {
+      if (!state.ledger.HasTransfer(ComputeTransferId(transfer.transfer()))) {
+        state.pending.push_back(transfer);
+      }
+    }
+    state.received = std::move(received_);
+    // A catch-up answer from validator 1, as a restarted validator would get.
+    CoreOutput out;
+    v1::ConsensusMessage request;
+    request.mutable_sync_request()->set_from_height(1);
+    request.mutable_sync_request()->set_count(FuzzConsensusOptions().fetch_blocks_max);
+    nodes_[1]->core->OnMessage(0, request, out);
+    for (CoreOutput::Send& send : out.sends) {
+      if (send.to == 0u) state.received.push_back({1, std::move(send.message)});
+    }
+    return state;
+  }
+
+ private:
+  void Submit(int user, uint64_t sequence) {
+    v1::SignedTransfer transfer =
+        chain_.Transfer(chain_.users[user], chain_.users[(user + 1) % kUsers].public_key(),
+                        100 + sequence, sequence);
+    pending_.push_back(transfer);
+    for (auto& node : nodes_) {
+      AdmitGossip(chain_.genesis, node->ledger, clock_, transfer, node->mempool);
+    }
+  }
+
+  void RunFor(uint64_t ms) {
+    for (uint64_t end = clock_.now_ms + ms; clock_.now_ms < end && !stopped_;) {
+      clock_.now_ms += kTickMs;
+      for (uint32_t i = 0; i < kValidators; ++i) {
+        CoreOutput out;
+        nodes_[i]->core->OnTick(out);
+        Route(i, out);
+      }
+      Drain();
+    }
+  }
+
+  void Route(uint32_t from, CoreOutput& out) {
+    if (silent_ == from) return;
+    for (CoreOutput::Send& send : out.sends) {
+      for (uint32_t to = 0; to < kValidators; ++to) {
+        if (to == from || (send.to && *send.to != to)) continue;
+        queue_.push_back({from, to, send.message});
+      }
+    }
+  }
+
+  void Drain() {
+    while (!queue_.empty() && !stopped_) {
+      Packet packet = std::move(queue_.front());
+      queue_.pop_front();
+      if (packet.to == 0) received_.push_back({packet.from, packet.message});
+      CoreOutput out;
+      nodes_[packet.to]->core->OnMessage(packet.from, packet.message, out);
+      if (stop_at_vote_ && packet.to == 0 && packet.message.has_proposal() &&
+          packet.message.proposal().block().transfers_size() > 0 &&
+          nodes_[0]->safety.Load().last_voted_round() ==
+              packet.message.proposal().block().header().round()) {
+        stopped_ = true;
+        return;
+      }
+      Route(packet.to, out);
+    }
+  }
+
+  const FuzzChain& chain_;
+  FuzzClock clock_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::deque<Packet> queue_;
+  std::vector<v1::SignedTransfer> pending_;
+  std::vector<Received> received_;
+  std::optional<uint32_t> silent_;
+  bool stop_at_vote_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+uint64_t FuzzClock::NowUnixMs() const {
+  return FuzzChain::Get().genesis.genesis_time_unix_ms + now_ms;
+}
+
+ConsensusOptions FuzzConsensusOptions() {
+  ConsensusOptions options;
+  options.round_timeout_ms = 100;
+  options.round_timeout_ms_max = 1'600;
+  options.block_transfers_max = 100;
+  options.pending_proposals_max = 8;
+  options.fetch_blocks_max = 4;
+  options.fetch_bytes_max = 64 << 10;
+  return options;
+}
+
+const WarmState& Warm() {
+  static const WarmState* const state = new WarmState(WarmCluster().Run());
+  return *state;
+}
+
+void AdmitGossip(const Genesis& genesis, const sim::MemLedger& ledger, const Clock& clock,
+                 const v1::SignedTransfer& transfer, Mempool& mempool) {
+  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
+  const auto id = CheckTransfer(transfer, genesis.chain_id);
+  if (!id.ok() || ledger.HasTransfer(*id) || mempool.Contains(*id)) return;
+  if (genesis.FindAsset(transfer.transfer().asset()) == nullptr) return;
+  PendingTransfer pending;
+  pending.id = *id;
+  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "sender");
+  pending.sequence = transfer.transfer().sequence();
+  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  pending.signed_transfer = transfer;
+  const uint64_t committed_next = ledger.NextSequence(pending.from);
+  (void)mempool.Add(std::move(pending), committed_next, clock.NowUnixMs());
+}
+
+}  // namespace remit::fuzz
