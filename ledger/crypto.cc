@@ -1,8 +1,9 @@
 #include "ledger/crypto.h"
 
+#include <absl/container/flat_hash_set.h>
+
 #include <atomic>
 #include <mutex>
-#include <set>
 
 #include "ledger/check.h"
 
@@ -53,14 +54,35 @@ Signature SigningKey::Sign(std::string_view message) const {
 
 namespace {
 
-// Memo entries before it is cleared, to bound its memory.
-constexpr size_t kVerificationMemoEntriesMax = 1 << 20;
+// Signatures remembered as verified: two generations per shard, so the
+// newest entries survive when a generation fills and memory stays bounded.
+constexpr size_t kVerificationMemoShards = 16;
+constexpr size_t kVerificationMemoEntriesMax = 1 << 18;
+constexpr size_t kGenerationEntriesMax = kVerificationMemoEntriesMax / kVerificationMemoShards / 2;
+
+struct MemoShard {
+  std::mutex mu;
+  absl::flat_hash_set<Hash32> current;   // guarded by mu
+  absl::flat_hash_set<Hash32> previous;  // guarded by mu
+
+  bool Contains(const Hash32& key) {
+    std::lock_guard lock(mu);
+    return current.contains(key) || previous.contains(key);
+  }
+  void Insert(const Hash32& key) {
+    std::lock_guard lock(mu);
+    if (current.size() >= kGenerationEntriesMax) {
+      previous = std::move(current);
+      current = {};
+    }
+    current.insert(key);
+  }
+};
 
 std::atomic<bool> memo_enabled{false};
-std::mutex memo_mu;
-std::set<Hash32>& Memo() {
-  static std::set<Hash32> memo;
-  return memo;
+MemoShard& ShardOf(const Hash32& key) {
+  static MemoShard shards[kVerificationMemoShards];
+  return shards[key[0] % kVerificationMemoShards];
 }
 
 Hash32 MemoKey(const AccountId& public_key, std::string_view message, const Signature& signature) {
@@ -89,14 +111,10 @@ bool VerifySignature(const AccountId& public_key, std::string_view message,
     return VerifyUncached(public_key, message, signature);
   }
   const Hash32 key = MemoKey(public_key, message, signature);
-  {
-    std::lock_guard lock(memo_mu);
-    if (Memo().contains(key)) return true;
-  }
+  MemoShard& shard = ShardOf(key);
+  if (shard.Contains(key)) return true;
   if (!VerifyUncached(public_key, message, signature)) return false;
-  std::lock_guard lock(memo_mu);
-  if (Memo().size() >= kVerificationMemoEntriesMax) Memo().clear();
-  Memo().insert(key);
+  shard.Insert(key);
   return true;
 }
 

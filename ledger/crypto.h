@@ -46,10 +46,13 @@ class SigningKey {
 bool VerifySignature(const AccountId& public_key, std::string_view message,
                      const Signature& signature);
 
-// Simulation knob (FoundationDB style): remember which (key, message,
-// signature) triples verified, process-wide, so that a simulated cluster
-// whose validators all verify the same signatures in one process pays once.
-// Results are identical with or without it; production never enables it.
+// Remember which (key, message, signature) triples verified, process-wide
+// (the newest 2^18 or so, in bounded memory), so that a signature that
+// arrives several ways is verified once: remitd enables it because a
+// transfer reaches a validator from a client, in gossip, in a proposal and
+// in fetched blocks; the simulator, because all its validators share one
+// process. Results are identical with or without it: only a triple that
+// verified is remembered, keyed by a BLAKE2b-256 of all three.
 void EnableVerificationMemo(bool enabled);
 
 Hash32 Blake2b256(std::string_view data);

@@ -35,6 +35,8 @@ absl::Status LoadLimits(const toml::table& table, const std::string& path, NodeL
       {"watch_queue_events_max", &limits.watch_queue_events_max},
       {"request_bytes_max", &limits.request_bytes_max},
       {"settle_wait_ms_max", &limits.settle_wait_ms_max},
+      {"verify_threads", &limits.verify_threads},
+      {"verify_queue_jobs_max", &limits.verify_queue_jobs_max},
   };
   for (const auto& [key, node] : table) {
     const auto known = std::find_if(std::begin(entries), std::end(entries),

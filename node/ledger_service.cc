@@ -37,28 +37,21 @@ grpc::Status WithRecord(const absl::Status& status, const v1::TransferRecord* re
 }  // namespace
 
 LedgerService::LedgerService(const Genesis& genesis, const AccountId& validator_key,
-                             LedgerStore& store, Validator& validator, WatchHub& watch_hub,
-                             const Clock& clock, const NodeLimits& limits)
+                             LedgerStore& store, Validator& validator, WorkerPool& workers,
+                             WatchHub& watch_hub, const Clock& clock, const NodeLimits& limits)
     : genesis_(genesis),
       validator_key_(validator_key),
       genesis_json_(GenesisToJson(genesis)),
       store_(store),
       validator_(validator),
+      workers_(workers),
       watch_hub_(watch_hub),
       clock_(clock),
       limits_(limits) {}
 
-absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& transfer,
-                                                     grpc::CallbackServerContext* context) const {
-  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) {
-    return absl::InvalidArgumentError(StrCat("malformed: transfer is ", transfer.ByteSizeLong(),
-                                             " bytes; at most ", kSignedTransferBytesMax));
-  }
-  ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id));
-  SubmitRequest request;
-  request.signed_transfer = transfer;
-  request.id = id;
-  request.received_us = clock_.MonotonicUs();
+LedgerService::Arrival LedgerService::ArrivalOf(grpc::CallbackServerContext* context) const {
+  Arrival arrival;
+  arrival.received_us = clock_.MonotonicUs();
   // Answer a little before the client's deadline, so that a waiting call
   // (or a batch's partial results) reaches the client before it gives up.
   const int64_t remaining_us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -67,53 +60,87 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
   const int64_t margin_us = std::min<int64_t>(kReplyMarginUs, remaining_us / 10);
   const uint64_t wait_us = static_cast<uint64_t>(
       std::clamp<int64_t>(remaining_us - margin_us, 0, int64_t{limits_.settle_wait_ms_max} * 1000));
-  request.deadline_us = request.received_us + wait_us;
+  arrival.deadline_us = arrival.received_us + wait_us;
+  return arrival;
+}
+
+absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& transfer,
+                                                     const Arrival& arrival) const {
+  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) {
+    return absl::InvalidArgumentError(StrCat("malformed: transfer is ", transfer.ByteSizeLong(),
+                                             " bytes; at most ", kSignedTransferBytesMax));
+  }
+  ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id));
+  SubmitRequest request;
+  request.signed_transfer = transfer;
+  request.id = id;
+  request.received_us = arrival.received_us;
+  request.deadline_us = arrival.deadline_us;
   return request;
+}
+
+void LedgerService::OnWorker(UnaryCall* call, std::function<void()> job) {
+  const absl::Status queued = workers_.Run(next_job_key_++, std::move(job));
+  if (!queued.ok()) call->completion()->Finish(ToGrpc(queued));
 }
 
 grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* context,
                                                 const v1::SettleRequest* request,
                                                 v1::SettleResponse* response) {
-  auto prepared = Prepare(request->transfer(), context);
-  if (!prepared.ok()) return FinishNow(context, ToGrpc(prepared.status()));
   auto* call = new UnaryCall();
-  prepared->wait_for_final = true;
-  prepared->on_done = [completion = call->completion(), response](
-                          const absl::Status& status, const v1::TransferRecord* record) {
-    if (!status.ok()) {
-      completion->Finish(WithRecord(status, record));
+  // The transfer is copied: a cancelled call frees the request before the worker runs.
+  OnWorker(call, [this, completion = call->completion(), response, transfer = request->transfer(),
+                  arrival = ArrivalOf(context)] {
+    auto prepared = Prepare(transfer, arrival);
+    if (!prepared.ok()) {
+      completion->Finish(ToGrpc(prepared.status()));
       return;
     }
-    completion->Finish(grpc::Status::OK, [&] { *response->mutable_receipt() = record->receipt(); });
-  };
-  std::vector<SubmitRequest> batch;
-  batch.push_back(std::move(*prepared));
-  if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
-    call->completion()->Finish(ToGrpc(queued));
-  }
+    prepared->wait_for_final = true;
+    prepared->on_done = [completion, response](const absl::Status& status,
+                                               const v1::TransferRecord* record) {
+      if (!status.ok()) {
+        completion->Finish(WithRecord(status, record));
+        return;
+      }
+      completion->Finish(grpc::Status::OK,
+                         [&] { *response->mutable_receipt() = record->receipt(); });
+    };
+    std::vector<SubmitRequest> batch;
+    batch.push_back(std::move(*prepared));
+    if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
+      completion->Finish(ToGrpc(queued));
+    }
+  });
   return call;
 }
 
 grpc::ServerUnaryReactor* LedgerService::Submit(grpc::CallbackServerContext* context,
                                                 const v1::SubmitRequest* request,
                                                 v1::SubmitResponse* response) {
-  auto prepared = Prepare(request->transfer(), context);
-  if (!prepared.ok()) return FinishNow(context, ToGrpc(prepared.status()));
   auto* call = new UnaryCall();
-  prepared->wait_for_final = false;
-  prepared->on_done = [completion = call->completion(), response, id = prepared->id](
-                          const absl::Status& status, const v1::TransferRecord* record) {
-    if (!status.ok()) {
-      completion->Finish(WithRecord(status, record));
+  OnWorker(call, [this, completion = call->completion(), response, transfer = request->transfer(),
+                  arrival = ArrivalOf(context)] {
+    auto prepared = Prepare(transfer, arrival);
+    if (!prepared.ok()) {
+      completion->Finish(ToGrpc(prepared.status()));
       return;
     }
-    completion->Finish(grpc::Status::OK, [&] { response->set_transfer_id(ToString(id)); });
-  };
-  std::vector<SubmitRequest> batch;
-  batch.push_back(std::move(*prepared));
-  if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
-    call->completion()->Finish(ToGrpc(queued));
-  }
+    prepared->wait_for_final = false;
+    prepared->on_done = [completion, response, id = prepared->id](
+                            const absl::Status& status, const v1::TransferRecord* record) {
+      if (!status.ok()) {
+        completion->Finish(WithRecord(status, record));
+        return;
+      }
+      completion->Finish(grpc::Status::OK, [&] { response->set_transfer_id(ToString(id)); });
+    };
+    std::vector<SubmitRequest> batch;
+    batch.push_back(std::move(*prepared));
+    if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
+      completion->Finish(ToGrpc(queued));
+    }
+  });
   return call;
 }
 
@@ -159,34 +186,30 @@ grpc::ServerUnaryReactor* LedgerService::SettleBatch(grpc::CallbackServerContext
   collector->response = response;
   collector->results.resize(count);
   collector->remaining = count;
-  std::vector<SubmitRequest> queued;
-  std::vector<std::pair<size_t, absl::Status>> refused;
-  for (size_t i = 0; i < count; ++i) {
-    auto prepared = Prepare(request->transfers(static_cast<int>(i)), context);
-    if (!prepared.ok()) {
-      refused.emplace_back(i, prepared.status());
-      continue;
-    }
-    collector->results[i].set_transfer_id(ToString(prepared->id));
-    prepared->wait_for_final = true;
-    prepared->on_done = [collector, i](const absl::Status& status,
-                                       const v1::TransferRecord* record) {
-      collector->Record(i, status, record);
-    };
-    queued.push_back(std::move(*prepared));
-  }
-  std::vector<size_t> queued_indexes;
-  for (size_t i = 0, r = 0; i < count; ++i) {
-    if (r < refused.size() && refused[r].first == i) {
-      ++r;
-    } else {
+  OnWorker(call, [this, collector, transfers = request->transfers(), arrival = ArrivalOf(context)] {
+    std::vector<SubmitRequest> queued;
+    std::vector<size_t> queued_indexes;
+    std::vector<std::pair<size_t, absl::Status>> refused;
+    for (size_t i = 0; i < static_cast<size_t>(transfers.size()); ++i) {
+      auto prepared = Prepare(transfers[static_cast<int>(i)], arrival);
+      if (!prepared.ok()) {
+        refused.emplace_back(i, prepared.status());
+        continue;
+      }
+      collector->results[i].set_transfer_id(ToString(prepared->id));
+      prepared->wait_for_final = true;
+      prepared->on_done = [collector, i](const absl::Status& status,
+                                         const v1::TransferRecord* record) {
+        collector->Record(i, status, record);
+      };
+      queued.push_back(std::move(*prepared));
       queued_indexes.push_back(i);
     }
-  }
-  if (absl::Status status = validator_.Enqueue(std::move(queued)); !status.ok()) {
-    for (size_t i : queued_indexes) collector->Record(i, status, nullptr);
-  }
-  for (const auto& [index, status] : refused) collector->Record(index, status, nullptr);
+    if (absl::Status status = validator_.Enqueue(std::move(queued)); !status.ok()) {
+      for (size_t i : queued_indexes) collector->Record(i, status, nullptr);
+    }
+    for (const auto& [index, status] : refused) collector->Record(index, status, nullptr);
+  });
   return call;
 }
 

@@ -1,6 +1,8 @@
 // The public gRPC API (`remit.v1.Ledger`) on the callback API. Handlers do no
-// protocol work: they run the stateless checks, hand transfers to the
-// validator's inbox and answer from its callbacks; reads go to the store.
+// protocol work: transfers are copied out of the request and go to a worker
+// (WorkerPool) that runs the stateless checks (size, shape, chain, signature)
+// and hands them to the validator's inbox; the call is answered from the
+// validator's callbacks. Reads go to the store.
 //
 // Status codes: INVALID_ARGUMENT for malformed input, FAILED_PRECONDITION for
 // a bad sequence or an expired transfer, ALREADY_EXISTS for a transfer that is
@@ -9,12 +11,16 @@
 // shutting down, DEADLINE_EXCEEDED only when the deadline passed.
 #pragma once
 
+#include <atomic>
+#include <functional>
+
 #include "ledger/genesis.h"
 #include "ledger/store.h"
 #include "node/clock.h"
 #include "node/limits.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
+#include "node/worker_pool.h"
 #include "remit/v1/ledger.grpc.pb.h"
 
 namespace remit {
@@ -22,7 +28,7 @@ namespace remit {
 class LedgerService final : public v1::Ledger::CallbackService {
  public:
   LedgerService(const Genesis& genesis, const AccountId& validator_key, LedgerStore& store,
-                Validator& validator, WatchHub& watch_hub, const Clock& clock,
+                Validator& validator, WorkerPool& workers, WatchHub& watch_hub, const Clock& clock,
                 const NodeLimits& limits);
 
   grpc::ServerUnaryReactor* Settle(grpc::CallbackServerContext* context,
@@ -56,15 +62,26 @@ class LedgerService final : public v1::Ledger::CallbackService {
                                                   const v1::WatchRequest* request) override;
 
  private:
-  // Stateless checks of one transfer, then a SubmitRequest with no callback.
+  // When a request arrived and until when a waiting call may wait.
+  struct Arrival {
+    uint64_t received_us = 0;
+    uint64_t deadline_us = 0;
+  };
+  Arrival ArrivalOf(grpc::CallbackServerContext* context) const;
+  // Stateless checks of one transfer (on a worker), then a SubmitRequest
+  // with no callback.
   absl::StatusOr<SubmitRequest> Prepare(const v1::SignedTransfer& transfer,
-                                        grpc::CallbackServerContext* context) const;
+                                        const Arrival& arrival) const;
+  // Runs `job` on a worker, or finishes `call` with the pool's refusal.
+  void OnWorker(class UnaryCall* call, std::function<void()> job);
 
   const Genesis& genesis_;
   const AccountId validator_key_;
   const std::string genesis_json_;
   LedgerStore& store_;
   Validator& validator_;
+  WorkerPool& workers_;
+  std::atomic<uint64_t> next_job_key_{0};
   WatchHub& watch_hub_;
   const Clock& clock_;
   const NodeLimits limits_;

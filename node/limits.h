@@ -28,6 +28,11 @@ struct NodeLimits {
   uint32_t request_bytes_max = 4u << 20;
   // How long Settle waits when the client set no deadline.
   uint32_t settle_wait_ms_max = 60'000;
+  // Threads that check signatures of requests and validator envelopes;
+  // 0 means one per core.
+  uint32_t verify_threads = 0;
+  // Requests waiting for one of those threads; RESOURCE_EXHAUSTED beyond.
+  uint32_t verify_queue_jobs_max = 1'024;
 };
 
 }  // namespace remit

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "ledger/address.h"
 #include "ledger/check.h"
@@ -29,6 +30,9 @@ absl::StatusOr<Genesis> ReadGenesis(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& config) {
+  // A transfer reaches a validator several ways (client, gossip, proposal,
+  // fetch): its signature is verified once.
+  EnableVerificationMemo(true);
   ASSIGN_OR_RETURN(Genesis genesis, ReadGenesis(config.genesis_path));
   ASSIGN_OR_RETURN(SigningKey key, ReadKeyFile(config.key_file));
   if (genesis.ValidatorIndex(key.public_key()) < 0) {
@@ -77,6 +81,11 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
 
 namespace {
 
+uint32_t VerifyThreads(const NodeLimits& limits) {
+  if (limits.verify_threads > 0) return limits.verify_threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const SigningKey& key) {
   if (genesis.validators.size() == 1) return nullptr;
   std::vector<std::string> endpoints;
@@ -98,10 +107,11 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
       validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
                  transport_.get()),
-      service_(genesis_, key_.public_key(), *store_, validator_, watch_hub_, clock_, config.limits),
-      consensus_service_(validator_,
-                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())),
-                         static_cast<uint32_t>(genesis_.validators.size())) {
+      workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
+      service_(genesis_, key_.public_key(), *store_, validator_, workers_, watch_hub_, clock_,
+               config.limits),
+      consensus_service_(validator_, workers_, genesis_,
+                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key()))) {
   validator_.AddListener(&watch_hub_);
 }
 
@@ -111,6 +121,7 @@ void NodeServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   validator_.Stop();
+  workers_.Stop();  // queued requests now meet a stopped validator and finish
   transport_.reset();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

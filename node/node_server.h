@@ -18,6 +18,7 @@
 #include "node/rocks_safety_storage.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
+#include "node/worker_pool.h"
 
 namespace remit {
 
@@ -46,6 +47,7 @@ class NodeServer {
   std::unique_ptr<PeerTransport> transport_;  // null for a single validator
   WatchHub watch_hub_;
   Validator validator_;
+  WorkerPool workers_;
   LedgerService service_;
   ConsensusService consensus_service_;
   std::unique_ptr<grpc::Server> server_;

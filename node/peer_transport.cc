@@ -71,8 +71,12 @@ void PeerTransport::Run(Peer& peer) {
       std::unique_lock lock(peer.mu);
       peer.cv.wait_for(lock, std::chrono::milliseconds(100),
                        [&] { return stopping_ || !peer.queue.empty(); });
+      uint64_t bytes = 0;
       while (!peer.queue.empty() &&
              static_cast<uint32_t>(envelope.messages_size()) < options_.batch_messages_max) {
+        const uint64_t message_bytes = peer.queue.front().ByteSizeLong();
+        if (envelope.messages_size() > 0 && bytes + message_bytes > options_.batch_bytes_max) break;
+        bytes += message_bytes;
         *envelope.add_messages() = std::move(peer.queue.front());
         peer.queue.pop_front();
       }

@@ -23,6 +23,9 @@ namespace remit {
 struct PeerTransportOptions {
   uint32_t queue_messages_max = 10'000;  // per peer; the oldest is dropped beyond
   uint32_t batch_messages_max = 256;     // per Deliver call
+  // Bytes per Deliver call; a larger message goes alone. Well below the
+  // receiver's request_bytes_max, which a block of block_transfers_max fits.
+  uint64_t batch_bytes_max = 1u << 20;
   uint64_t deliver_timeout_ms = 2'000;
 };
 

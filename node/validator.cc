@@ -18,6 +18,8 @@ namespace {
 // expired transfers.
 constexpr uint64_t kIdleWakeUs = 10'000;
 constexpr uint64_t kExpiryScanUs = 100'000;
+// Transfers per TransferBatch message (at most ~256 KiB of transfers).
+constexpr size_t kGossipBatchTransfersMax = 512;
 
 std::string KnownAssets(const Genesis& genesis) {
   std::string out;
@@ -132,14 +134,7 @@ void Validator::Run() {
       }
     }
     batch.clear();
-    if (!to_gossip_.empty() && transport_ != nullptr) {
-      v1::ConsensusMessage gossip;
-      for (v1::SignedTransfer& transfer : to_gossip_) {
-        *gossip.mutable_transfers()->add_transfers() = std::move(transfer);
-      }
-      transport_->Broadcast(gossip);
-    }
-    to_gossip_.clear();
+    Gossip();
     core_.OnTick(out);
     busy = Dispatch(out);
     ExpireWaiters();
@@ -158,6 +153,22 @@ void Validator::Run() {
     if (auto* request = std::get_if<SubmitRequest>(&event)) request->on_done(shutdown, nullptr);
   }
   FailAllWaiters(shutdown);
+}
+
+void Validator::Gossip() {
+  if (transport_ != nullptr) {
+    // In batches of kGossipBatchTransfersMax, so that no message nears the
+    // peers' request size limit.
+    for (size_t first = 0; first < to_gossip_.size(); first += kGossipBatchTransfersMax) {
+      const size_t last = std::min(to_gossip_.size(), first + kGossipBatchTransfersMax);
+      v1::ConsensusMessage gossip;
+      for (size_t i = first; i < last; ++i) {
+        *gossip.mutable_transfers()->add_transfers() = std::move(to_gossip_[i]);
+      }
+      transport_->Broadcast(gossip);
+    }
+  }
+  to_gossip_.clear();
 }
 
 void Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {

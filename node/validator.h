@@ -102,6 +102,8 @@ class Validator {
   // Admits a transfer gossiped by a peer; refusals are dropped silently.
   void AdmitGossip(const v1::SignedTransfer& transfer);
   void OnPeer(PeerMessages& peer, CoreOutput& out);
+  // Passes the transfers admitted this turn on to the other validators.
+  void Gossip();
   // Sends the core's messages and serves its commits; true if it committed.
   bool Dispatch(CoreOutput& out);
   void CompleteWaiters(const BlockEffects& effects);

@@ -113,6 +113,29 @@ TEST(CryptoTest, VerifyFailsOnAnyFlippedBit) {
   EXPECT_FALSE(VerifySignature(key.public_key(), message + '\0', signature));
 }
 
+// With the verification memo on (as remitd runs), a verified triple is still
+// verified, and a flipped bit of a remembered triple still fails: only the
+// exact (key, message, signature) that verified is remembered. After many
+// other triples, the first still verifies and its forgery still fails.
+TEST(CryptoTest, VerificationMemoNeverChangesAResult) {
+  EnableVerificationMemo(true);
+  const SigningKey key = SigningKey::Generate();
+  const std::string message = "remit memo check";
+  const Signature signature = key.Sign(message);
+  EXPECT_TRUE(VerifySignature(key.public_key(), message, signature));
+  EXPECT_TRUE(VerifySignature(key.public_key(), message, signature));
+  EXPECT_FALSE(VerifySignature(key.public_key(), message, FlipBit(signature, 9)));
+  EXPECT_FALSE(VerifySignature(key.public_key(), message + "!", signature));
+  EXPECT_FALSE(VerifySignature(FlipBit(key.public_key(), 3), message, signature));
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string other = message + std::to_string(i);
+    ASSERT_TRUE(VerifySignature(key.public_key(), other, key.Sign(other)));
+  }
+  EXPECT_TRUE(VerifySignature(key.public_key(), message, signature));
+  EXPECT_FALSE(VerifySignature(key.public_key(), message, FlipBit(signature, 9)));
+  EnableVerificationMemo(false);
+}
+
 // BLAKE2b-256 (unkeyed, 32-byte output) matches the known digests of "" and "abc".
 TEST(CryptoTest, Blake2b256KnownAnswers) {
   EXPECT_EQ(ToHex(Blake2b256("")),

@@ -1,0 +1,104 @@
+#include "node/consensus/precheck.h"
+
+#include <algorithm>
+
+#include "ledger/block.h"
+#include "ledger/transfer.h"
+#include "node/consensus/signing.h"
+
+namespace remit {
+namespace {
+
+void PrecheckTransfers(const v1::Block& block, std::string_view chain_id) {
+  for (const v1::SignedTransfer& transfer : block.transfers()) {
+    if (transfer.ByteSizeLong() <= kSignedTransferBytesMax) (void)CheckTransfer(transfer, chain_id);
+  }
+}
+
+void PrecheckQc(const v1::QuorumCert& qc, const ValidatorSet& validators,
+                std::string_view chain_id) {
+  if (!CheckVoteDataShape(qc.vote_data()).ok()) return;
+  const std::string message = VoteSigningBytes(chain_id, qc.vote_data());
+  const int count = std::min(qc.signers_size(), qc.signatures_size());
+  for (int i = 0; i < count; ++i) {
+    (void)VerifyBy(validators, qc.signers(i), message, qc.signatures(i));
+  }
+}
+
+void PrecheckTc(const v1::TimeoutCert& tc, const ValidatorSet& validators,
+                std::string_view chain_id) {
+  for (const v1::TimeoutSignature& entry : tc.signatures()) {
+    (void)VerifyBy(validators, entry.signer(),
+                   TimeoutSigningBytes(chain_id, tc.round(), entry.high_qc_round()),
+                   entry.signature());
+  }
+}
+
+void PrecheckProposal(const v1::Proposal& proposal, const ValidatorSet& validators,
+                      std::string_view chain_id) {
+  const v1::BlockHeader& header = proposal.block().header();
+  if (CheckBlockShape(proposal.block()).ok()) {
+    (void)VerifyBy(validators, validators.LeaderOf(header.round()),
+                   ProposalSigningBytes(chain_id, ComputeBlockHash(header)), proposal.signature());
+  }
+  PrecheckTransfers(proposal.block(), chain_id);
+  PrecheckQc(proposal.qc(), validators, chain_id);
+  PrecheckTc(proposal.tc(), validators, chain_id);
+}
+
+uint32_t PrecheckGossip(v1::TransferBatch& batch, std::string_view chain_id) {
+  auto& transfers = *batch.mutable_transfers();
+  const auto bad = std::remove_if(transfers.begin(), transfers.end(), [&](const auto& transfer) {
+    return transfer.ByteSizeLong() > kSignedTransferBytesMax ||
+           !CheckTransfer(transfer, chain_id).ok();
+  });
+  const auto removed = static_cast<uint32_t>(transfers.end() - bad);
+  transfers.erase(bad, transfers.end());
+  return removed;
+}
+
+}  // namespace
+
+uint32_t PrecheckMessage(v1::ConsensusMessage& message, const ValidatorSet& validators,
+                         std::string_view chain_id) {
+  switch (message.kind_case()) {
+    case v1::ConsensusMessage::kTransfers:
+      return PrecheckGossip(*message.mutable_transfers(), chain_id);
+    case v1::ConsensusMessage::kProposal:
+      PrecheckProposal(message.proposal(), validators, chain_id);
+      break;
+    case v1::ConsensusMessage::kVote:
+      if (CheckVoteDataShape(message.vote().vote_data()).ok()) {
+        (void)VerifyBy(validators, message.vote().signer(),
+                       VoteSigningBytes(chain_id, message.vote().vote_data()),
+                       message.vote().signature());
+      }
+      break;
+    case v1::ConsensusMessage::kTimeout: {
+      const v1::Timeout& timeout = message.timeout();
+      (void)VerifyBy(
+          validators, timeout.signer(),
+          TimeoutSigningBytes(chain_id, timeout.round(), timeout.high_qc().vote_data().round()),
+          timeout.signature());
+      PrecheckQc(timeout.high_qc(), validators, chain_id);
+      PrecheckTc(timeout.last_tc(), validators, chain_id);
+      break;
+    }
+    case v1::ConsensusMessage::kBlockResponse:
+      for (const v1::CertifiedBlock& block : message.block_response().blocks()) {
+        PrecheckTransfers(block.block(), chain_id);
+        PrecheckQc(block.qc(), validators, chain_id);
+      }
+      break;
+    case v1::ConsensusMessage::kSyncInfo:
+      PrecheckQc(message.sync_info().high_qc(), validators, chain_id);
+      break;
+    case v1::ConsensusMessage::kBlockRequest:
+    case v1::ConsensusMessage::kSyncRequest:
+    case v1::ConsensusMessage::KIND_NOT_SET:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace remit

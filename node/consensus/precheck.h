@@ -1,0 +1,24 @@
+// Signature checks of a consensus message done before it reaches the core,
+// on a worker thread: every signature the core will verify (transfers in
+// gossip, proposals and fetched blocks; proposals, votes, timeouts, QCs and
+// TCs) is verified here, so that the core's own checks on the event loop are
+// hits in the verification memo (ledger/crypto.h) and the loop does no
+// signature work. Gossiped transfers that fail their checks are removed.
+//
+// Results are advisory except for that removal: the core still checks
+// everything, so a message that fails here fails there too.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "node/consensus/validator_set.h"
+#include "remit/v1/consensus.pb.h"
+
+namespace remit {
+
+// Returns how many gossiped transfers were removed.
+uint32_t PrecheckMessage(v1::ConsensusMessage& message, const ValidatorSet& validators,
+                         std::string_view chain_id);
+
+}  // namespace remit
