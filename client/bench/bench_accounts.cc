@@ -153,6 +153,9 @@ absl::Status FundAccounts(sdk::RemitClient& client, const Genesis& genesis,
       unpaid = std::move(result.unpaid);
       last_error = result.last_error;
     }
+    if (plan.on_progress) {
+      plan.on_progress(std::min<uint64_t>(accounts.size(), begin + chunk_max));
+    }
   }
   return absl::OkStatus();
 }

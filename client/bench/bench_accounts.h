@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct FundingPlan {
   uint64_t amount_minor = 0;  // per account
   uint32_t batch_max = 0;     // transfers per SettleBatch call
   uint32_t threads = 1;       // for signing
+  // Called after each call with the number of accounts funded so far.
+  std::function<void(uint64_t funded)> on_progress;
 };
 
 // Pays plan.amount_minor of plan.asset from `issuer` to every account, and

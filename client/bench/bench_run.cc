@@ -29,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 // Extra validity of pre-signed transfers beyond the run itself.
 constexpr uint64_t kTransferTtlMarginMs = 10 * 60 * 1000;
 constexpr uint64_t kSettleTimeoutMsMin = 60'000;
+constexpr uint64_t kFundingNoteEvery = 100'000;
 
 struct Target {
   std::unique_ptr<SpawnedTestnet> spawned;
@@ -193,7 +194,14 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
                                {.asset = options.asset,
                                 .amount_minor = fund_minor,
                                 .batch_max = kBatchTransfersMax,
-                                .threads = threads}));
+                                .threads = threads,
+                                .on_progress = [&hooks, &accounts](uint64_t funded) {
+                                  // Every 100,000 accounts, for runs that take minutes.
+                                  if (funded % kFundingNoteEvery == 0 && funded < accounts.size()) {
+                                    hooks.note(
+                                        StrCat("  funded ", funded, " of ", accounts.size()));
+                                  }
+                                }}));
   BenchReport report;
   report.funding_s = std::chrono::duration<double>(Clock::now() - started).count();
 
