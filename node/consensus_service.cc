@@ -8,10 +8,11 @@
 
 namespace remit {
 
-ConsensusService::ConsensusService(Validator& validator, WorkerPool& workers,
-                                   const Genesis& genesis, uint32_t self)
+ConsensusService::ConsensusService(Validator& validator, WorkerPool& consensus_workers,
+                                   WorkerPool& bulk_workers, const Genesis& genesis, uint32_t self)
     : validator_(validator),
-      workers_(workers),
+      consensus_workers_(consensus_workers),
+      bulk_workers_(bulk_workers),
       chain_id_(genesis.chain_id),
       validators_(genesis),
       self_(self) {}
@@ -33,22 +34,39 @@ grpc::ServerUnaryReactor* ConsensusService::Deliver(grpc::CallbackServerContext*
                                         " messages exceeds ", kEnvelopeMessagesMax)));
     return reactor;
   }
-  // Copied out of the request: a cancelled call frees it before the worker runs.
+  // Copied out of the request, which is gone once the call finishes.
+  std::vector<v1::ConsensusMessage> protocol;
+  std::vector<v1::ConsensusMessage> gossip;
+  for (const v1::ConsensusMessage& message : envelope->messages()) {
+    (message.has_transfers() ? gossip : protocol).push_back(message);
+  }
+  absl::Status queued = absl::OkStatus();
+  if (!protocol.empty())
+    queued = Dispatch(consensus_workers_, envelope->from(), std::move(protocol));
+  if (queued.ok() && !gossip.empty()) {
+    queued = Dispatch(bulk_workers_, envelope->from(), std::move(gossip));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(queued));
+  return reactor;
+}
+
+absl::Status ConsensusService::Dispatch(WorkerPool& workers, uint32_t from,
+                                        std::vector<v1::ConsensusMessage> messages) {
   auto peer = std::make_shared<PeerMessages>();
-  peer->from = envelope->from();
-  peer->messages.assign(envelope->messages().begin(), envelope->messages().end());
-  auto* call = new UnaryCall();
-  const absl::Status queued =
-      workers_.Run(peer->from, [this, peer, completion = call->completion()] {
-        uint64_t dropped = 0;
-        for (v1::ConsensusMessage& message : peer->messages) {
-          dropped += PrecheckMessage(message, validators_, chain_id_);
-        }
-        transfers_dropped_ += dropped;
-        completion->Finish(ToGrpc(validator_.EnqueuePeer(std::move(*peer))));
-      });
-  if (!queued.ok()) call->completion()->Finish(ToGrpc(queued));
-  return call;
+  peer->from = from;
+  peer->messages = std::move(messages);
+  return workers.Run(from, [this, peer] {
+    uint64_t dropped = 0;
+    for (v1::ConsensusMessage& message : peer->messages) {
+      dropped += PrecheckMessage(message, validators_, chain_id_);
+    }
+    transfers_dropped_ += dropped;
+    const size_t count = peer->messages.size();
+    // A full inbox loses these messages, as a lossy network would: consensus
+    // retries what matters (timeouts, fetches, sync).
+    if (!validator_.EnqueuePeer(std::move(*peer)).ok()) messages_dropped_ += count;
+  });
 }
 
 }  // namespace remit

@@ -107,10 +107,11 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
       validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
                  transport_.get()),
-      workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
-      service_(genesis_, key_.public_key(), *store_, validator_, workers_, watch_hub_, clock_,
+      bulk_workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
+      consensus_workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
+      service_(genesis_, key_.public_key(), *store_, validator_, bulk_workers_, watch_hub_, clock_,
                config.limits),
-      consensus_service_(validator_, workers_, genesis_,
+      consensus_service_(validator_, consensus_workers_, bulk_workers_, genesis_,
                          static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key()))) {
   validator_.AddListener(&watch_hub_);
 }
@@ -121,7 +122,9 @@ void NodeServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   validator_.Stop();
-  workers_.Stop();  // queued requests now meet a stopped validator and finish
+  // Queued requests now meet a stopped validator and finish.
+  bulk_workers_.Stop();
+  consensus_workers_.Stop();
   transport_.reset();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

@@ -47,7 +47,10 @@ class NodeServer {
   std::unique_ptr<PeerTransport> transport_;  // null for a single validator
   WatchHub watch_hub_;
   Validator validator_;
-  WorkerPool workers_;
+  // Signature checks: client requests and gossip (bulk), and the other
+  // validators' protocol messages (consensus), which never queue behind bulk.
+  WorkerPool bulk_workers_;
+  WorkerPool consensus_workers_;
   LedgerService service_;
   ConsensusService consensus_service_;
   std::unique_ptr<grpc::Server> server_;
