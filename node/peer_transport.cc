@@ -1,6 +1,7 @@
 #include "node/peer_transport.h"
 
 #include <grpcpp/grpcpp.h>
+#include <pthread.h>
 
 #include <chrono>
 
@@ -26,7 +27,12 @@ PeerTransport::PeerTransport(uint32_t self, const std::vector<std::string>& endp
     peers_.push_back(std::move(peer));
   }
   for (auto& peer : peers_) {
-    if (peer) peer->thread = std::thread([this, raw = peer.get()] { Run(*raw); });
+    if (peer) {
+      peer->thread = std::thread([this, raw = peer.get()] {
+        pthread_setname_np(pthread_self(), "remit-send");
+        Run(*raw);
+      });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 #include "node/validator.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -55,7 +56,10 @@ void Validator::AddListener(CommitListener* listener) {
 
 void Validator::Start() {
   REMIT_CHECK(!thread_.joinable());
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "remit-loop");  // for top -H and perf
+    Run();
+  });
 }
 
 void Validator::Stop() {

@@ -1,5 +1,7 @@
 #include "node/worker_pool.h"
 
+#include <pthread.h>
+
 #include "ledger/check.h"
 #include "ledger/strings.h"
 
@@ -11,7 +13,10 @@ WorkerPool::WorkerPool(uint32_t threads, uint32_t queue_jobs_max)
   REMIT_CHECK(queue_jobs_max >= 1);
   for (uint32_t i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
   for (auto& worker : workers_) {
-    worker->thread = std::thread([raw = worker.get()] { Drain(*raw); });
+    worker->thread = std::thread([raw = worker.get()] {
+      pthread_setname_np(pthread_self(), "remit-verify");
+      Drain(*raw);
+    });
   }
 }
 

@@ -25,7 +25,8 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
       mempool_(mempool),
       clock_(clock),
       options_(options),
-      tree_(ledger) {
+      tree_(ledger),
+      election_(validators_.size(), options.leader) {
   const auto genesis_block = ledger_.GetBlock(0);
   REMIT_CHECK(genesis_block.ok());
   v1::VoteData& vote_data = *genesis_qc_.mutable_vote_data();
@@ -40,6 +41,7 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
   // A committed head other than genesis is always stored with its QC.
   REMIT_CHECK(ledger_.committed_height() == 0 || head->has_qc());
   high_qc_ = ledger_.committed_height() == 0 ? genesis_qc_ : head->qc();
+  RestoreElection();
   RestoreTree();
   safety_.set_before_save([this](SavedBlocksChange& change) { ChangeSavedBlocks(change); });
 }
@@ -63,6 +65,28 @@ void ConsensusCore::ChangeSavedBlocks(SavedBlocksChange& change) {
     change.erase.push_back(it->first);
     it = saved_blocks_.erase(it);
   }
+}
+
+void ConsensusCore::RestoreElection() {
+  // Enough recent history to agree with the others on most leaders at once;
+  // older blocks are not read back (each may be large).
+  constexpr uint64_t kRestoreBlocksMax = 64;
+  const uint64_t head = ledger_.committed_height();
+  const uint64_t first = head > kRestoreBlocksMax ? head - kRestoreBlocksMax + 1 : 1;
+  for (uint64_t height = first; height <= head; ++height) {
+    const auto block = ledger_.GetBlock(height);
+    REMIT_CHECK(block.ok());
+    REMIT_CHECK(block->has_qc());
+    RecordCommitted(block->block(), block->qc());
+  }
+}
+
+void ConsensusCore::RecordCommitted(const v1::Block& block, const v1::QuorumCert& qc) {
+  const auto proposer =
+      validators_.IndexOf(*ToArray<kPublicKeyBytes>(block.header().proposer(), "proposer"));
+  REMIT_CHECK(proposer.has_value());  // checked when the block was proposed
+  std::vector<uint32_t> voters(qc.signers().begin(), qc.signers().end());
+  election_.OnCommitted(block.header().round(), qc.vote_data().parent_round(), *proposer, voters);
 }
 
 void ConsensusCore::RestoreTree() {
@@ -126,7 +150,7 @@ void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
 }
 
 void ConsensusCore::OnTick(CoreOutput& out) {
-  if (!pending_qcs_.empty()) RetryCatchUp(out);
+  RetryCatchUp(out);
   if (!HasWork()) {
     ArmTimer();  // an idle round never times out
   } else if (NowMs() >= round_deadline_ms_) {

@@ -6,7 +6,8 @@
 // same code runs in remitd and in the deterministic simulator.
 //
 // Protocol summary (see docs/CONSENSUS.md):
-//   - round r has leader r mod n; it proposes a block extending its highest
+//   - round r has a leader (round-robin, skipping validators that failed
+//     lately: leader_election.h); it proposes a block extending its highest
 //     QC, with a TC for r-1 when it entered r by timeout;
 //   - validators execute the block on its parent's state, check the parent's
 //     state hash in the header, and vote (SafetyRules) to the leader of r+1;
@@ -34,6 +35,7 @@
 #include "node/clock.h"
 #include "node/consensus/block_tree.h"
 #include "node/consensus/committed_ledger.h"
+#include "node/consensus/leader_election.h"
 #include "node/consensus/safety_rules.h"
 #include "node/consensus/validator_set.h"
 #include "node/mempool.h"
@@ -58,6 +60,8 @@ struct ConsensusOptions {
   uint32_t fetch_blocks_max = 256;
   // Bytes of blocks in one BlockResponse (it always holds at least one).
   uint64_t fetch_bytes_max = 2u << 20;
+  // Who leads a round (leader_election.h).
+  LeaderElectionOptions leader;
 };
 
 struct CoreOutput {
@@ -103,7 +107,8 @@ class ConsensusCore {
   void OnTick(CoreOutput& out);
 
   uint64_t round() const { return round_; }
-  uint32_t leader() const { return validators_.LeaderOf(round_); }
+  uint32_t leader() const { return election_.LeaderOf(round_); }
+  const LeaderElection& election() const { return election_; }
   uint32_t index() const { return index_; }
   const ValidatorSet& validators() const { return validators_; }
   const v1::QuorumCert& high_qc() const { return high_qc_; }
@@ -113,6 +118,9 @@ class ConsensusCore {
 
  private:
   void RestoreTree();
+  // Feeds leader election the last committed blocks (after a restart).
+  void RestoreElection();
+  void RecordCommitted(const v1::Block& block, const v1::QuorumCert& qc);
   // What the next safety save writes of the block tree.
   void ChangeSavedBlocks(SavedBlocksChange& change);
 
@@ -126,7 +134,11 @@ class ConsensusCore {
   // Proposals and votes.
   void MaybePropose(CoreOutput& out);
   void OnProposal(uint32_t from, const v1::Proposal& proposal, CoreOutput& out);
-  bool CheckProposal(uint32_t from, const v1::Proposal& proposal);
+  // Shape, chain, QC and TC of a proposal.
+  bool CheckCertificates(const v1::Proposal& proposal);
+  // Sent by the round's leader, signed by it, and extending its QC as the
+  // round allows.
+  bool CheckProposer(uint32_t from, const v1::Proposal& proposal);
   // Executes and inserts a block whose parent is known; false if invalid or
   // if its state differs from `certified_state_hash` (when given).
   bool ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
@@ -152,8 +164,9 @@ class ConsensusCore {
   // After a response: asks for the next part of what is still missing.
   void ContinueCatchUp(uint32_t from, bool progressed, bool gap, CoreOutput& out);
   uint32_t PeerToAsk(uint32_t from) const;
-  // From the clock: asks again for what is still missing, each time of
-  // another validator (the last one asked may be down or lying).
+  // From the clock: asks again for what is still missing (blocks a QC
+  // names, QCs of blocks on the way to the highest QC), each time of another
+  // validator (the last one asked may be down or lying).
   void RetryCatchUp(CoreOutput& out);
   void OnBlockRequest(uint32_t from, const v1::BlockRequest& request, CoreOutput& out);
   void OnSyncRequest(uint32_t from, const v1::SyncRequest& request, CoreOutput& out);
@@ -174,6 +187,7 @@ class ConsensusCore {
   const ConsensusOptions options_;
   v1::QuorumCert genesis_qc_;
   BlockTree tree_;
+  LeaderElection election_;
   ConsensusCounters counters_;
 
   uint64_t round_ = 0;

@@ -13,7 +13,7 @@
 
 namespace remit {
 void ConsensusCore::MaybePropose(CoreOutput& out) {
-  if (validators_.LeaderOf(round_) != index_ || proposed_in_round_) return;
+  if (election_.LeaderOf(round_) != index_ || proposed_in_round_) return;
   const uint64_t qc_round = high_qc_.vote_data().round();
   const bool by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
   if (qc_round + 1 != round_ && !by_tc) return;
@@ -50,22 +50,11 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   VoteFor(proposal, hash, out);
 }
 
-bool ConsensusCore::CheckProposal(uint32_t from, const v1::Proposal& proposal) {
+bool ConsensusCore::CheckCertificates(const v1::Proposal& proposal) {
   const v1::BlockHeader& header = proposal.block().header();
   if (!CheckBlockShape(proposal.block()).ok() || header.chain_id() != genesis_.chain_id ||
       CheckVoteDataShape(proposal.qc().vote_data()) != absl::OkStatus()) {
     ++counters_.dropped_bad_block;
-    return false;
-  }
-  const uint32_t leader = validators_.LeaderOf(header.round());
-  if (from != leader || header.proposer() != AsBytes(validators_.key(leader))) {
-    ++counters_.dropped_bad_signature;  // not this round's leader, or impersonating it
-    return false;
-  }
-  const Hash32 hash = ComputeBlockHash(header);
-  if (!VerifyBy(validators_, leader, ProposalSigningBytes(genesis_.chain_id, hash),
-                proposal.signature())) {
-    ++counters_.dropped_bad_signature;
     return false;
   }
   if (!VerifyQc(proposal.qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
@@ -76,6 +65,22 @@ bool ConsensusCore::CheckProposal(uint32_t from, const v1::Proposal& proposal) {
   if (proposal.has_tc() &&
       !VerifyTc(proposal.tc(), validators_, genesis_.chain_id, &tc_high).ok()) {
     ++counters_.dropped_bad_certificate;
+    return false;
+  }
+  return true;
+}
+
+bool ConsensusCore::CheckProposer(uint32_t from, const v1::Proposal& proposal) {
+  const v1::BlockHeader& header = proposal.block().header();
+  const uint32_t leader = election_.LeaderOf(header.round());
+  if (from != leader || header.proposer() != AsBytes(validators_.key(leader))) {
+    ++counters_.dropped_bad_signature;  // not this round's leader, or impersonating it
+    return false;
+  }
+  const Hash32 hash = ComputeBlockHash(header);
+  if (!VerifyBy(validators_, leader, ProposalSigningBytes(genesis_.chain_id, hash),
+                proposal.signature())) {
+    ++counters_.dropped_bad_signature;
     return false;
   }
   const v1::VoteData& parent = proposal.qc().vote_data();
@@ -90,9 +95,13 @@ bool ConsensusCore::CheckProposal(uint32_t from, const v1::Proposal& proposal) {
 }
 
 void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, CoreOutput& out) {
-  if (!CheckProposal(from, proposal)) return;
+  // Certificates stand on their own signatures: they move this validator on
+  // (and let one that lags, and so may disagree about the leader, catch up)
+  // whoever carried them. Only then is the proposal itself judged.
+  if (!CheckCertificates(proposal)) return;
   ProcessQc(proposal.qc(), from, out);
   if (proposal.has_tc()) ProcessTc(proposal.tc(), out);
+  if (!CheckProposer(from, proposal)) return;
   const v1::BlockHeader& header = proposal.block().header();
   if (header.round() != round_) {
     ++counters_.dropped_stale;
@@ -183,7 +192,7 @@ void ConsensusCore::VoteFor(const v1::Proposal& proposal, const Hash32& hash, Co
   }
   if (!safety_.TryVote(header.round(), vote_data.parent_round(), tc_high, vote)) return;
   ++counters_.votes_sent;
-  const uint32_t next_leader = validators_.LeaderOf(header.round() + 1);
+  const uint32_t next_leader = election_.LeaderOf(header.round() + 1);
   if (next_leader == index_) {
     OnVote(vote, out);
     return;
@@ -204,7 +213,7 @@ void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
     return;
   }
   if (vote_data.round() > round_ + options_.rounds_ahead_max ||
-      validators_.LeaderOf(vote_data.round() + 1) != index_) {
+      election_.LeaderOf(vote_data.round() + 1) != index_) {
     ++counters_.dropped_far_future;
     return;
   }

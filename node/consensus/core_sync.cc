@@ -36,6 +36,7 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
                        committed.ToString());
       std::abort();
     }
+    RecordCommitted(block->block, *block->qc);
     for (const TransferId& id : mempool_.OnCommitted(block->effects)) out.superseded.push_back(id);
     out.committed.push_back(block->effects);
   }
@@ -49,7 +50,7 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
 uint32_t ConsensusCore::PeerToAsk(uint32_t from) const {
   if (from != index_) return from;
   // Our own QC: ask this round's leader, or the next validator if we lead.
-  const uint32_t leader = validators_.LeaderOf(round_);
+  const uint32_t leader = election_.LeaderOf(round_);
   return leader == index_ ? (index_ + 1) % validators_.size() : leader;
 }
 
@@ -124,7 +125,20 @@ void ConsensusCore::RetryCatchUp(CoreOutput& out) {
   const uint32_t n = validators_.size();
   if (n == 1) return;
   const uint32_t offset = 1 + static_cast<uint32_t>((NowMs() / kRefetchMs) % (n - 1));
-  ContinueCatchUp((index_ + offset) % n, /*progressed=*/false, /*gap=*/false, out);
+  const uint32_t peer = (index_ + offset) % n;
+  if (!pending_qcs_.empty()) ContinueCatchUp(peer, /*progressed=*/false, /*gap=*/false, out);
+  // A block on the way to the highest QC whose own QC never arrived (the
+  // child that carried it was lost, the child came by fetch) holds every
+  // commit back: ask for the block again, which comes with its QC.
+  const auto path = tree_.PathFromCommitted(HashOf(high_qc_.vote_data().block_hash()));
+  if (!path) return;
+  for (const TreeBlock* block : *path) {
+    if (block->qc) continue;
+    if (block->hash != HashOf(high_qc_.vote_data().block_hash())) {
+      RequestBlock(block->hash, block->block.header().height(), peer, out);
+    }
+    return;
+  }
 }
 
 namespace {

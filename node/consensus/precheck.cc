@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/block.h"
+#include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/consensus/signing.h"
 
@@ -38,8 +39,14 @@ void PrecheckProposal(const v1::Proposal& proposal, const ValidatorSet& validato
                       std::string_view chain_id) {
   const v1::BlockHeader& header = proposal.block().header();
   if (CheckBlockShape(proposal.block()).ok()) {
-    (void)VerifyBy(validators, validators.LeaderOf(header.round()),
-                   ProposalSigningBytes(chain_id, ComputeBlockHash(header)), proposal.signature());
+    // The core checks that the proposer leads the round; here only its key matters.
+    const auto proposer =
+        validators.IndexOf(*ToArray<kPublicKeyBytes>(header.proposer(), "proposer"));
+    if (proposer) {
+      (void)VerifyBy(validators, *proposer,
+                     ProposalSigningBytes(chain_id, ComputeBlockHash(header)),
+                     proposal.signature());
+    }
   }
   PrecheckTransfers(proposal.block(), chain_id);
   PrecheckQc(proposal.qc(), validators, chain_id);

@@ -1,5 +1,5 @@
-// The validators of a chain, from genesis: who they are, who leads a round,
-// and how many make a quorum.
+// The validators of a chain, from genesis: who they are and how many make a
+// quorum (who leads a round: leader_election.h).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,6 @@ class ValidatorSet {
   // Smallest q with 2q - n >= f + 1: any two quorums share an honest
   // validator. 2f + 1 when n = 3f + 1.
   uint32_t quorum() const { return (size() + faults_max() + 2) / 2; }
-  // Round-robin.
-  uint32_t LeaderOf(uint64_t round) const { return static_cast<uint32_t>(round % size()); }
   const AccountId& key(uint32_t index) const { return keys_.at(index); }
   std::optional<uint32_t> IndexOf(const AccountId& key) const;
 
