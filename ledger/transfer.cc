@@ -127,14 +127,20 @@ absl::Status CheckFields(const v1::Transfer& transfer, std::string_view chain_id
 
 }  // namespace
 
-absl::StatusOr<TransferId> CheckTransfer(const v1::SignedTransfer& signed_transfer,
-                                         std::string_view chain_id) {
+absl::Status CheckTransferFields(const v1::SignedTransfer& signed_transfer,
+                                 std::string_view chain_id) {
   if (!signed_transfer.has_transfer()) return Refuse("malformed", "transfer is missing");
-  const v1::Transfer& transfer = signed_transfer.transfer();
-  RETURN_IF_ERROR(CheckFields(transfer, chain_id));
+  RETURN_IF_ERROR(CheckFields(signed_transfer.transfer(), chain_id));
   if (signed_transfer.signature().size() != kSignatureBytes) {
     return Refuse("bad_signature", "signature must be 64 bytes");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TransferId> CheckTransfer(const v1::SignedTransfer& signed_transfer,
+                                         std::string_view chain_id) {
+  RETURN_IF_ERROR(CheckTransferFields(signed_transfer, chain_id));
+  const v1::Transfer& transfer = signed_transfer.transfer();
   const std::string signing_bytes = SigningBytes(transfer);
   ASSIGN_OR_RETURN(const AccountId from, ToArray<kPublicKeyBytes>(transfer.from(), "sender"));
   ASSIGN_OR_RETURN(const Signature signature,

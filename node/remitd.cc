@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   const auto level = spdlog::level::from_str(config->log_level);
   spdlog::set_level(level);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  // Logs go to a file under a testnet and a validator may be killed -9: what
+  // it said must already be there.
+  spdlog::flush_on(spdlog::level::info);
 
   auto node = remit::NodeServer::Start(*config);
   if (!node.ok()) {

@@ -205,7 +205,7 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
   if (vote_data.round() > high_qc_.vote_data().round()) high_qc_ = qc;
   if (vote_data.height() > ledger_.committed_height() && !tree_.IsKnownParent(hash)) {
     pending_qcs_.emplace(hash, qc);
-    RequestMissing(hash, vote_data.height(), from, out);
+    RequestMissing(qc, from, out);
   }
   MaybeCommit(qc, out);
   // A late QC for an ancestor may be what the highest QC's commit waited for.

@@ -155,15 +155,16 @@ class ConsensusCore {
 
   // Commit and sync.
   void MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out);
-  // Asks `from` (or, if that is us, another validator) for the block `hash`
-  // at `height` and what it lacks below it: ancestors by hash when they are
+  // Asks `from` (or, if that is us, a signer of `qc`) for the block `qc`
+  // certifies and what it lacks below it: ancestors by hash when they are
   // few, committed blocks by height (RequestSync) when they are many.
-  void RequestMissing(const Hash32& hash, uint64_t height, uint32_t from, CoreOutput& out);
+  void RequestMissing(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
   void RequestBlock(const Hash32& hash, uint64_t height, uint32_t to, CoreOutput& out);
   void RequestSync(uint32_t to, bool from_committed, CoreOutput& out);
   // After a response: asks for the next part of what is still missing.
   void ContinueCatchUp(uint32_t from, bool progressed, bool gap, CoreOutput& out);
-  uint32_t PeerToAsk(uint32_t from) const;
+  // `from`, unless that is us: then a signer of `qc` (if given), else the leader.
+  uint32_t PeerToAsk(uint32_t from, const v1::QuorumCert* qc) const;
   // From the clock: asks again for what is still missing (blocks a QC
   // names, QCs of blocks on the way to the highest QC), each time of another
   // validator (the last one asked may be down or lying).

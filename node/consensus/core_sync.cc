@@ -47,16 +47,25 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
   }
 }
 
-uint32_t ConsensusCore::PeerToAsk(uint32_t from) const {
+uint32_t ConsensusCore::PeerToAsk(uint32_t from, const v1::QuorumCert* qc) const {
   if (from != index_) return from;
-  // Our own QC: ask this round's leader, or the next validator if we lead.
+  // Our own QC: its signers voted for the block, so they hold it; take them
+  // in turn (one may have died since it voted).
+  if (qc != nullptr) {
+    std::vector<uint32_t> others;
+    for (uint32_t signer : qc->signers()) {
+      if (signer != index_ && signer < validators_.size()) others.push_back(signer);
+    }
+    if (!others.empty()) return others[(NowMs() / kRefetchMs) % others.size()];
+  }
   const uint32_t leader = election_.LeaderOf(round_);
   return leader == index_ ? (index_ + 1) % validators_.size() : leader;
 }
 
-void ConsensusCore::RequestMissing(const Hash32& hash, uint64_t height, uint32_t from,
-                                   CoreOutput& out) {
-  const uint32_t to = PeerToAsk(from);
+void ConsensusCore::RequestMissing(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
+  const Hash32 hash = HashOf(qc.vote_data().block_hash());
+  const uint64_t height = qc.vote_data().height();
+  const uint32_t to = PeerToAsk(from, &qc);
   if (to == index_) return;
   if (height > ledger_.committed_height() + options_.fetch_blocks_max) {
     RequestSync(to, /*from_committed=*/false, out);
@@ -95,6 +104,7 @@ void ConsensusCore::RequestSync(uint32_t to, bool from_committed, CoreOutput& ou
   sync_requested_ms_ = now_ms;
   sync_requested_height_ = from_height;
   ++counters_.sync_requests_sent;
+  spdlog::info("behind: asking validator {} for the chain from height {}", to, from_height);
   v1::ConsensusMessage message;
   v1::SyncRequest& request = *message.mutable_sync_request();
   request.set_from_height(from_height);
@@ -110,7 +120,7 @@ void ConsensusCore::ContinueCatchUp(uint32_t from, bool progressed, bool gap, Co
   }
   if (target == nullptr) return;
   const Hash32 hash = HashOf(target->vote_data().block_hash());
-  const uint32_t to = PeerToAsk(from);
+  const uint32_t to = PeerToAsk(from, target);
   if (to == index_) return;
   if (gap) {
     // The blocks we were sent do not reach our committed head or tree.
@@ -118,7 +128,7 @@ void ConsensusCore::ContinueCatchUp(uint32_t from, bool progressed, bool gap, Co
     return;
   }
   if (progressed) requested_ms_.erase(hash);
-  RequestMissing(hash, target->vote_data().height(), to, out);
+  RequestMissing(*target, to, out);
 }
 
 void ConsensusCore::RetryCatchUp(CoreOutput& out) {

@@ -1,4 +1,6 @@
 // The pacemaker's timeouts and timeout certificates.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "ledger/check.h"
@@ -24,6 +26,8 @@ void ConsensusCore::OnRoundTimeout(CoreOutput& out) {
         ToString(key_.Sign(TimeoutSigningBytes(genesis_.chain_id, round_, qc_round))));
     my_timeout_ = timeout;
     ++counters_.timeouts_sent;
+    spdlog::info("round {} (leader {}) made no progress; signed a timeout with QC round {}", round_,
+                 election_.LeaderOf(round_), qc_round);
   }
   // Re-sent on every expiry of the same round, in case it was lost.
   ++consecutive_timeouts_;

@@ -18,14 +18,16 @@ void LeaderElection::OnCommitted(uint64_t round, uint64_t parent_round, uint32_t
   REMIT_CHECK(round > parent_round);
   REMIT_CHECK(round > committed_round_);  // commit order is round order
   REMIT_CHECK(proposer < validators_);
-  // Leaders of the rounds between the parent and this block failed; who led
-  // each of them follows from history before it, which is all here already.
+  // The rounds between the parent and this block failed. Each is charged to
+  // its round-robin leader, not to a stand-in this rule chose: charging
+  // stays a function of the round alone, so a validator that restarts with
+  // only recent history charges exactly as the others do.
   // Only the newest window of them can ever matter.
   const uint64_t horizon = options_.exclude_rounds + options_.window_rounds;
   uint64_t first_failed = std::max(parent_round, committed_round_) + 1;
   if (round > horizon) first_failed = std::max(first_failed, round - horizon);
   for (uint64_t failed = first_failed; failed < round; ++failed) {
-    events_.push_back({failed, LeaderOf(failed), true});
+    events_.push_back({failed, static_cast<uint32_t>(failed % validators_), true});
   }
   events_.push_back({round, proposer, false});
   for (uint32_t voter : voters) {

@@ -12,8 +12,9 @@
 //
 // History, per committed block B (round q, parent round p):
 //   - B's proposer and the signers of B's QC were alive at round q;
-//   - each round g with p < g < q produced no committed block: its leader
-//     (as this rule chose it) failed at round g.
+//   - each round g with p < g < q produced no committed block: its
+//     round-robin leader (g mod n) failed at round g. (A stand-in that fails
+//     in a skipped validator's round is charged at its own next round.)
 // A validator is skipped for round r if, among events in the window
 // (anchor - window_rounds, anchor] with anchor = r - exclude_rounds, its
 // newest is a failure. It comes back by voting (being in a QC) or when the
