@@ -1,25 +1,28 @@
 // Fuzzes consensus messages through the consensus core state machine
 // (node/consensus/core.h), as validator 0 of a 4-validator chain with
 // history (consensus_cluster.h): a message comes in from the validators the
-// transport would let speak, then the clock moves and OnTick runs. Gossiped
-// transfers take the node's admission path (node/validator.cc AdmitGossip).
+// transport would let speak, through the consensus service's precheck
+// (node/consensus/precheck.h), then the clock moves and OnTick runs.
+// Gossiped transfers take the node's admission path (node/validator.cc
+// AdmitGossip).
 // Proves for every input:
 //   - nothing crashes and no REMIT_CHECK trips, in the core, the block tree,
 //     execution or the committed ledger;
 //   - hostile input never makes validator 0 unsafe: its votes have strictly
 //     increasing rounds above what it voted before the input, none follows
 //     its own timeout of that round, and it signs at most one proposal per
-//     round; everything it sends goes to another validator;
+//     round, as itself; everything it sends goes to another validator;
 //   - committed state stays consistent: every asset sums to zero.
 //
 // Input: byte 0 is a control byte, the rest a serialized ConsensusMessage.
 //   bit 0    Byzantine sender: the message is signed by the validator it
-//            claims to come from (proposal: the round's leader; vote,
-//            timeout: the signer) when that is validator 1, 2 or 3, and sent
-//            by it alone. Placeholders in blocks are filled first: a 1-byte
-//            transfer `from`/`to` names a user key, a 1-byte transfer
-//            signature is replaced by the user's, a 1-byte proposer names a
-//            validator; then the payload hash is recomputed. One Byzantine
+//            claims to come from (proposal: the round's leader as validator
+//            0's leader election sees it; vote, timeout: the signer) when
+//            that is validator 1, 2 or 3, and sent by it alone.
+//            Placeholders in blocks are filled first: a 1-byte transfer
+//            `from`/`to` names a user key, a 1-byte transfer signature is
+//            replaced by the user's, a 1-byte proposer names a validator;
+//            then the payload hash is recomputed. One Byzantine
 //            validator is within the fault model (f = 1): any crash or
 //            unsafe vote is a bug.
 //   bit 1    Forged quorum: every QC and TC is re-signed by the signers it
@@ -43,6 +46,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/transfer.h"
+#include "node/consensus/precheck.h"
 #include "node/consensus/signing.h"
 #include "tests/fuzz/consensus_cluster.h"
 #include "tests/fuzz/quiet_logs.h"
@@ -165,10 +169,11 @@ void ForgeQuorum(v1::ConsensusMessage& message) {
 }
 
 // The validator the message claims to come from; `fallback` if it names none.
-uint32_t ClaimedSender(const v1::ConsensusMessage& message, uint32_t fallback) {
+uint32_t ClaimedSender(const v1::ConsensusMessage& message, const ConsensusCore& core,
+                       uint32_t fallback) {
   switch (message.kind_case()) {
     case v1::ConsensusMessage::kProposal:
-      return static_cast<uint32_t>(message.proposal().block().header().round() % kValidators);
+      return core.election().LeaderOf(message.proposal().block().header().round());
     case v1::ConsensusMessage::kVote:
       return message.vote().signer();
     case v1::ConsensusMessage::kTimeout:
@@ -236,7 +241,6 @@ void CheckSends(const CoreOutput& out, uint64_t voted_before) {
     } else if (message.has_proposal()) {
       const v1::Block& block = message.proposal().block();
       REMIT_CHECK(CheckBlockShape(block).ok());
-      REMIT_CHECK(block.header().round() % kValidators == kSelf);
       REMIT_CHECK(block.header().proposer() == AsBytes(ValidatorKey(kSelf).public_key()));
       const std::string hash = ToString(ComputeBlockHash(block.header()));
       const auto [it, inserted] = proposal_hash.emplace(block.header().round(), hash);
@@ -255,8 +259,12 @@ void CheckLedger(const sim::MemLedger& ledger, const WarmState& warm, const Core
   REMIT_CHECK(height == ledger.committed_height());
 }
 
-void Deliver(uint32_t from, const v1::ConsensusMessage& message, ConsensusCore& core,
+// As remitd: the consensus service's precheck on a worker (which drops bad
+// gossiped transfers), then the event loop's dispatch (node/validator.cc OnPeer).
+void Deliver(uint32_t from, v1::ConsensusMessage message, ConsensusCore& core,
              const sim::MemLedger& ledger, const Clock& clock, Mempool& mempool, CoreOutput& out) {
+  const uint32_t removed = PrecheckMessage(message, core.validators(), ChainId());
+  REMIT_CHECK(removed == 0 || message.has_transfers());
   if (!message.has_transfers()) {
     core.OnMessage(from, message, out);
     return;
@@ -289,7 +297,7 @@ void Run(uint8_t control, v1::ConsensusMessage message) {
     }
   }
   const uint32_t fallback = 1 + (control >> 5) % (kValidators - 1);
-  uint32_t claimed = ClaimedSender(message, fallback);
+  uint32_t claimed = ClaimedSender(message, core, fallback);
   if (control & kForgeQuorum) ForgeQuorum(message);
   if (control & (kByzantine | kForgeQuorum)) {
     if (claimed == kSelf) claimed = fallback;
