@@ -44,7 +44,16 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
   queue.emplace(transfer.sequence, transfer.id);
   const TransferId id = transfer.id;
   by_id_.emplace(id, std::move(transfer));
+  ++version_;
   return Admission::kAdded;
+}
+
+bool Mempool::HasReady(const NextSequenceFn& next_sequence) const {
+  for (const auto& [sender, queue] : by_sender_) {
+    REMIT_CHECK(!queue.empty());  // empty queues are erased
+    if (queue.begin()->first == next_sequence(sender)) return true;
+  }
+  return false;
 }
 
 std::vector<v1::SignedTransfer> Mempool::Ready(size_t max, const NextSequenceFn& next_sequence) {
@@ -106,6 +115,7 @@ std::vector<TransferId> Mempool::DropExpired(uint64_t now_unix_ms,
 }
 
 void Mempool::Remove(const TransferId& id) {
+  ++version_;
   const auto it = by_id_.find(id);
   if (it == by_id_.end()) return;
   const auto queue = by_sender_.find(it->second.from);

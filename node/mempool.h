@@ -56,8 +56,15 @@ class Mempool {
   // the sender's next), returning their ids so that waiters can be told.
   std::vector<TransferId> DropExpired(uint64_t now_unix_ms, const NextSequenceFn& next_sequence);
 
+  // True if Ready would return anything: some sender's lowest pending
+  // sequence is its next one. Transfers waiting behind a missing earlier
+  // sequence (lost with a crashed validator, say) do not count.
+  bool HasReady(const NextSequenceFn& next_sequence) const;
+
   bool Contains(const TransferId& id) const { return by_id_.contains(id); }
   size_t size() const { return by_id_.size(); }
+  // Changes whenever a transfer enters or leaves the pool.
+  uint64_t version() const { return version_; }
 
  private:
   void Remove(const TransferId& id);
@@ -67,6 +74,7 @@ class Mempool {
   // sender -> sequence -> id
   std::map<AccountId, std::map<uint64_t, TransferId>> by_sender_;
   AccountId last_served_{};
+  uint64_t version_ = 0;
 };
 
 }  // namespace remit

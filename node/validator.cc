@@ -21,6 +21,8 @@ constexpr uint64_t kIdleWakeUs = 10'000;
 constexpr uint64_t kExpiryScanUs = 100'000;
 // Transfers per TransferBatch message (at most ~256 KiB of transfers).
 constexpr size_t kGossipBatchTransfersMax = 512;
+// Transfers passed on again after a round timeout.
+constexpr size_t kRegossipTransfersMax = 5'000;
 
 std::string KnownAssets(const Genesis& genesis) {
   std::string out;
@@ -188,6 +190,16 @@ void Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
 }
 
 bool Validator::Dispatch(CoreOutput& out) {
+  if (out.timed_out && transport_ != nullptr) {
+    // Our transfers may never have reached a leader (gossip lost, or the
+    // validator it reached crashed): pass the orderable ones on again.
+    for (v1::SignedTransfer& transfer : mempool_.Ready(
+             kRegossipTransfersMax,
+             [this](const AccountId& account) { return store_.NextSequence(account); })) {
+      to_gossip_.push_back(std::move(transfer));
+    }
+    Gossip();
+  }
   for (CoreOutput::Send& send : out.sends) {
     if (transport_ == nullptr) continue;
     if (send.to) {

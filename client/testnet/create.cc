@@ -51,11 +51,17 @@ absl::Status WriteTextFile(const std::string& path, const std::string& text) {
 
 std::string NodeConfig(const std::string& dir, uint32_t index, const std::string& endpoint,
                        const std::string& log_level) {
+  // Validators on one machine answer each other in milliseconds: a round
+  // with a dead leader can time out much sooner than remitd's default,
+  // which allows for wide-area links. Slow rounds under load still stretch
+  // the timeout (ConsensusCore::ArmTimer).
+  const toml::table consensus{{"round_timeout_ms", kTestnetRoundTimeoutMs}};
   const toml::table table{{"data_dir", NodeDataDir(dir, index)},
                           {"listen", endpoint},
                           {"genesis", GenesisPath(dir)},
                           {"key_file", NodeKeyPath(dir, index)},
-                          {"log_level", log_level}};
+                          {"log_level", log_level},
+                          {"consensus", consensus}};
   std::ostringstream out;
   out << "# remitd config of validator " << index << ", written by 'remit testnet up'.\n"
       << table << "\n";

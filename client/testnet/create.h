@@ -13,6 +13,9 @@ namespace remit::testnet {
 // Every testnet asset has 2 decimals and this per-transfer limit (1,000,000.00).
 inline constexpr uint64_t kTestnetTransferMaxMinor = 100'000'000;
 inline constexpr uint32_t kTestnetAssetDecimals = 2;
+// The first round timeout its validators use (remitd's default allows for
+// wide-area links).
+inline constexpr int64_t kTestnetRoundTimeoutMs = 250;
 
 struct CreateOptions {
   uint32_t nodes = 1;  // 1..kTestnetNodesMax

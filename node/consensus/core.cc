@@ -41,6 +41,7 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
   // A committed head other than genesis is always stored with its QC.
   REMIT_CHECK(ledger_.committed_height() == 0 || head->has_qc());
   high_qc_ = ledger_.committed_height() == 0 ? genesis_qc_ : head->qc();
+  committed_round_ = head->block().header().round();
   RestoreElection();
   RestoreTree();
   safety_.set_before_save([this](SavedBlocksChange& change) { ChangeSavedBlocks(change); });
@@ -128,19 +129,43 @@ std::optional<uint64_t> ConsensusCore::next_deadline_ms() const {
 }
 
 bool ConsensusCore::HasWork() const {
-  return mempool_.size() > 0 || !pending_qcs_.empty() ||
-         tree_.PathHasTransfers(HashOf(high_qc_.vote_data().block_hash()));
+  if (!pending_qcs_.empty()) return true;
+  const Hash32 head = HashOf(high_qc_.vote_data().block_hash());
+  if (tree_.PathHasTransfers(head)) return true;
+  if (mempool_.size() == 0 || !tree_.IsKnownParent(head)) return false;
+  // Only transfers the next block could carry count: one waiting behind a
+  // missing earlier sequence of its sender (lost with a crashed validator)
+  // gives no leader anything to propose, so it must not make rounds time
+  // out. Rescanned only when the pool or the highest QC changed.
+  if (ready_cache_.version != mempool_.version() || ready_cache_.head != head) {
+    const auto state = tree_.StateAfter(head);
+    ready_cache_.ready = mempool_.HasReady(
+        [&state](const AccountId& account) { return state->NextSequence(account); });
+    ready_cache_.version = mempool_.version();
+    ready_cache_.head = head;
+  }
+  return ready_cache_.ready;
 }
 
 void ConsensusCore::ArmTimer() {
-  const uint64_t shift = std::min<uint64_t>(consecutive_timeouts_, 16);
-  round_deadline_ms_ =
-      NowMs() + std::min(options_.round_timeout_ms << shift, options_.round_timeout_ms_max);
+  // Never shorter than a few of the slowest recent rounds, so that rounds
+  // slowed by load are not cut short; a dead leader is still noticed within
+  // a few ordinary rounds where round_timeout_ms allows.
+  const uint64_t slowest_ms = *std::max_element(recent_round_ms_.begin(), recent_round_ms_.end());
+  const uint64_t base_ms = std::max(options_.round_timeout_ms, kSlowRoundFactor * slowest_ms);
+  // The timeout doubles with each round since the last commit beyond the
+  // three a commit needs (as Diem's pacemaker does): a failed leader costs
+  // one base timeout while the chain keeps committing, and a network too
+  // slow for the base timeout gets ever longer rounds until it commits.
+  const uint64_t uncommitted = round_ > committed_round_ + 3 ? round_ - committed_round_ - 3 : 0;
+  const uint64_t shift = std::min<uint64_t>(uncommitted, 16);
+  round_deadline_ms_ = NowMs() + std::min(base_ms << shift, options_.round_timeout_ms_max);
 }
 
 void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
   if (round <= round_) return;
   round_ = round;
+  round_started_ms_ = NowMs();
   proposed_in_round_ = false;
   my_timeout_.reset();
   votes_.erase(votes_.begin(), votes_.lower_bound(round_ - 1));
@@ -210,10 +235,11 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
   MaybeCommit(qc, out);
   // A late QC for an ancestor may be what the highest QC's commit waited for.
   if (high_qc_.vote_data().round() != vote_data.round()) MaybeCommit(high_qc_, out);
-  if (vote_data.round() + 1 > round_) {
-    consecutive_timeouts_ = 0;
-    AdvanceRound(vote_data.round() + 1, out);
+  if (vote_data.round() == round_) {
+    // How long a round that succeeded took here, for ArmTimer.
+    recent_round_ms_[recent_round_next_++ % recent_round_ms_.size()] = NowMs() - round_started_ms_;
   }
+  if (vote_data.round() + 1 > round_) AdvanceRound(vote_data.round() + 1, out);
 }
 
 void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out) {

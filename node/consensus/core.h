@@ -22,6 +22,7 @@
 //     executing it and committing by the same 2-chain rule.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,8 +44,12 @@
 
 namespace remit {
 
+// A round times out after at least this many times the slowest recent round.
+inline constexpr uint64_t kSlowRoundFactor = 4;
+
 struct ConsensusOptions {
-  // First timeout of a round; doubles per consecutive timeout up to the max.
+  // Timeout of a round; doubles per round since the last commit beyond
+  // three, up to the max.
   uint64_t round_timeout_ms = 1'000;
   uint64_t round_timeout_ms_max = 8'000;
   uint32_t block_transfers_max = 5'000;
@@ -74,6 +79,9 @@ struct CoreOutput {
   std::vector<BlockEffects> committed;
   // Pending transfers whose sequence a committed block consumed.
   std::vector<TransferId> superseded;
+  // This validator timed out a round with work to do: the leader may never
+  // have received its transfers, so they should be passed on again.
+  bool timed_out = false;
 };
 
 // Why messages were dropped, for status and tests.
@@ -159,12 +167,14 @@ class ConsensusCore {
   // certifies and what it lacks below it: ancestors by hash when they are
   // few, committed blocks by height (RequestSync) when they are many.
   void RequestMissing(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
-  void RequestBlock(const Hash32& hash, uint64_t height, uint32_t to, CoreOutput& out);
+  void RequestBlock(const Hash32& hash, uint64_t height, const std::vector<uint32_t>& peers,
+                    CoreOutput& out);
   void RequestSync(uint32_t to, bool from_committed, CoreOutput& out);
   // After a response: asks for the next part of what is still missing.
   void ContinueCatchUp(uint32_t from, bool progressed, bool gap, CoreOutput& out);
-  // `from`, unless that is us: then a signer of `qc` (if given), else the leader.
-  uint32_t PeerToAsk(uint32_t from, const v1::QuorumCert* qc) const;
+  // {from}, unless that is us: then f+1 signers of `qc` (if given), else the
+  // leader. Never empty.
+  std::vector<uint32_t> PeersToAsk(uint32_t from, const v1::QuorumCert* qc) const;
   // From the clock: asks again for what is still missing (blocks a QC
   // names, QCs of blocks on the way to the highest QC), each time of another
   // validator (the last one asked may be down or lying).
@@ -194,7 +204,19 @@ class ConsensusCore {
   uint64_t round_ = 0;
   v1::QuorumCert high_qc_;
   std::optional<v1::TimeoutCert> high_tc_;  // highest TC seen
-  uint64_t consecutive_timeouts_ = 0;
+  uint64_t committed_round_ = 0;            // round of the committed head
+  uint64_t round_started_ms_ = 0;
+  // Durations of the last rounds that ended with a QC here.
+  std::array<uint64_t, 16> recent_round_ms_{};
+  uint64_t recent_round_next_ = 0;
+  // Whether the mempool held a transfer the next block could carry, as of
+  // a mempool version and highest-QC block.
+  struct ReadyCache {
+    uint64_t version = UINT64_MAX;
+    Hash32 head{};
+    bool ready = false;
+  };
+  mutable ReadyCache ready_cache_;
   uint64_t round_deadline_ms_ = 0;
   bool proposed_in_round_ = false;
   std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry

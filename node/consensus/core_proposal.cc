@@ -18,12 +18,19 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   const bool by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
   if (qc_round + 1 != round_ && !by_tc) return;
   const Hash32 parent = HashOf(high_qc_.vote_data().block_hash());
-  if (!tree_.IsKnownParent(parent)) return;  // fetching it first
+  if (!tree_.IsKnownParent(parent)) {
+    spdlog::debug("round {}: leading, but block {} of QC round {} is not here yet", round_,
+                  ToHex(parent).substr(0, 16), qc_round);
+    return;  // fetching it first
+  }
   const auto state = tree_.StateAfter(parent);
   std::vector<v1::SignedTransfer> ready =
       mempool_.Ready(options_.block_transfers_max,
                      [&state](const AccountId& account) { return state->NextSequence(account); });
-  if (ready.empty() && !tree_.PathHasTransfers(parent)) return;  // nothing to order
+  if (ready.empty() && !tree_.PathHasTransfers(parent)) {
+    spdlog::debug("round {}: leading, nothing to order ({} pending)", round_, mempool_.size());
+    return;
+  }
 
   v1::Proposal proposal;
   v1::Block& block = *proposal.mutable_block();
@@ -104,7 +111,19 @@ void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, Core
   if (!CheckProposer(from, proposal)) return;
   const v1::BlockHeader& header = proposal.block().header();
   if (header.round() != round_) {
+    // Too late to vote for, but if a QC we hold names it (the votes outran
+    // the proposal, as they do when the proposal is large), it is the block
+    // the next one must extend: keep it.
+    const auto certified = pending_qcs_.find(ComputeBlockHash(header));
+    if (certified != pending_qcs_.end() && tree_.IsKnownParent(HashOf(header.parent_hash())) &&
+        ExecuteAndInsert(proposal.block(), certified->first,
+                         HashOf(certified->second.vote_data().state_hash()))) {
+      RetryPending(out);
+      MaybePropose(out);
+      return;
+    }
     ++counters_.dropped_stale;
+    spdlog::debug("round {}: proposal of round {} from {} is stale", round_, header.round(), from);
     return;
   }
   const Hash32 parent = HashOf(header.parent_hash());

@@ -37,6 +37,7 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
       std::abort();
     }
     RecordCommitted(block->block, *block->qc);
+    committed_round_ = block->block.header().round();
     for (const TransferId& id : mempool_.OnCommitted(block->effects)) out.superseded.push_back(id);
     out.committed.push_back(block->effects);
   }
@@ -47,35 +48,42 @@ void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
   }
 }
 
-uint32_t ConsensusCore::PeerToAsk(uint32_t from, const v1::QuorumCert* qc) const {
-  if (from != index_) return from;
-  // Our own QC: its signers voted for the block, so they hold it; take them
-  // in turn (one may have died since it voted).
+std::vector<uint32_t> ConsensusCore::PeersToAsk(uint32_t from, const v1::QuorumCert* qc) const {
+  if (from != index_) return {from};
+  // Our own QC: its signers voted for the block, so they hold it. Ask f+1
+  // of them at once (one may have died since it voted: a leader that dies
+  // mid-broadcast leaves exactly this), starting at a different one each time.
   if (qc != nullptr) {
-    std::vector<uint32_t> others;
+    std::vector<uint32_t> signers;
     for (uint32_t signer : qc->signers()) {
-      if (signer != index_ && signer < validators_.size()) others.push_back(signer);
+      if (signer != index_ && signer < validators_.size()) signers.push_back(signer);
     }
-    if (!others.empty()) return others[(NowMs() / kRefetchMs) % others.size()];
+    if (!signers.empty()) {
+      const size_t first = (NowMs() / kRefetchMs) % signers.size();
+      const size_t count = std::min<size_t>(signers.size(), validators_.faults_max() + 1);
+      std::vector<uint32_t> peers;
+      for (size_t i = 0; i < count; ++i) peers.push_back(signers[(first + i) % signers.size()]);
+      return peers;
+    }
   }
   const uint32_t leader = election_.LeaderOf(round_);
-  return leader == index_ ? (index_ + 1) % validators_.size() : leader;
+  return {leader == index_ ? (index_ + 1) % validators_.size() : leader};
 }
 
 void ConsensusCore::RequestMissing(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
   const Hash32 hash = HashOf(qc.vote_data().block_hash());
   const uint64_t height = qc.vote_data().height();
-  const uint32_t to = PeerToAsk(from, &qc);
-  if (to == index_) return;
+  const std::vector<uint32_t> peers = PeersToAsk(from, &qc);
+  if (peers.front() == index_) return;
   if (height > ledger_.committed_height() + options_.fetch_blocks_max) {
-    RequestSync(to, /*from_committed=*/false, out);
+    RequestSync(peers.front(), /*from_committed=*/false, out);
   } else {
-    RequestBlock(hash, height, to, out);
+    RequestBlock(hash, height, peers, out);
   }
 }
 
-void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height, uint32_t to,
-                                 CoreOutput& out) {
+void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height,
+                                 const std::vector<uint32_t>& peers, CoreOutput& out) {
   const uint64_t now_ms = NowMs();
   auto [it, inserted] = requested_ms_.emplace(hash, now_ms);
   if (!inserted && now_ms - it->second < kRefetchMs) return;
@@ -85,7 +93,9 @@ void ConsensusCore::RequestBlock(const Hash32& hash, uint64_t height, uint32_t t
   request.set_block_hash(ToString(hash));
   request.set_height(height);
   request.set_count(options_.fetch_blocks_max);
-  Send(to, std::move(message), out);
+  for (uint32_t peer : peers) {
+    if (peer != index_) Send(peer, message, out);
+  }
 }
 
 void ConsensusCore::RequestSync(uint32_t to, bool from_committed, CoreOutput& out) {
@@ -120,7 +130,7 @@ void ConsensusCore::ContinueCatchUp(uint32_t from, bool progressed, bool gap, Co
   }
   if (target == nullptr) return;
   const Hash32 hash = HashOf(target->vote_data().block_hash());
-  const uint32_t to = PeerToAsk(from, target);
+  const uint32_t to = PeersToAsk(from, target).front();
   if (to == index_) return;
   if (gap) {
     // The blocks we were sent do not reach our committed head or tree.
@@ -145,7 +155,7 @@ void ConsensusCore::RetryCatchUp(CoreOutput& out) {
   for (const TreeBlock* block : *path) {
     if (block->qc) continue;
     if (block->hash != HashOf(high_qc_.vote_data().block_hash())) {
-      RequestBlock(block->hash, block->block.header().height(), peer, out);
+      RequestBlock(block->hash, block->block.header().height(), {peer}, out);
     }
     return;
   }
@@ -279,6 +289,9 @@ void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& resp
   RetryPending(out);
   const bool progressed =
       ledger_.committed_height() > committed_before || tree_.size() > tree_before;
+  spdlog::debug("{} blocks from validator {}: committed {} -> {}, tree {} -> {}{}",
+                response.blocks_size(), from, committed_before, ledger_.committed_height(),
+                tree_before, tree_.size(), gap ? ", not connected" : "");
   ContinueCatchUp(from, progressed, gap, out);
 }
 

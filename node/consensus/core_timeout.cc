@@ -30,8 +30,8 @@ void ConsensusCore::OnRoundTimeout(CoreOutput& out) {
                  election_.LeaderOf(round_), qc_round);
   }
   // Re-sent on every expiry of the same round, in case it was lost.
-  ++consecutive_timeouts_;
   ArmTimer();
+  out.timed_out = true;
   v1::ConsensusMessage message;
   *message.mutable_timeout() = *my_timeout_;
   Send(std::nullopt, message, out);

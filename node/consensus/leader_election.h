@@ -30,7 +30,7 @@
 namespace remit {
 
 struct LeaderElectionOptions {
-  uint64_t exclude_rounds = 4;
+  uint64_t exclude_rounds = 3;
   uint64_t window_rounds = 1'000;
 };
 

@@ -21,6 +21,7 @@ namespace {
 
 constexpr uint64_t kTickMs = 5;
 constexpr uint64_t kClientRetryMs = 3'000;
+constexpr size_t kRegossipTransfersMax = 100;
 constexpr int64_t kUserFundsMinor = 10'000;
 const char* const kAsset = "USD";
 
@@ -229,6 +230,22 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
     }
   }
   for (const BlockEffects& effects : out.committed) CheckCommit(node_index, effects);
+  if (out.timed_out && node.byzantine == nullptr) {
+    // As remitd does: orderable transfers are passed on again after a timeout.
+    const auto next = [&node](const AccountId& account) {
+      return node.ledger->NextSequence(account);
+    };
+    for (const v1::SignedTransfer& transfer : node.mempool->Ready(kRegossipTransfersMax, next)) {
+      for (uint32_t to = 0; to < nodes_.size(); ++to) {
+        if (to == node_index) continue;
+        Packet packet;
+        packet.from = node_index;
+        packet.to = to;
+        packet.transfer = transfer;
+        Route(node_index, to, std::move(packet));
+      }
+    }
+  }
 }
 
 void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
