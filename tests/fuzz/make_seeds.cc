@@ -136,6 +136,29 @@ void ConsensusSeeds() {
   Write("consensus", "empty", Byte(0x00));
 }
 
+// Envelopes as peers send them: runs of consecutive messages one validator
+// sent validator 0 in the warm cluster.
+void EnvelopeSeeds() {
+  const WarmState& warm = Warm();
+  int index = 0;
+  for (size_t start = 0; start < warm.received.size() && index < 12; start += 5) {
+    v1::ConsensusEnvelope envelope;
+    envelope.set_from(warm.received[start].from);
+    for (size_t i = start; i < warm.received.size() && envelope.messages_size() < 6; ++i) {
+      if (warm.received[i].from == envelope.from()) {
+        *envelope.add_messages() = warm.received[i].message;
+      }
+    }
+    const std::string bytes = envelope.SerializeAsString();
+    const std::string name = "warm_" + std::to_string(index++);
+    Write("consensus_envelope", name, Byte(0x00) + bytes);
+    Write("consensus_envelope", name + "_byzantine", Byte(0x01 | 0x04) + bytes);
+  }
+  v1::ConsensusEnvelope from_self;
+  *from_self.add_messages() = warm.received.front().message;
+  Write("consensus_envelope", "from_self", Byte(0x00) + from_self.SerializeAsString());
+}
+
 void HistorySeeds() {
   auto request = [](const std::string& account, uint32_t limit, const std::string& token) {
     v1::ListTransfersRequest list;
@@ -319,6 +342,7 @@ int main(int argc, char** argv) {
   remit::fuzz::out_dir = argv[1];
   remit::fuzz::TransferSeeds();
   remit::fuzz::ConsensusSeeds();
+  remit::fuzz::EnvelopeSeeds();
   remit::fuzz::HistorySeeds();
   remit::fuzz::TextSeeds();
   std::printf("wrote %d seeds under %s\n", remit::fuzz::written, argv[1]);
