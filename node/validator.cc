@@ -118,6 +118,7 @@ void Validator::Run() {
   {
     CoreOutput out;
     core_.Start(out);
+    core_.FlushCommits(out);
     Dispatch(out);
   }
   std::deque<Event> batch;
@@ -132,17 +133,21 @@ void Validator::Run() {
       batch.swap(inbox_);
     }
     CoreOutput out;
+    bool sent = false;
     for (Event& event : batch) {
       if (auto* request = std::get_if<SubmitRequest>(&event)) {
         Admit(*request);
       } else {
-        OnPeer(std::get<PeerMessages>(event), out);
+        sent |= OnPeer(std::get<PeerMessages>(event), out);
       }
     }
     batch.clear();
     Gossip();
     core_.OnTick(out);
-    busy = Dispatch(out);
+    sent |= SendNow(out);
+    // Durable commits only once this turn's votes and proposals are out.
+    core_.FlushCommits(out);
+    busy = Dispatch(out) || sent;
     ExpireWaiters();
     mempool_size_.store(mempool_.size(), std::memory_order_relaxed);
     round_.store(core_.round(), std::memory_order_relaxed);
@@ -177,7 +182,8 @@ void Validator::Gossip() {
   to_gossip_.clear();
 }
 
-void Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
+bool Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
+  bool sent = false;
   for (const v1::ConsensusMessage& message : peer.messages) {
     if (message.has_transfers()) {
       for (const v1::SignedTransfer& transfer : message.transfers().transfers()) {
@@ -186,10 +192,12 @@ void Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
       continue;
     }
     core_.OnMessage(peer.from, message, out);
+    sent |= SendNow(out);  // a vote or proposal leaves at once
   }
+  return sent;
 }
 
-bool Validator::Dispatch(CoreOutput& out) {
+bool Validator::SendNow(CoreOutput& out) {
   if (out.timed_out && transport_ != nullptr) {
     // Our transfers may never have reached a leader (gossip lost, or the
     // validator it reached crashed): pass the orderable ones on again.
@@ -200,6 +208,8 @@ bool Validator::Dispatch(CoreOutput& out) {
     }
     Gossip();
   }
+  out.timed_out = false;
+  const bool sent = !out.sends.empty();
   for (CoreOutput::Send& send : out.sends) {
     if (transport_ == nullptr) continue;
     if (send.to) {
@@ -208,6 +218,12 @@ bool Validator::Dispatch(CoreOutput& out) {
       transport_->Broadcast(send.message);
     }
   }
+  out.sends.clear();
+  return sent;
+}
+
+bool Validator::Dispatch(CoreOutput& out) {
+  const bool sent = SendNow(out);
   for (const BlockEffects& effects : out.committed) {
     spdlog::debug("committed block {} with {} transfers, state {}", effects.height,
                   effects.records.size(), ToHex(effects.state_hash).substr(0, 16));
@@ -226,7 +242,7 @@ bool Validator::Dispatch(CoreOutput& out) {
     }
     waiters_.erase(first, last);
   }
-  return !out.committed.empty() || !out.sends.empty();
+  return !out.committed.empty() || sent;
 }
 
 void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {

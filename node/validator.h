@@ -101,10 +101,14 @@ class Validator {
   void Admit(SubmitRequest& request);
   // Admits a transfer gossiped by a peer; refusals are dropped silently.
   void AdmitGossip(const v1::SignedTransfer& transfer);
-  void OnPeer(PeerMessages& peer, CoreOutput& out);
+  // Hands the messages to the core, sending what it says after each; true
+  // if anything was sent.
+  bool OnPeer(PeerMessages& peer, CoreOutput& out);
+  // Sends (and clears) the core's messages; true if there were any.
+  bool SendNow(CoreOutput& out);
   // Passes the transfers admitted this turn on to the other validators.
   void Gossip();
-  // Sends the core's messages and serves its commits; true if it committed.
+  // Sends the core's messages and serves its commits; true if it did anything.
   bool Dispatch(CoreOutput& out);
   void CompleteWaiters(const BlockEffects& effects);
   void ExpireWaiters();

@@ -115,7 +115,8 @@ void ConsensusCore::RestoreTree() {
 }
 
 void ConsensusCore::Start(CoreOutput& out) {
-  AdvanceRound(high_qc_.vote_data().round() + 1, out);
+  AdvanceRound(high_qc_.vote_data().round() + 1);
+  MaybePropose(out);
   // Announce our highest QC: validators that are ahead answer with theirs,
   // so a restarted validator catches up even when nothing is being sent.
   v1::ConsensusMessage sync;
@@ -162,7 +163,7 @@ void ConsensusCore::ArmTimer() {
   round_deadline_ms_ = NowMs() + std::min(base_ms << shift, options_.round_timeout_ms_max);
 }
 
-void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
+void ConsensusCore::AdvanceRound(uint64_t round) {
   if (round <= round_) return;
   round_ = round;
   round_started_ms_ = NowMs();
@@ -171,7 +172,9 @@ void ConsensusCore::AdvanceRound(uint64_t round, CoreOutput& out) {
   votes_.erase(votes_.begin(), votes_.lower_bound(round_ - 1));
   timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(round_));
   ArmTimer();
-  MaybePropose(out);
+  // The leader proposes when the event that moved it here is done
+  // (OnMessage, OnTick, Start), not from inside it: a single validator's
+  // own vote completes each round, and proposing from here would recurse.
 }
 
 void ConsensusCore::OnTick(CoreOutput& out) {
@@ -220,6 +223,7 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
       ++counters_.dropped_bad_block;
       break;
   }
+  MaybePropose(out);
 }
 
 void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
@@ -232,19 +236,19 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
     pending_qcs_.emplace(hash, qc);
     RequestMissing(qc, from, out);
   }
-  MaybeCommit(qc, out);
+  commits_due_.push_back(qc);
   // A late QC for an ancestor may be what the highest QC's commit waited for.
-  if (high_qc_.vote_data().round() != vote_data.round()) MaybeCommit(high_qc_, out);
+  if (high_qc_.vote_data().round() != vote_data.round()) commits_due_.push_back(high_qc_);
   if (vote_data.round() == round_) {
     // How long a round that succeeded took here, for ArmTimer.
     recent_round_ms_[recent_round_next_++ % recent_round_ms_.size()] = NowMs() - round_started_ms_;
   }
-  if (vote_data.round() + 1 > round_) AdvanceRound(vote_data.round() + 1, out);
+  if (vote_data.round() + 1 > round_) AdvanceRound(vote_data.round() + 1);
 }
 
-void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out) {
+void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc) {
   if (!high_tc_ || tc.round() > high_tc_->round()) high_tc_ = tc;
-  AdvanceRound(tc.round() + 1, out);
+  AdvanceRound(tc.round() + 1);
 }
 
 void ConsensusCore::Send(std::optional<uint32_t> to, v1::ConsensusMessage message,

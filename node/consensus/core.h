@@ -113,6 +113,11 @@ class ConsensusCore {
   void OnMessage(uint32_t from, const v1::ConsensusMessage& message, CoreOutput& out);
   // Fires timeouts that are due, and proposes if leading with work to do.
   void OnTick(CoreOutput& out);
+  // Commits what the QCs seen since the last call commit (durable ledger
+  // writes). Kept apart from the events above so that the caller can send
+  // their votes and proposals first: a commit is not on the critical path
+  // of the next round, and a vote never depends on one.
+  void FlushCommits(CoreOutput& out);
 
   uint64_t round() const { return round_; }
   uint32_t leader() const { return election_.LeaderOf(round_); }
@@ -134,8 +139,8 @@ class ConsensusCore {
 
   // Rounds and certificates.
   void ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
-  void ProcessTc(const v1::TimeoutCert& tc, CoreOutput& out);
-  void AdvanceRound(uint64_t round, CoreOutput& out);
+  void ProcessTc(const v1::TimeoutCert& tc);
+  void AdvanceRound(uint64_t round);
   bool HasWork() const;
   void ArmTimer();
 
@@ -162,7 +167,8 @@ class ConsensusCore {
   void SendSyncInfo(uint32_t to, CoreOutput& out);
 
   // Commit and sync.
-  void MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out);
+  // The 2-chain rule on one QC: commits the blocks it commits.
+  void CommitBy(const v1::QuorumCert& qc, CoreOutput& out);
   // Asks `from` (or, if that is us, a signer of `qc`) for the block `qc`
   // certifies and what it lacks below it: ancestors by hash when they are
   // few, committed blocks by height (RequestSync) when they are many.
@@ -232,6 +238,8 @@ class ConsensusCore {
   std::map<Hash32, v1::QuorumCert> pending_qcs_;
   // Blocks in safety storage -> saved with their QC.
   std::map<Hash32, bool> saved_blocks_;
+  // QCs seen since the last FlushCommits.
+  std::vector<v1::QuorumCert> commits_due_;
   // When each validator was last sent our highest QC.
   std::map<uint32_t, uint64_t> sync_sent_ms_;
   // When each missing block was last asked for.

@@ -107,7 +107,7 @@ void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, Core
   // whoever carried them. Only then is the proposal itself judged.
   if (!CheckCertificates(proposal)) return;
   ProcessQc(proposal.qc(), from, out);
-  if (proposal.has_tc()) ProcessTc(proposal.tc(), out);
+  if (proposal.has_tc()) ProcessTc(proposal.tc());
   if (!CheckProposer(from, proposal)) return;
   const v1::BlockHeader& header = proposal.block().header();
   if (header.round() != round_) {

@@ -17,7 +17,14 @@ constexpr uint64_t kRefetchMs = 500;
 
 }  // namespace
 
-void ConsensusCore::MaybeCommit(const v1::QuorumCert& qc, CoreOutput& out) {
+void ConsensusCore::FlushCommits(CoreOutput& out) {
+  // Taken out first: committing can (via the mempool) lead back here.
+  std::vector<v1::QuorumCert> due;
+  due.swap(commits_due_);
+  for (const v1::QuorumCert& qc : due) CommitBy(qc, out);
+}
+
+void ConsensusCore::CommitBy(const v1::QuorumCert& qc, CoreOutput& out) {
   const v1::VoteData& vote_data = qc.vote_data();
   // 2-chain rule: a QC on a block whose parent has the previous round
   // commits the parent and all its ancestors.
@@ -285,6 +292,8 @@ void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& resp
     }
     requested_ms_.erase(hash);
     ProcessQc(certified.qc(), from, out);
+    // Commit as the answer goes, so that its blocks execute on a short chain.
+    FlushCommits(out);
   }
   RetryPending(out);
   const bool progressed =

@@ -69,7 +69,7 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
     }
     // Certificates carried by a timeout synchronise rounds even if it is stale.
     ProcessQc(timeout.high_qc(), from, out);
-    if (timeout.has_last_tc()) ProcessTc(timeout.last_tc(), out);
+    if (timeout.has_last_tc()) ProcessTc(timeout.last_tc());
   }
   if (timeout.round() < round_) {
     ++counters_.dropped_stale;
@@ -99,7 +99,7 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
     signature.set_signature(entry.signature());
   }
   timeouts_.erase(timeout.round());
-  ProcessTc(tc, out);
+  ProcessTc(tc);
 }
 
 void ConsensusCore::SendSyncInfo(uint32_t to, CoreOutput& out) {

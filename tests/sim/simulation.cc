@@ -157,6 +157,7 @@ void Simulation::StartNode(uint32_t index) {
   node.alive = true;
   CoreOutput out;
   node.core->Start(out);
+  node.core->FlushCommits(out);
   Handle(index, out);
 }
 
@@ -178,6 +179,7 @@ SimReport Simulation::Run() {
         if (!nodes_[i].alive) continue;
         CoreOutput out;
         nodes_[i].core->OnTick(out);
+        nodes_[i].core->FlushCommits(out);
         Handle(i, out);
       }
     }
@@ -207,6 +209,7 @@ void Simulation::Deliver(const Packet& packet) {
   }
   CoreOutput out;
   node.core->OnMessage(packet.from, *packet.message, out);
+  node.core->FlushCommits(out);
   Handle(packet.to, out);
 }
 
