@@ -97,9 +97,13 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
   if (!listen) return Invalid(path, "needs a string 'listen' such as \"127.0.0.1:7100\"");
   config.listen = *listen;
   config.log_level = table["log_level"].value_or(std::string("info"));
+  if (table.contains("fault_file")) {
+    ASSIGN_OR_RETURN(config.fault_file, PathEntry(table, path, "fault_file"));
+  }
   for (const auto& [key, node] : table) {
-    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis", "key_file", "listen",
-                                                  "log_level", "limits",  "consensus"};
+    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis",   "key_file",
+                                                  "listen",    "limits",    "consensus",
+                                                  "log_level", "fault_file"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return Invalid(path, StrCat("unknown key '", key.str(), "'"));
     }

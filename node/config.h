@@ -5,6 +5,7 @@
 //   genesis   = "/path/genesis.json"
 //   key_file  = "/path/node0/validator.key"
 //   log_level = "info"                    # trace, debug, info, warn, error
+//   fault_file = "/path/node0/faults"     # chaos tests only: peer_faults.h
 //   [limits]                              # optional; see node/limits.h
 //   mempool_transfers_max = 200000
 //   [consensus]                           # optional; see node/consensus/core.h
@@ -27,6 +28,7 @@ struct NodeConfig {
   std::string genesis_path;
   std::string key_file;
   std::string log_level = "info";
+  std::string fault_file;  // empty: no fault injection
   NodeLimits limits;
   ConsensusOptions consensus;
 };

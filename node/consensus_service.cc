@@ -9,13 +9,15 @@
 namespace remit {
 
 ConsensusService::ConsensusService(Validator& validator, WorkerPool& consensus_workers,
-                                   WorkerPool& bulk_workers, const Genesis& genesis, uint32_t self)
+                                   WorkerPool& bulk_workers, const Genesis& genesis, uint32_t self,
+                                   const PeerFaults* faults)
     : validator_(validator),
       consensus_workers_(consensus_workers),
       bulk_workers_(bulk_workers),
       chain_id_(genesis.chain_id),
       validators_(genesis),
-      self_(self) {}
+      self_(self),
+      faults_(faults) {}
 
 grpc::ServerUnaryReactor* ConsensusService::Deliver(grpc::CallbackServerContext* context,
                                                     const v1::ConsensusEnvelope* envelope,
@@ -25,6 +27,11 @@ grpc::ServerUnaryReactor* ConsensusService::Deliver(grpc::CallbackServerContext*
     reactor->Finish(grpc::Status(
         grpc::StatusCode::PERMISSION_DENIED,
         StrCat("validator index ", envelope->from(), " is not another validator of this chain")));
+    return reactor;
+  }
+  if (faults_ != nullptr && faults_->Cut(envelope->from())) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "cut off by fault injection"));
     return reactor;
   }
   if (static_cast<uint32_t>(envelope->messages_size()) > kEnvelopeMessagesMax) {

@@ -14,6 +14,7 @@
 
 #include "ledger/genesis.h"
 #include "node/consensus/validator_set.h"
+#include "node/peer_faults.h"
 #include "node/validator.h"
 #include "node/worker_pool.h"
 #include "remit/v1/consensus.grpc.pb.h"
@@ -24,8 +25,9 @@ inline constexpr uint32_t kEnvelopeMessagesMax = 1'024;
 
 class ConsensusService final : public v1::Consensus::CallbackService {
  public:
+  // `faults` (chaos tests; may be null) must outlive the service.
   ConsensusService(Validator& validator, WorkerPool& consensus_workers, WorkerPool& bulk_workers,
-                   const Genesis& genesis, uint32_t self);
+                   const Genesis& genesis, uint32_t self, const PeerFaults* faults = nullptr);
 
   grpc::ServerUnaryReactor* Deliver(grpc::CallbackServerContext* context,
                                     const v1::ConsensusEnvelope* envelope,
@@ -47,6 +49,7 @@ class ConsensusService final : public v1::Consensus::CallbackService {
   const std::string chain_id_;
   const ValidatorSet validators_;
   const uint32_t self_;
+  const PeerFaults* const faults_;
   std::atomic<uint64_t> transfers_dropped_{0};
   std::atomic<uint64_t> messages_dropped_{0};
 };

@@ -86,13 +86,14 @@ uint32_t VerifyThreads(const NodeLimits& limits) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const SigningKey& key) {
+std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const SigningKey& key,
+                                             const PeerFaults* faults) {
   if (genesis.validators.size() == 1) return nullptr;
   std::vector<std::string> endpoints;
   for (const ValidatorInfo& validator : genesis.validators) endpoints.push_back(validator.endpoint);
   return std::make_unique<PeerTransport>(
       static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), endpoints,
-      PeerTransportOptions());
+      PeerTransportOptions(), faults);
 }
 
 }  // namespace
@@ -103,7 +104,9 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       key_(std::move(key)),
       store_(std::move(store)),
       safety_(std::move(safety)),
-      transport_(MakeTransport(genesis_, key_)),
+      faults_(config.fault_file.empty() ? nullptr
+                                        : std::make_unique<PeerFaults>(config.fault_file)),
+      transport_(MakeTransport(genesis_, key_, faults_.get())),
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
       validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
                  transport_.get()),
@@ -112,7 +115,8 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       service_(genesis_, key_.public_key(), *store_, validator_, bulk_workers_, watch_hub_, clock_,
                config.limits),
       consensus_service_(validator_, consensus_workers_, bulk_workers_, genesis_,
-                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key()))) {
+                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())),
+                         faults_.get()) {
   validator_.AddListener(&watch_hub_);
 }
 

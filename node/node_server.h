@@ -44,6 +44,7 @@ class NodeServer {
   SystemClock clock_;
   std::unique_ptr<LedgerStore> store_;
   std::unique_ptr<RocksSafetyStorage> safety_;
+  std::unique_ptr<PeerFaults> faults_;        // null unless fault_file is set
   std::unique_ptr<PeerTransport> transport_;  // null for a single validator
   WatchHub watch_hub_;
   Validator validator_;

@@ -11,8 +11,8 @@ constexpr int kReconnectBackoffMsMax = 1'000;
 }  // namespace
 
 PeerTransport::PeerTransport(uint32_t self, const std::vector<std::string>& endpoints,
-                             const PeerTransportOptions& options)
-    : self_(self), options_(options) {
+                             const PeerTransportOptions& options, const PeerFaults* faults)
+    : self_(self), options_(options), faults_(faults) {
   for (uint32_t i = 0; i < endpoints.size(); ++i) {
     if (i == self_) {
       peers_.push_back(nullptr);
@@ -47,6 +47,10 @@ PeerTransport::~PeerTransport() {
 
 void PeerTransport::Send(uint32_t to, const v1::ConsensusMessage& message) {
   if (to >= peers_.size() || !peers_[to]) return;
+  if (faults_ != nullptr && faults_->Cut(to)) {
+    ++dropped_;
+    return;
+  }
   Peer& peer = *peers_[to];
   {
     std::lock_guard lock(peer.mu);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "node/peer_faults.h"
 #include "remit/v1/consensus.grpc.pb.h"
 
 namespace remit {
@@ -31,8 +32,9 @@ struct PeerTransportOptions {
 
 class PeerTransport {
  public:
+  // `faults` (chaos tests; may be null) must outlive the transport.
   PeerTransport(uint32_t self, const std::vector<std::string>& endpoints,
-                const PeerTransportOptions& options);
+                const PeerTransportOptions& options, const PeerFaults* faults = nullptr);
   ~PeerTransport();
 
   void Send(uint32_t to, const v1::ConsensusMessage& message);
@@ -55,6 +57,7 @@ class PeerTransport {
 
   const uint32_t self_;
   const PeerTransportOptions options_;
+  const PeerFaults* const faults_;
   std::vector<std::unique_ptr<Peer>> peers_;  // nullptr at self_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> dropped_{0};

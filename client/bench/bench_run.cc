@@ -235,7 +235,8 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
                            ? options.concurrency
                            : std::min<uint64_t>(uint64_t{options.accounts} * kInFlightPerAccountMax,
                                                 kConcurrencyMax),
-      .attempts_max = kAttemptsMaxDefault};
+      .attempts_max = kAttemptsMaxDefault,
+      .on_receipt = nullptr};
   hooks.note("load started");
   LoadRunner runner(load, plan, sequences, *client, recorder);
   CpuSampler cpu(target.testnet_dir);

@@ -251,7 +251,7 @@ void LoadRunner::OnBatchDone(Call& done, const grpc::Status& status) {
                              !result.receipt().transfer_id().empty();
       if (duplicate) recorder_.Duplicate();
       if (code == 0 || duplicate) {
-        Final(call->indexes[i], result.receipt().outcome(), now_us);
+        Final(call->indexes[i], result.receipt(), now_us);
       } else {
         Fail(call->indexes[i], code, now_us);
       }
@@ -265,14 +265,15 @@ void LoadRunner::OnBatchDone(Call& done, const grpc::Status& status) {
   }
 }
 
-void LoadRunner::Final(uint64_t index, v1::Outcome outcome, uint64_t now_us) {
+void LoadRunner::Final(uint64_t index, const v1::Receipt& receipt, uint64_t now_us) {
   const uint64_t sender = plan_.SenderOf(index);
   sequences_.Complete(plan_.senders[sender], plan_.epochs[sender]);
-  if (outcome == v1::SETTLED) {
+  if (receipt.outcome() == v1::SETTLED) {
     recorder_.Settled(now_us, due_us_[index]);
   } else {
-    recorder_.Rejected(now_us, v1::Outcome_Name(outcome));
+    recorder_.Rejected(now_us, v1::Outcome_Name(receipt.outcome()));
   }
+  if (options_.on_receipt) options_.on_receipt(index, receipt);
   in_flight_.fetch_sub(1);
 }
 
@@ -327,7 +328,7 @@ void LoadRunner::Resync(uint64_t index) {
   const v1::SignedTransfer& signed_transfer = plan_.transfers[index];
   const TransferId id = ComputeTransferId(signed_transfer.transfer());
   if (absl::StatusOr<v1::TransferRecord> record = client_.GetReceipt(id); record.ok()) {
-    Final(index, record->receipt().outcome(), NowUs());
+    Final(index, record->receipt(), NowUs());
     return;
   }
   const AccountId& sender = plan_.senders[plan_.SenderOf(index)];
@@ -335,7 +336,7 @@ void LoadRunner::Resync(uint64_t index) {
   if (next.ok() && signed_transfer.transfer().sequence() < *next) {
     // Used by the time we asked: final by now, or taken by another transfer.
     if (absl::StatusOr<v1::TransferRecord> record = client_.GetReceipt(id); record.ok()) {
-      Final(index, record->receipt().outcome(), NowUs());
+      Final(index, record->receipt(), NowUs());
     } else {
       GiveUp(index);
     }

@@ -67,6 +67,9 @@ struct LoadOptions {
   uint64_t call_timeout_ms = 0;
   uint64_t in_flight_max = 0;
   uint32_t attempts_max = kAttemptsMaxDefault;
+  // Called with every final receipt a node answered (transfer `index` of the
+  // plan), from gRPC's threads; for tests that check what clients were told.
+  std::function<void(uint64_t index, const v1::Receipt& receipt)> on_receipt;
 };
 
 class LoadRunner {
@@ -109,7 +112,7 @@ class LoadRunner {
   void SendRetries(uint64_t now_us);
   void SendBatch(std::vector<uint64_t> indexes, uint32_t endpoint);
   void OnBatchDone(Call& call, const grpc::Status& status);
-  void Final(uint64_t index, v1::Outcome outcome, uint64_t now_us);
+  void Final(uint64_t index, const v1::Receipt& receipt, uint64_t now_us);
   void Fail(uint64_t index, int code, uint64_t now_us);
   void GiveUp(uint64_t index);
   void QueueRetry(uint64_t index, uint64_t not_before_us);

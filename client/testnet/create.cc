@@ -50,18 +50,16 @@ absl::Status WriteTextFile(const std::string& path, const std::string& text) {
 }
 
 std::string NodeConfig(const std::string& dir, uint32_t index, const std::string& endpoint,
-                       const std::string& log_level) {
+                       const CreateOptions& options) {
   // Validators on one machine answer each other in milliseconds: a round
   // with a dead leader can time out much sooner than remitd's default,
   // which allows for wide-area links. Slow rounds under load still stretch
   // the timeout (ConsensusCore::ArmTimer).
   const toml::table consensus{{"round_timeout_ms", kTestnetRoundTimeoutMs}};
-  const toml::table table{{"data_dir", NodeDataDir(dir, index)},
-                          {"listen", endpoint},
-                          {"genesis", GenesisPath(dir)},
-                          {"key_file", NodeKeyPath(dir, index)},
-                          {"log_level", log_level},
-                          {"consensus", consensus}};
+  toml::table table{{"data_dir", NodeDataDir(dir, index)}, {"listen", endpoint},
+                    {"genesis", GenesisPath(dir)},         {"key_file", NodeKeyPath(dir, index)},
+                    {"log_level", options.log_level},      {"consensus", consensus}};
+  if (options.fault_injection) table.insert("fault_file", NodeFaultPath(dir, index));
   std::ostringstream out;
   out << "# remitd config of validator " << index << ", written by 'remit testnet up'.\n"
       << table << "\n";
@@ -113,8 +111,8 @@ absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir,
     RETURN_IF_ERROR(WriteKeyFile(NodeKeyPath(dir, index), validator));
     genesis.validators.push_back(
         ValidatorInfo{.public_key = validator.public_key(), .endpoint = node.endpoint});
-    RETURN_IF_ERROR(WriteTextFile(NodeConfigPath(dir, index),
-                                  NodeConfig(dir, index, node.endpoint, options.log_level)));
+    RETURN_IF_ERROR(
+        WriteTextFile(NodeConfigPath(dir, index), NodeConfig(dir, index, node.endpoint, options)));
     manifest.nodes.push_back(node);
   }
   RETURN_IF_ERROR(ValidateGenesis(genesis));

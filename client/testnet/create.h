@@ -22,6 +22,9 @@ struct CreateOptions {
   uint32_t base_port = kBasePortDefault;
   uint64_t genesis_time_unix_ms = 0;
   std::string log_level = "info";
+  // Chaos tests: each node reads per-peer drop rules from NodeFaultPath
+  // (node/peer_faults.h).
+  bool fault_injection = false;
 };
 
 // The asset codes every testnet has, issued by the faucet account.

@@ -69,6 +69,9 @@ std::string NodeDataDir(const std::string& dir, uint32_t index) {
 std::string NodeLogPath(const std::string& dir, uint32_t index) {
   return NodeDir(dir, index) + "/remitd.log";
 }
+std::string NodeFaultPath(const std::string& dir, uint32_t index) {
+  return NodeDir(dir, index) + "/faults";
+}
 std::string NodePidPath(const std::string& dir, uint32_t index) {
   return NodeDir(dir, index) + "/remitd.pid";
 }

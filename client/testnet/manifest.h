@@ -12,6 +12,7 @@
 //   DIR/nodeI/data.consensus/ its consensus safety data and uncommitted blocks
 //   DIR/nodeI/remitd.log      its stdout and stderr, appended
 //   DIR/nodeI/remitd.pid      pid of the last remitd started for it
+//   DIR/nodeI/faults          peers it is cut off from (chaos-test testnets only)
 //
 //   testnet.json = {"version": 1, "chain_id": "remit-testnet", "base_port": 7100,
 //                   "faucet_address": "rmt1...",
@@ -59,6 +60,8 @@ std::string NodeConfigPath(const std::string& dir, uint32_t index);
 std::string NodeKeyPath(const std::string& dir, uint32_t index);
 std::string NodeDataDir(const std::string& dir, uint32_t index);
 std::string NodeLogPath(const std::string& dir, uint32_t index);
+// Per-peer drop rules of a testnet made for chaos tests (node/peer_faults.h).
+std::string NodeFaultPath(const std::string& dir, uint32_t index);
 std::string NodePidPath(const std::string& dir, uint32_t index);
 
 // The absolute form of `dir`, without "." or ".." parts.

@@ -30,6 +30,8 @@ struct UpOptions {
   std::string remitd_path = "";       // empty: FindRemitd()
   // Start and wait for this node only (restart); others are left as they are.
   std::optional<uint32_t> only_node = std::nullopt;
+  // For a new testnet: per-peer drop rules for chaos tests (CreateOptions).
+  bool fault_injection = false;
 };
 
 struct UpReport {
