@@ -34,7 +34,7 @@ remit::sim::SimOptions SweepOptions(uint64_t seed) {
   options.fetch_blocks_max = far_behind ? 1 + static_cast<uint32_t>(seed % 4) : 256;
   options.faulty_ms = 3'000;
   options.healed_ms = 2'000;
-  options.drain_ms = 2'000;
+  options.drain_ms = remit::sim::LivenessDrainMs(options.validators);
   options.submit_interval_ms = 20;
   return options;
 }

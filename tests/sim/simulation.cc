@@ -146,8 +146,8 @@ Simulation::Simulation(const SimOptions& options) : options_(options), rng_(opti
 void Simulation::StartNode(uint32_t index) {
   Node& node = nodes_[index];
   ConsensusOptions consensus;
-  consensus.round_timeout_ms = 100;
-  consensus.round_timeout_ms_max = 1'600;
+  consensus.round_timeout_ms = kSimRoundTimeoutMs;
+  consensus.round_timeout_ms_max = kSimRoundTimeoutMsMax;
   consensus.block_transfers_max = 100;
   consensus.fetch_blocks_max = options_.fetch_blocks_max;
   NodeLimits limits;

@@ -13,6 +13,22 @@
 
 namespace remit::sim {
 
+// The simulated validators' round timeouts (ConsensusOptions).
+inline constexpr uint64_t kSimRoundTimeoutMs = 100;
+inline constexpr uint64_t kSimRoundTimeoutMsMax = 1'600;
+
+// How long after the load ends liveness may take once the network has
+// healed, for a check that every transfer sent got its receipt: timeouts
+// stay at their longest until a commit (rounds slowed by the faults raised
+// them, and they back off since the last commit), f rounds may be led by a
+// faulty validator (leader reputation learns of failures only from
+// commits), one more is lost when a commit lands mid-round and validators
+// briefly disagree about the next leader, and a 2-chain commit needs three
+// rounds of honest leaders.
+constexpr uint64_t LivenessDrainMs(uint32_t validators) {
+  return ((validators - 1) / 3 + 4) * kSimRoundTimeoutMsMax;
+}
+
 struct SimOptions {
   uint64_t seed = 1;
   uint32_t validators = 4;
