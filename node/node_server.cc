@@ -11,6 +11,7 @@
 #include "ledger/check.h"
 #include "ledger/key_file.h"
 #include "ledger/strings.h"
+#include "node/decode_error_interceptor.h"
 
 namespace remit {
 namespace {
@@ -65,6 +66,11 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   builder.RegisterService(&node->service_);
   builder.RegisterService(&node->consensus_service_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.request_bytes_max));
+  // Undecodable requests get INVALID_ARGUMENT and a reason, not gRPC's bare UNIMPLEMENTED.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<DecodeErrorInterceptorFactory>(std::vector<std::string>{
+      v1::Ledger::service_full_name(), v1::Consensus::service_full_name()}));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   node->server_ = builder.BuildAndStart();
   if (node->server_ == nullptr || node->port_ == 0) {
     node->shut_down_ = true;
