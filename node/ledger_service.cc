@@ -66,9 +66,14 @@ LedgerService::Arrival LedgerService::ArrivalOf(grpc::CallbackServerContext* con
 
 absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& transfer,
                                                      const Arrival& arrival) const {
+  // Field checks first, so that an oversized field is named (a 4 KiB memo is
+  // memo_too_long); they are cheap and bounded whatever the sizes. Within
+  // the field limits only unknown fields can exceed the size bound.
+  RETURN_IF_ERROR(CheckTransferFields(transfer, genesis_.chain_id));
   if (transfer.ByteSizeLong() > kSignedTransferBytesMax) {
     return absl::InvalidArgumentError(StrCat("malformed: transfer is ", transfer.ByteSizeLong(),
-                                             " bytes; at most ", kSignedTransferBytesMax));
+                                             " bytes; at most ", kSignedTransferBytesMax,
+                                             " (it carries fields remit.v1 does not define)"));
   }
   ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id));
   SubmitRequest request;
