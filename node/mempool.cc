@@ -1,15 +1,26 @@
 #include "node/mempool.h"
 
+#include <algorithm>
+
 #include "ledger/check.h"
 #include "ledger/strings.h"
 
 namespace remit {
+namespace {
+
+// Senders looked at, when the pool is full, for one whose transfers cannot
+// execute; bounds the work one admission may cost. The scan resumes where
+// the last one stopped, so that every sender is looked at in turn.
+constexpr size_t kEvictionScanSendersMax = 64;
+
+}  // namespace
 
 Mempool::Mempool(const NodeLimits& limits) : limits_(limits) {}
 
 absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
                                                 uint64_t committed_next_sequence,
-                                                uint64_t now_unix_ms) {
+                                                uint64_t now_unix_ms,
+                                                const NextSequenceFn& next_sequence) {
   if (by_id_.contains(transfer.id)) return Admission::kAlreadyPending;
   if (transfer.sequence < committed_next_sequence) {
     return absl::FailedPreconditionError(
@@ -25,27 +36,81 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
     return absl::FailedPreconditionError(StrCat("transfer expired at ", transfer.expiry_unix_ms,
                                                 " ms; sign it again with a later expiry"));
   }
-  auto& queue = by_sender_[transfer.from];
+  static const std::map<uint64_t, TransferId> kNoQueue;
+  const auto found = by_sender_.find(transfer.from);
+  const auto& queue = found != by_sender_.end() ? found->second : kNoQueue;
   if (const auto taken = queue.find(transfer.sequence); taken != queue.end()) {
     return absl::FailedPreconditionError(
         StrCat("sequence ", transfer.sequence, " is taken by pending transfer ",
                ToHex(taken->second), "; wait for its receipt or use the next sequence"));
   }
-  if (by_id_.size() >= limits_.mempool_transfers_max) {
-    if (queue.empty()) by_sender_.erase(transfer.from);
+  if (queue.size() >= limits_.mempool_sender_transfers_max) {
+    if (!CanExecuteNow(queue, transfer.sequence, committed_next_sequence) ||
+        queue.rbegin()->first < transfer.sequence) {
+      return absl::ResourceExhaustedError(
+          StrCat("this account already has ", queue.size(),
+                 " transfers pending; wait for receipts before sending more"));
+    }
+    const TransferId displaced = queue.rbegin()->second;
+    Remove(displaced);  // may erase `queue`, which is not used again
+    evicted_.emplace_back(displaced, absl::ResourceExhaustedError(StrCat(
+                                         "transfer ", ToHex(displaced),
+                                         " was dropped from the mempool: its account's share (",
+                                         limits_.mempool_sender_transfers_max,
+                                         " transfers) was full and an earlier sequence took its "
+                                         "place; send it again once earlier ones settle")));
+  } else if (by_id_.size() >= limits_.mempool_transfers_max &&
+             (!CanExecuteNow(queue, transfer.sequence, committed_next_sequence) ||
+              !EvictFromBlockedSender(next_sequence))) {
     return absl::ResourceExhaustedError(StrCat("mempool is full (", limits_.mempool_transfers_max,
                                                " transfers); retry with back-off"));
   }
-  if (queue.size() >= limits_.mempool_sender_transfers_max) {
-    return absl::ResourceExhaustedError(
-        StrCat("this account already has ", queue.size(),
-               " transfers pending; wait for receipts before sending more"));
-  }
-  queue.emplace(transfer.sequence, transfer.id);
+  by_sender_[transfer.from].emplace(transfer.sequence, transfer.id);
   const TransferId id = transfer.id;
   by_id_.emplace(id, std::move(transfer));
   ++version_;
   return Admission::kAdded;
+}
+
+bool Mempool::CanExecuteNow(const std::map<uint64_t, TransferId>& queue, uint64_t sequence,
+                            uint64_t committed_next_sequence) {
+  uint64_t expected = committed_next_sequence;
+  for (auto entry = queue.begin(); entry != queue.end() && expected < sequence; ++entry) {
+    if (entry->first != expected) return false;
+    ++expected;
+  }
+  return expected == sequence;
+}
+
+bool Mempool::EvictFromBlockedSender(const NextSequenceFn& next_sequence) {
+  if (!next_sequence || by_sender_.empty()) return false;
+  auto it = by_sender_.upper_bound(last_eviction_scanned_);
+  const size_t scan = std::min(kEvictionScanSendersMax, by_sender_.size());
+  for (size_t scanned = 0; scanned < scan; ++scanned, ++it) {
+    if (it == by_sender_.end()) it = by_sender_.begin();
+    last_eviction_scanned_ = it->first;
+    const std::map<uint64_t, TransferId>& queue = it->second;
+    REMIT_CHECK(!queue.empty());  // empty queues are erased
+    const uint64_t missing = next_sequence(it->first);
+    if (queue.begin()->first == missing) continue;  // it can execute now
+    const TransferId displaced = queue.rbegin()->second;
+    evicted_.emplace_back(displaced, absl::ResourceExhaustedError(
+                                         StrCat("transfer ", ToHex(displaced),
+                                                " was dropped from the full mempool: it waited for "
+                                                "sequence ",
+                                                missing,
+                                                " of its account, which never arrived; send "
+                                                "that sequence first, then this transfer again")));
+    Remove(displaced);
+    return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<TransferId, absl::Status>> Mempool::TakeEvicted() {
+  std::vector<std::pair<TransferId, absl::Status>> out;
+  out.swap(evicted_);
+  return out;
 }
 
 bool Mempool::HasReady(const NextSequenceFn& next_sequence) const {

@@ -39,8 +39,23 @@ class Mempool {
   // FAILED_PRECONDITION: sequence already used, sequence beyond the window,
   // sequence taken by another pending transfer, expired; with
   // RESOURCE_EXHAUSTED: pool full, sender's share full.
+  //
+  // A transfer that could execute now (its sequence is the sender's next, or
+  // follows an unbroken run of the sender's pending ones from the next) is
+  // not refused for space that transfers which cannot execute hold:
+  //  - if the sender's share is full, it takes the place of the sender's
+  //    highest pending sequence, when that is higher than its own;
+  //  - if the pool is full, it takes the place of the highest pending
+  //    sequence of a sender whose next sequence is missing from the pool
+  //    (found with `next_sequence` among at most kEvictionScanSendersMax
+  //    senders; without `next_sequence`, nothing is displaced).
+  // Displaced transfers are reported by TakeEvicted.
   absl::StatusOr<Admission> Add(PendingTransfer transfer, uint64_t committed_next_sequence,
-                                uint64_t now_unix_ms);
+                                uint64_t now_unix_ms, const NextSequenceFn& next_sequence = {});
+
+  // Transfers displaced by Add since the last call, each with the refusal to
+  // give whoever waits for it (RESOURCE_EXHAUSTED naming what to do).
+  std::vector<std::pair<TransferId, absl::Status>> TakeEvicted();
 
   // Up to `max` transfers that can execute now: for each sender, the run of
   // consecutive sequences starting at its next sequence. Senders are served
@@ -68,12 +83,21 @@ class Mempool {
 
  private:
   void Remove(const TransferId& id);
+  // True if `sequence` is the sender's next or follows an unbroken run of
+  // pending sequences from it.
+  static bool CanExecuteNow(const std::map<uint64_t, TransferId>& queue, uint64_t sequence,
+                            uint64_t committed_next_sequence);
+  // Displaces the highest pending sequence of a sender that cannot execute
+  // anything now; false if none was found.
+  bool EvictFromBlockedSender(const NextSequenceFn& next_sequence);
 
   NodeLimits limits_;
   std::map<TransferId, PendingTransfer> by_id_;
   // sender -> sequence -> id
   std::map<AccountId, std::map<uint64_t, TransferId>> by_sender_;
   AccountId last_served_{};
+  AccountId last_eviction_scanned_{};
+  std::vector<std::pair<TransferId, absl::Status>> evicted_;
   uint64_t version_ = 0;
 };
 

@@ -257,7 +257,9 @@ void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {
   pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
   pending.signed_transfer = transfer;
   const uint64_t committed_next = store_.NextSequence(pending.from);
-  (void)mempool_.Add(std::move(pending), committed_next, clock_.NowUnixMs());
+  (void)mempool_.Add(std::move(pending), committed_next, clock_.NowUnixMs(),
+                     [this](const AccountId& account) { return store_.NextSequence(account); });
+  FailEvicted();
 }
 
 void Validator::Admit(SubmitRequest& request) {
@@ -285,7 +287,9 @@ void Validator::Admit(SubmitRequest& request) {
   pending.expiry_unix_ms = transfer.expiry_unix_ms();
   pending.signed_transfer = request.signed_transfer;
   const auto admission =
-      mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs());
+      mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs(),
+                   [this](const AccountId& account) { return store_.NextSequence(account); });
+  FailEvicted();
   if (!admission.ok()) {
     request.on_done(admission.status(), nullptr);
     return;
@@ -300,6 +304,17 @@ void Validator::Admit(SubmitRequest& request) {
   deadlines_.emplace(request.deadline_us, request.id);
   waiters_.emplace(request.id,
                    Waiter{request.received_us, request.deadline_us, std::move(request.on_done)});
+}
+
+void Validator::FailEvicted() {
+  for (const auto& [id, status] : mempool_.TakeEvicted()) {
+    auto [first, last] = waiters_.equal_range(id);
+    for (auto it = first; it != last; ++it) {
+      it->second.on_done(status, nullptr);
+      ForgetDeadline(it->second.deadline_us, id);
+    }
+    waiters_.erase(first, last);
+  }
 }
 
 void Validator::CompleteWaiters(const BlockEffects& effects) {

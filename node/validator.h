@@ -110,6 +110,8 @@ class Validator {
   void Gossip();
   // Sends the core's messages and serves its commits; true if it did anything.
   bool Dispatch(CoreOutput& out);
+  // Tells the waiters of transfers the mempool displaced.
+  void FailEvicted();
   void CompleteWaiters(const BlockEffects& effects);
   void ExpireWaiters();
   void ForgetDeadline(uint64_t deadline_us, const TransferId& id);

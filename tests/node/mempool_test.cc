@@ -73,6 +73,52 @@ TEST_F(MempoolTest, CapacityLimitsAreEnforced) {
   EXPECT_EQ(pool.size(), 3u);
 }
 
+// A sender whose share is full of transfers stuck behind a missing sequence
+// can still send the missing one: it takes the place of the highest pending
+// sequence, which is reported so that its waiter can be told.
+TEST_F(MempoolTest, MissingSequenceDisplacesTheSendersLastWhenItsShareIsFull) {
+  limits.mempool_sender_transfers_max = 2;
+  Mempool pool(limits);
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 1)), 0, 0).ok());
+  const auto last = chain.Transfer(chain.users[0], bob(), 1, 2);
+  ASSERT_TRUE(pool.Add(Pending(last), 0, 0).ok());
+  auto beyond = pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 3)), 0, 0);
+  EXPECT_EQ(beyond.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(pool.TakeEvicted().empty());
+  ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 0)), 0, 0).ok());
+  EXPECT_EQ(pool.size(), 2u);
+  const auto evicted = pool.TakeEvicted();
+  ASSERT_EQ(evicted.size(), 1u);
+  EXPECT_EQ(evicted[0].first, ComputeTransferId(last.transfer()));
+  EXPECT_EQ(evicted[0].second.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(pool.Ready(10, Zero).size(), 2u);  // 0 and 1
+}
+
+// A full pool does not lock out a transfer that can execute: it displaces
+// the last transfer of a sender whose next sequence is missing. When every
+// pending transfer can execute, the pool stays full.
+TEST_F(MempoolTest, FullPoolMakesRoomOnlyForTransfersThatCanExecute) {
+  limits.mempool_transfers_max = 3;
+  Mempool pool(limits);
+  for (uint64_t seq : {1, 2, 3}) {  // sequence 0 never comes
+    ASSERT_TRUE(pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, seq)), 0, 0).ok());
+  }
+  auto stuck = pool.Add(Pending(chain.Transfer(chain.users[1], alice(), 1, 5)), 0, 0, Zero);
+  EXPECT_EQ(stuck.status().code(), absl::StatusCode::kResourceExhausted);
+  auto without_lookup = pool.Add(Pending(chain.Transfer(chain.users[1], alice(), 1, 0)), 0, 0);
+  EXPECT_EQ(without_lookup.status().code(), absl::StatusCode::kResourceExhausted);
+  for (uint64_t seq : {0, 1, 2}) {
+    ASSERT_TRUE(
+        pool.Add(Pending(chain.Transfer(chain.users[1], alice(), 1, seq)), 0, 0, Zero).ok());
+  }
+  EXPECT_EQ(pool.size(), 3u);
+  EXPECT_EQ(pool.TakeEvicted().size(), 3u);
+  auto full = pool.Add(Pending(chain.Transfer(chain.users[2], alice(), 1, 0)), 0, 0, Zero);
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(full.status().message().find("mempool is full"), std::string::npos);
+  EXPECT_EQ(pool.Ready(10, Zero).size(), 3u);
+}
+
 // Ready returns only consecutive sequences from each sender's next one, and
 // serves senders round-robin so a busy sender cannot starve another.
 TEST_F(MempoolTest, ReadyTakesConsecutiveRunsRoundRobin) {
