@@ -37,6 +37,9 @@ absl::Status LoadLimits(const toml::table& table, const std::string& path, NodeL
       {"settle_wait_ms_max", &limits.settle_wait_ms_max},
       {"verify_threads", &limits.verify_threads},
       {"verify_queue_jobs_max", &limits.verify_queue_jobs_max},
+      {"envelope_skew_ms_max", &limits.envelope_skew_ms_max},
+      {"calls_max", &limits.calls_max},
+      {"connection_streams_max", &limits.connection_streams_max},
   };
   for (const auto& [key, node] : table) {
     const auto known = std::find_if(std::begin(entries), std::end(entries),
@@ -80,6 +83,19 @@ absl::Status LoadConsensus(const toml::table& table, const std::string& path,
   return absl::OkStatus();
 }
 
+absl::Status LoadTls(const toml::table& table, const std::string& path, NodeTlsConfig& tls) {
+  for (const auto& [key, node] : table) {
+    if (key.str() != "cert_file" && key.str() != "key_file" && key.str() != "ca_file") {
+      return Invalid(path, StrCat("unknown tls option '", key.str(),
+                                  "'; [tls] takes cert_file, key_file and ca_file"));
+    }
+  }
+  ASSIGN_OR_RETURN(tls.cert_file, PathEntry(table, path, "cert_file"));
+  ASSIGN_OR_RETURN(tls.key_file, PathEntry(table, path, "key_file"));
+  ASSIGN_OR_RETURN(tls.ca_file, PathEntry(table, path, "ca_file"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
@@ -101,9 +117,9 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
     ASSIGN_OR_RETURN(config.fault_file, PathEntry(table, path, "fault_file"));
   }
   for (const auto& [key, node] : table) {
-    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis",   "key_file",
-                                                  "listen",    "limits",    "consensus",
-                                                  "log_level", "fault_file"};
+    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis",    "key_file",
+                                                  "listen",    "limits",     "consensus",
+                                                  "log_level", "fault_file", "tls"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return Invalid(path, StrCat("unknown key '", key.str(), "'"));
     }
@@ -113,6 +129,11 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
   }
   if (const toml::table* consensus = table["consensus"].as_table()) {
     RETURN_IF_ERROR(LoadConsensus(*consensus, path, config.consensus));
+  }
+  if (table.contains("tls")) {
+    const toml::table* tls = table["tls"].as_table();
+    if (tls == nullptr) return Invalid(path, "'tls' must be a table: [tls]");
+    RETURN_IF_ERROR(LoadTls(*tls, path, config.tls));
   }
   return config;
 }

@@ -10,6 +10,17 @@
 //   mempool_transfers_max = 200000
 //   [consensus]                           # optional; see node/consensus/core.h
 //   round_timeout_ms = 1000
+//   [tls]                                 # optional: both APIs over TLS
+//   cert_file = "/path/node0/tls.crt"     # this node's certificate chain (PEM)
+//   key_file  = "/path/node0/tls.key"     # its private key (PEM)
+//   ca_file   = "/path/ca.crt"            # the CA (PEM) peers' certificates chain to
+//
+// Without [tls] the public Ledger API and the validator Consensus API (one
+// listening port) are plaintext. With it they are served only over TLS
+// (server-authenticated; validators prove who they are by signing their
+// envelopes, not by client certificates), and this validator dials its peers
+// over TLS, checking their certificates against ca_file for the host in
+// their genesis endpoint. All three entries are then required.
 //
 // Relative paths are resolved against the config file's directory.
 #pragma once
@@ -22,6 +33,14 @@
 
 namespace remit {
 
+// PEM file paths; all empty means plaintext.
+struct NodeTlsConfig {
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct NodeConfig {
   std::string data_dir;
   std::string listen;
@@ -31,6 +50,7 @@ struct NodeConfig {
   std::string fault_file;  // empty: no fault injection
   NodeLimits limits;
   ConsensusOptions consensus;
+  NodeTlsConfig tls;
 };
 
 // INVALID_ARGUMENT naming the key for a missing, mistyped or unknown entry.

@@ -1,8 +1,11 @@
 #include "node/consensus_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "ledger/strings.h"
+#include "node/consensus/envelope_auth.h"
 #include "node/consensus/precheck.h"
 #include "node/reactors.h"
 
@@ -10,6 +13,7 @@ namespace remit {
 
 ConsensusService::ConsensusService(Validator& validator, WorkerPool& consensus_workers,
                                    WorkerPool& bulk_workers, const Genesis& genesis, uint32_t self,
+                                   const Clock& clock, uint64_t envelope_skew_ms_max,
                                    const PeerFaults* faults)
     : validator_(validator),
       consensus_workers_(consensus_workers),
@@ -17,63 +21,85 @@ ConsensusService::ConsensusService(Validator& validator, WorkerPool& consensus_w
       chain_id_(genesis.chain_id),
       validators_(genesis),
       self_(self),
+      clock_(clock),
+      envelope_skew_ms_max_(envelope_skew_ms_max),
       faults_(faults) {}
+
+grpc::ServerUnaryReactor* ConsensusService::Refuse(grpc::CallbackServerContext* context,
+                                                   const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(status));
+  return reactor;
+}
 
 grpc::ServerUnaryReactor* ConsensusService::Deliver(grpc::CallbackServerContext* context,
                                                     const v1::ConsensusEnvelope* envelope,
                                                     v1::DeliverResponse* /*response*/) {
-  if (envelope->from() >= validators_.size() || envelope->from() == self_) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        StrCat("validator index ", envelope->from(), " is not another validator of this chain")));
-    return reactor;
+  const absl::Status sender =
+      CheckEnvelopeSender(*envelope, validators_, self_, clock_.NowUnixMs(), envelope_skew_ms_max_);
+  if (!sender.ok()) {
+    ++envelopes_refused_;
+    spdlog::debug("envelope refused from {}: {}", context->peer(), sender.message());
+    return Refuse(context, sender);
   }
   if (faults_ != nullptr && faults_->Cut(envelope->from())) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "cut off by fault injection"));
-    return reactor;
+    return Refuse(context, absl::UnavailableError("cut off by fault injection"));
   }
   if (static_cast<uint32_t>(envelope->messages_size()) > kEnvelopeMessagesMax) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 StrCat("envelope of ", envelope->messages_size(),
-                                        " messages exceeds ", kEnvelopeMessagesMax)));
-    return reactor;
+    return Refuse(context,
+                  absl::InvalidArgumentError(StrCat("envelope of ", envelope->messages_size(),
+                                                    " messages exceeds ", kEnvelopeMessagesMax)));
   }
+  // The request lives until the call finishes, which Authenticate does.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Status queued = consensus_workers_.Run(
+      envelope->from(), [this, envelope, reactor] { Authenticate(*envelope, reactor); });
+  if (!queued.ok()) reactor->Finish(ToGrpc(queued));
+  return reactor;
+}
+
+void ConsensusService::Authenticate(const v1::ConsensusEnvelope& envelope,
+                                    grpc::ServerUnaryReactor* reactor) {
+  const absl::Status signature = VerifyEnvelopeSignature(envelope, validators_, chain_id_);
+  if (!signature.ok()) {
+    ++envelopes_refused_;
+    spdlog::debug("envelope refused: {}", signature.message());
+    reactor->Finish(ToGrpc(signature));
+    return;
+  }
+  const uint32_t from = envelope.from();
   // Copied out of the request, which is gone once the call finishes.
   std::vector<v1::ConsensusMessage> protocol;
   std::vector<v1::ConsensusMessage> gossip;
-  for (const v1::ConsensusMessage& message : envelope->messages()) {
+  for (const v1::ConsensusMessage& message : envelope.messages()) {
     (message.has_transfers() ? gossip : protocol).push_back(message);
   }
   absl::Status queued = absl::OkStatus();
-  if (!protocol.empty())
-    queued = Dispatch(consensus_workers_, envelope->from(), std::move(protocol));
-  if (queued.ok() && !gossip.empty()) {
-    queued = Dispatch(bulk_workers_, envelope->from(), std::move(gossip));
-  }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!gossip.empty()) queued = Dispatch(bulk_workers_, from, std::move(gossip));
   reactor->Finish(ToGrpc(queued));
-  return reactor;
+  // Already on this sender's consensus worker, in the order it sent.
+  if (!protocol.empty()) Precheck(from, std::move(protocol));
+}
+
+void ConsensusService::Precheck(uint32_t from, std::vector<v1::ConsensusMessage> messages) {
+  uint64_t dropped = 0;
+  for (v1::ConsensusMessage& message : messages) {
+    dropped += PrecheckMessage(message, validators_, chain_id_);
+  }
+  transfers_dropped_ += dropped;
+  const size_t count = messages.size();
+  PeerMessages peer;
+  peer.from = from;
+  peer.messages = std::move(messages);
+  // A full inbox loses these messages, as a lossy network would: consensus
+  // retries what matters (timeouts, fetches, sync).
+  if (!validator_.EnqueuePeer(std::move(peer)).ok()) messages_dropped_ += count;
 }
 
 absl::Status ConsensusService::Dispatch(WorkerPool& workers, uint32_t from,
                                         std::vector<v1::ConsensusMessage> messages) {
-  auto peer = std::make_shared<PeerMessages>();
-  peer->from = from;
-  peer->messages = std::move(messages);
-  return workers.Run(from, [this, peer] {
-    uint64_t dropped = 0;
-    for (v1::ConsensusMessage& message : peer->messages) {
-      dropped += PrecheckMessage(message, validators_, chain_id_);
-    }
-    transfers_dropped_ += dropped;
-    const size_t count = peer->messages.size();
-    // A full inbox loses these messages, as a lossy network would: consensus
-    // retries what matters (timeouts, fetches, sync).
-    if (!validator_.EnqueuePeer(std::move(*peer)).ok()) messages_dropped_ += count;
-  });
+  auto batch = std::make_shared<std::vector<v1::ConsensusMessage>>(std::move(messages));
+  return workers.Run(from, [this, from, batch] { Precheck(from, std::move(*batch)); });
 }
 
 }  // namespace remit

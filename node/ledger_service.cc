@@ -85,6 +85,13 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
 }
 
 void LedgerService::OnWorker(UnaryCall* call, std::function<void()> job) {
+  if (!call->Hold(calls_open_, limits_.calls_max)) {
+    call->completion()->Finish(ToGrpc(absl::ResourceExhaustedError(
+        StrCat("this node already holds ", limits_.calls_max,
+               " transfer calls open (limits.calls_max); retry with back-off or use "
+               "another validator"))));
+    return;
+  }
   const absl::Status queued = workers_.Run(next_job_key_++, std::move(job));
   if (!queued.ok()) call->completion()->Finish(ToGrpc(queued));
 }

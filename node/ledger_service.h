@@ -82,6 +82,8 @@ class LedgerService final : public v1::Ledger::CallbackService {
   Validator& validator_;
   WorkerPool& workers_;
   std::atomic<uint64_t> next_job_key_{0};
+  // Settle, Submit and SettleBatch calls not yet answered (limits_.calls_max).
+  std::atomic<uint32_t> calls_open_{0};
   WatchHub& watch_hub_;
   const Clock& clock_;
   const NodeLimits limits_;

@@ -33,6 +33,25 @@ struct NodeLimits {
   uint32_t verify_threads = 0;
   // Requests waiting for one of those threads; RESOURCE_EXHAUSTED beyond.
   uint32_t verify_queue_jobs_max = 1'024;
+  // Replay bound of validator envelopes: one sent (by its sender's clock)
+  // further than this from our clock, either way, is refused with
+  // UNAUTHENTICATED (node/consensus/envelope_auth.h). Covers clock skew
+  // between validators plus the time an envelope waits for a reconnecting
+  // peer (PeerTransportOptions::deliver_timeout_ms).
+  uint32_t envelope_skew_ms_max = 30'000;
+  // Transfer calls (Settle, Submit, SettleBatch) held open at once, node-wide,
+  // from arrival until answered (a Settle waits for its commit). Beyond, a
+  // new one is answered RESOURCE_EXHAUSTED at once; reads and Watch streams
+  // (watchers_max) do not count.
+  uint32_t calls_max = 10'000;
+  // Concurrent calls on one client connection (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS, GRPC_ARG_MAX_CONCURRENT_STREAMS). Beyond,
+  // the client's gRPC keeps further calls waiting on its side until one ends
+  // (or their deadline passes); nothing is refused. gRPC 1.51 (Debian 12)
+  // has no bound on the number of connections itself
+  // (GRPC_ARG_MAX_ALLOWED_INCOMING_CONNECTIONS came later): calls_max,
+  // watchers_max and request_bytes_max bound what connections can cost.
+  uint32_t connection_streams_max = 1'000;
 };
 
 }  // namespace remit

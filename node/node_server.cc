@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,40 @@ absl::StatusOr<Genesis> ReadGenesis(const std::string& path) {
     return absl::InvalidArgumentError(StrCat(path, ": ", genesis.status().message()));
   }
   return genesis;
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(StrCat("cannot read ", what, " ", path, " ([tls] in node.toml)"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(StrCat(path, " is not a PEM ", what));
+  }
+  return text.str();
+}
+
+// What the server listens with and the peer transport dials with: TLS from
+// [tls], or plaintext without it.
+struct Credentials {
+  std::shared_ptr<grpc::ServerCredentials> server;
+  std::shared_ptr<grpc::ChannelCredentials> peers;
+};
+
+absl::StatusOr<Credentials> MakeCredentials(const NodeTlsConfig& tls) {
+  if (!tls.enabled()) {
+    return Credentials{grpc::InsecureServerCredentials(), grpc::InsecureChannelCredentials()};
+  }
+  ASSIGN_OR_RETURN(const std::string cert, ReadPem(tls.cert_file, "TLS certificate"));
+  ASSIGN_OR_RETURN(const std::string key, ReadPem(tls.key_file, "TLS private key"));
+  ASSIGN_OR_RETURN(const std::string ca, ReadPem(tls.ca_file, "TLS CA certificate"));
+  grpc::SslServerCredentialsOptions server(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  server.pem_key_cert_pairs.push_back({key, cert});
+  grpc::SslCredentialsOptions peers;
+  peers.pem_root_certs = ca;
+  return Credentials{grpc::SslServerCredentials(server), grpc::SslCredentials(peers)};
 }
 
 }  // namespace
@@ -58,11 +93,13 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   ASSIGN_OR_RETURN(
       std::unique_ptr<RocksSafetyStorage> safety,
       RocksSafetyStorage::Open(config.data_dir + ".consensus", config.data_dir + ".safety"));
+  ASSIGN_OR_RETURN(const Credentials credentials, MakeCredentials(config.tls));
   std::unique_ptr<NodeServer> node(new NodeServer(std::move(genesis), std::move(key),
-                                                  std::move(store), std::move(safety), config));
+                                                  std::move(store), std::move(safety), config,
+                                                  credentials.peers));
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &node->port_);
+  builder.AddListeningPort(config.listen, credentials.server, &node->port_);
   builder.RegisterService(&node->service_);
   builder.RegisterService(&node->consensus_service_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.request_bytes_max));
@@ -71,6 +108,9 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   interceptors.push_back(std::make_unique<DecodeErrorInterceptorFactory>(std::vector<std::string>{
       v1::Ledger::service_full_name(), v1::Consensus::service_full_name()}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONCURRENT_STREAMS,
+      static_cast<int>(std::min<uint32_t>(config.limits.connection_streams_max, INT32_MAX)));
   node->server_ = builder.BuildAndStart();
   if (node->server_ == nullptr || node->port_ == 0) {
     node->shut_down_ = true;
@@ -79,9 +119,9 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
                                          "'listen' address"));
   }
   node->validator_.Start();
-  spdlog::info("validator {} of chain {} serving on port {} at height {}",
+  spdlog::info("validator {} of chain {} serving on port {} ({}) at height {}",
                EncodeAddress(node->key_.public_key()), node->genesis_.chain_id, node->port_,
-               node->store_->committed_height());
+               config.tls.enabled() ? "TLS" : "plaintext", node->store_->committed_height());
   return node;
 }
 
@@ -92,27 +132,29 @@ uint32_t VerifyThreads(const NodeLimits& limits) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::unique_ptr<PeerTransport> MakeTransport(const Genesis& genesis, const SigningKey& key,
-                                             const PeerFaults* faults) {
+std::unique_ptr<PeerTransport> MakeTransport(
+    const Genesis& genesis, const SigningKey& key, const Clock& clock,
+    const std::shared_ptr<grpc::ChannelCredentials>& credentials, const PeerFaults* faults) {
   if (genesis.validators.size() == 1) return nullptr;
   std::vector<std::string> endpoints;
   for (const ValidatorInfo& validator : genesis.validators) endpoints.push_back(validator.endpoint);
   return std::make_unique<PeerTransport>(
-      static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), endpoints,
-      PeerTransportOptions(), faults);
+      static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), key, genesis.chain_id, clock,
+      endpoints, credentials, PeerTransportOptions(), faults);
 }
 
 }  // namespace
 
 NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-                       std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config)
+                       std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config,
+                       const std::shared_ptr<grpc::ChannelCredentials>& peer_credentials)
     : genesis_(std::move(genesis)),
       key_(std::move(key)),
       store_(std::move(store)),
       safety_(std::move(safety)),
       faults_(config.fault_file.empty() ? nullptr
                                         : std::make_unique<PeerFaults>(config.fault_file)),
-      transport_(MakeTransport(genesis_, key_, faults_.get())),
+      transport_(MakeTransport(genesis_, key_, clock_, peer_credentials, faults_.get())),
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
       validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
                  transport_.get()),
@@ -121,8 +163,8 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       service_(genesis_, key_.public_key(), *store_, validator_, bulk_workers_, watch_hub_, clock_,
                config.limits),
       consensus_service_(validator_, consensus_workers_, bulk_workers_, genesis_,
-                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())),
-                         faults_.get()) {
+                         static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())), clock_,
+                         config.limits.envelope_skew_ms_max, faults_.get()) {
   validator_.AddListener(&watch_hub_);
 }
 

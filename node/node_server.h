@@ -32,12 +32,14 @@ class NodeServer {
 
   int port() const { return port_; }
   const Genesis& genesis() const { return genesis_; }
+  const ConsensusService& consensus_service() const { return consensus_service_; }
   // Completes waiting requests with UNAVAILABLE and stops serving.
   void Shutdown();
 
  private:
   NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
-             std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config);
+             std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config,
+             const std::shared_ptr<grpc::ChannelCredentials>& peer_credentials);
 
   Genesis genesis_;
   SigningKey key_;

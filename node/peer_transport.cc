@@ -2,17 +2,30 @@
 
 #include <grpcpp/grpcpp.h>
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
+
+#include "ledger/check.h"
+#include "node/consensus/envelope_auth.h"
 
 namespace remit {
 namespace {
 constexpr int kReconnectBackoffMsMax = 1'000;
 }  // namespace
 
-PeerTransport::PeerTransport(uint32_t self, const std::vector<std::string>& endpoints,
+PeerTransport::PeerTransport(uint32_t self, const SigningKey& key, std::string chain_id,
+                             const Clock& clock, const std::vector<std::string>& endpoints,
+                             const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                              const PeerTransportOptions& options, const PeerFaults* faults)
-    : self_(self), options_(options), faults_(faults) {
+    : self_(self),
+      key_(key),
+      chain_id_(std::move(chain_id)),
+      clock_(clock),
+      options_(options),
+      faults_(faults) {
+  REMIT_CHECK(self_ < endpoints.size());
+  REMIT_CHECK(credentials != nullptr);
   for (uint32_t i = 0; i < endpoints.size(); ++i) {
     if (i == self_) {
       peers_.push_back(nullptr);
@@ -22,8 +35,8 @@ PeerTransport::PeerTransport(uint32_t self, const std::vector<std::string>& endp
     grpc::ChannelArguments arguments;
     arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kReconnectBackoffMsMax);
     arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    peer->stub = v1::Consensus::NewStub(
-        grpc::CreateCustomChannel(endpoints[i], grpc::InsecureChannelCredentials(), arguments));
+    peer->stub =
+        v1::Consensus::NewStub(grpc::CreateCustomChannel(endpoints[i], credentials, arguments));
     peers_.push_back(std::move(peer));
   }
   for (auto& peer : peers_) {
@@ -92,6 +105,7 @@ void PeerTransport::Run(Peer& peer) {
       }
     }
     if (envelope.messages_size() == 0) continue;
+    SignEnvelope(chain_id_, key_, clock_.NowUnixMs(), envelope);
     grpc::ClientContext context;
     // Wait for a reconnecting peer (up to the deadline) rather than failing at
     // once while gRPC backs off: a restarted validator must get our answers.
@@ -102,6 +116,12 @@ void PeerTransport::Run(Peer& peer) {
     const grpc::Status status = peer.stub->Deliver(&context, envelope, &response);
     peer.connected = status.ok();
     if (!status.ok()) dropped_ += static_cast<uint64_t>(envelope.messages_size());
+    // Said once per spell: the peer will refuse every envelope until the
+    // cause (a clock off by more than its skew window, another genesis) goes.
+    const bool refused = status.error_code() == grpc::StatusCode::UNAUTHENTICATED;
+    if (refused && !peer.refused)
+      spdlog::warn("peer refused our envelope: {}", status.error_message());
+    peer.refused = refused;
   }
 }
 

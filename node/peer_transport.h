@@ -1,11 +1,14 @@
 // Sends consensus messages to the other validators over their gRPC
 // `remit.v1.Consensus` service. One sender thread per peer drains a bounded
-// queue in batches; when a peer is down its messages are dropped (consensus
-// tolerates loss: a round without progress times out) and the channel
-// reconnects with gRPC's back-off.
+// queue in batches, each batch one envelope signed once with this
+// validator's key (node/consensus/envelope_auth.h); when a peer is down its
+// messages are dropped (consensus tolerates loss: a round without progress
+// times out) and the channel reconnects with gRPC's back-off.
 //
 // Thread safety: Send and Broadcast may be called from any thread.
 #pragma once
+
+#include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -16,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/crypto.h"
+#include "node/clock.h"
 #include "node/peer_faults.h"
 #include "remit/v1/consensus.grpc.pb.h"
 
@@ -32,8 +37,13 @@ struct PeerTransportOptions {
 
 class PeerTransport {
  public:
-  // `faults` (chaos tests; may be null) must outlive the transport.
-  PeerTransport(uint32_t self, const std::vector<std::string>& endpoints,
+  // `key` is validator `self`'s, which signs every envelope; `credentials`
+  // secure the channels to `endpoints` (TLS with the testnet's CA, or
+  // insecure). `clock` and `faults` (chaos tests; may be null) must outlive
+  // the transport.
+  PeerTransport(uint32_t self, const SigningKey& key, std::string chain_id, const Clock& clock,
+                const std::vector<std::string>& endpoints,
+                const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                 const PeerTransportOptions& options, const PeerFaults* faults = nullptr);
   ~PeerTransport();
 
@@ -50,12 +60,16 @@ class PeerTransport {
     std::condition_variable cv;
     std::deque<v1::ConsensusMessage> queue;
     std::atomic<bool> connected{false};
+    bool refused = false;  // the last Deliver was UNAUTHENTICATED; sender thread only
     std::thread thread;
   };
 
   void Run(Peer& peer);
 
   const uint32_t self_;
+  const SigningKey key_;
+  const std::string chain_id_;
+  const Clock& clock_;
   const PeerTransportOptions options_;
   const PeerFaults* const faults_;
   std::vector<std::unique_ptr<Peer>> peers_;  // nullptr at self_

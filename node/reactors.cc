@@ -25,7 +25,20 @@ void UnaryCall::OnCancel() {
   completion_->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
 }
 
-void UnaryCall::OnDone() { delete this; }
+bool UnaryCall::Hold(std::atomic<uint32_t>& open, uint32_t max) {
+  REMIT_CHECK(held_ == nullptr);
+  uint32_t count = open.load();
+  do {
+    if (count >= max) return false;
+  } while (!open.compare_exchange_weak(count, count + 1));
+  held_ = &open;
+  return true;
+}
+
+void UnaryCall::OnDone() {
+  if (held_ != nullptr) held_->fetch_sub(1);
+  delete this;
+}
 
 WatchStream::WatchStream(WatchHub& hub, std::optional<AccountId> account,
                          const absl::Status& refusal)

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -36,12 +37,17 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
 
   UnaryCall();
   const std::shared_ptr<Completion>& completion() const { return completion_; }
+  // Counts this call in `open` until it is done, if fewer than `max` are
+  // counted there; false (nothing counted) otherwise. `open` must outlive
+  // the call. At most once per call.
+  bool Hold(std::atomic<uint32_t>& open, uint32_t max);
 
   void OnCancel() override;
   void OnDone() override;
 
  private:
   std::shared_ptr<Completion> completion_;
+  std::atomic<uint32_t>* held_ = nullptr;
 };
 
 // A Watch stream fed by a WatchHub subscription.

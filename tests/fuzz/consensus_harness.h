@@ -38,6 +38,8 @@ class FuzzedValidator {
   // transfers), then the event loop's dispatch (node/validator.cc OnPeer).
   void Deliver(uint32_t from, v1::ConsensusMessage message);
   void Tick(uint64_t advance_ms);
+  // The validator's wall clock, which bounds envelope replays.
+  uint64_t NowUnixMs() const { return clock_.NowUnixMs(); }
   // Aborts unless validator 0 stayed safe and its committed state consistent.
   void CheckInvariants();
 

@@ -153,6 +153,13 @@ void EnvelopeSeeds() {
     const std::string name = "warm_" + std::to_string(index++);
     Write("consensus_envelope", name, Byte(0x00) + bytes);
     Write("consensus_envelope", name + "_byzantine", Byte(0x01 | 0x04) + bytes);
+    if (name == "warm_0") {
+      // Attacks on envelope authentication (consensus_envelope_fuzzer.cc bits 4-6).
+      Write("consensus_envelope", "attack_as_fuzzed", Byte(0x10) + bytes);
+      Write("consensus_envelope", "attack_other_key", Byte(0x30) + bytes);
+      Write("consensus_envelope", "attack_tampered", Byte(0x50) + bytes);
+      Write("consensus_envelope", "attack_replay", Byte(0x70) + bytes);
+    }
   }
   v1::ConsensusEnvelope from_self;
   *from_self.add_messages() = warm.received.front().message;
