@@ -26,6 +26,9 @@ void AddConnectionFlags(CLI::App* command, ConnectionFlags* flags) {
                       "use the nodes of the local testnet in this directory");
   command->add_option("--timeout-ms", flags->timeout_ms, "deadline of each call to a node")
       ->capture_default_str();
+  command->add_option("--tls-ca", flags->tls_ca_file,
+                      "connect over TLS, trusting the CA in this PEM file (a TLS testnet's "
+                      "--testnet DIR needs no flag)");
 }
 
 absl::StatusOr<std::vector<std::string>> ResolveEndpoints(const ConnectionFlags& flags) {
@@ -63,6 +66,12 @@ absl::StatusOr<std::unique_ptr<sdk::RemitClient>> Connect(const ConnectionFlags&
   options.endpoints = std::move(endpoints);
   options.call_timeout_ms = flags.timeout_ms;
   options.settle_timeout_ms = std::max(flags.timeout_ms, sdk::kSettleTimeoutMsDefault);
+  options.tls_ca_file = flags.tls_ca_file;
+  if (options.tls_ca_file.empty() && !flags.testnet_dir.empty()) {
+    absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(flags.testnet_dir);
+    if (!manifest.ok()) return BadInput(manifest.status());
+    options.tls_ca_file = testnet::ManifestTlsCaFile(*manifest);
+  }
   absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client = sdk::RemitClient::Create(options);
   if (!client.ok()) return BadInput(client.status());
   return client;

@@ -1,6 +1,8 @@
 // Which nodes a client command talks to: --node HOST:PORT (repeatable or a
 // comma list), or --testnet DIR (its manifest's endpoints), else $REMIT_NODE,
 // else 127.0.0.1:7100. Every call fails over between the endpoints.
+// TLS: --tls-ca FILE trusts that CA and speaks only TLS; a TLS testnet's
+// manifest names its CA, so --testnet DIR needs no flag.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -21,9 +23,10 @@ struct ConnectionFlags {
   std::vector<std::string> nodes;
   std::string testnet_dir;
   uint64_t timeout_ms = sdk::kCallTimeoutMsDefault;
+  std::string tls_ca_file;
 };
 
-// Adds --node, --testnet and --timeout-ms to `command`.
+// Adds --node, --testnet, --timeout-ms and --tls-ca to `command`.
 void AddConnectionFlags(CLI::App* command, ConnectionFlags* flags);
 
 // The endpoints the flags name. Errors are bad input (exit 2): both --node

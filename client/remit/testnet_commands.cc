@@ -27,6 +27,7 @@ struct TestnetArgs {
   uint32_t lines = kLogLinesDefault;
   uint64_t ready_timeout_ms = testnet::kReadyTimeoutMsDefault;
   uint64_t grace_ms = testnet::kStopGraceMsDefault;
+  bool tls = false;
 };
 
 // Errors of the testnet library that the user fixes by changing arguments.
@@ -79,7 +80,9 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
                                    .ready_timeout_ms = args.ready_timeout_ms,
                                    .genesis_time_unix_ms = 0,
                                    .remitd_path = "",
-                                   .only_node = std::nullopt};
+                                   .only_node = std::nullopt,
+                                   .fault_injection = false,
+                                   .tls = args.tls};
   absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(args.dir, options);
   if (!report.ok()) {
     PrintDeadNodeLogs(args.dir, output);
@@ -101,6 +104,7 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
                     "  pid ", process.pid, started ? "  started" : "  already running");
   }
   const std::vector<std::string> endpoints = testnet::ManifestEndpoints(manifest);
+  if (manifest.tls) human += StrCat("\nTLS with CA ", testnet::ManifestTlsCaFile(manifest));
   human += StrCat("\nfaucet ", manifest.faucet_address, "\nendpoints ", JoinEndpoints(endpoints),
                   "\ntry: remit faucet ADDRESS 10 USD --testnet ", manifest.dir);
   output.Emit({{"dir", manifest.dir},
@@ -109,6 +113,7 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
                {"faucet_address", manifest.faucet_address},
                {"faucet_key", testnet::FaucetKeyPath(manifest.dir)},
                {"endpoints", endpoints},
+               {"tls_ca_file", testnet::ManifestTlsCaFile(manifest)},
                {"nodes", nodes}},
               human);
   return absl::OkStatus();
@@ -124,9 +129,14 @@ struct NodeView {
 NodeView ViewNode(const testnet::TestnetManifest& manifest, uint32_t index) {
   NodeView view{.process = testnet::FindNodeProcess(manifest, index), .status = {}, .error = ""};
   if (!view.process.alive) return view;
-  absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client = sdk::RemitClient::Create(
-      {.endpoints = {manifest.nodes[index].endpoint}, .call_timeout_ms = kStatusCallTimeoutMs});
-  REMIT_CHECK(client.ok());
+  absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client =
+      sdk::RemitClient::Create({.endpoints = {manifest.nodes[index].endpoint},
+                                .call_timeout_ms = kStatusCallTimeoutMs,
+                                .tls_ca_file = testnet::ManifestTlsCaFile(manifest)});
+  if (!client.ok()) {  // the testnet's CA file is gone or damaged
+    view.error = std::string(client.status().message());
+    return view;
+  }
   absl::StatusOr<v1::GetStatusResponse> status = (*client)->GetStatus();
   if (status.ok()) {
     view.status = *std::move(status);
@@ -308,6 +318,9 @@ void AddTestnetCommands(CLI::App& app, CliContext& context) {
                  "node I listens on 127.0.0.1:BASE+I (default 7100)");
   up->add_option("--timeout-ms", args->ready_timeout_ms, "how long to wait for the nodes")
       ->capture_default_str();
+  up->add_flag("--tls", args->tls,
+               "a new testnet serves only TLS, with its own CA (DIR/tls/ca.crt, made with "
+               "openssl); --testnet DIR commands trust it");
 
   AddTestnetCommand(testnet, context, "status",
                     "show each node's process, height, round, leader and state", args, RunStatus);

@@ -3,6 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "client/sdk/endpoint.h"
@@ -93,19 +95,44 @@ void WatchCancel::Detach() {
   context_ = nullptr;
 }
 
-absl::StatusOr<std::unique_ptr<RemitClient>> RemitClient::Create(const ClientOptions& options) {
-  RETURN_IF_ERROR(CheckOptions(options));
-  return std::unique_ptr<RemitClient>(new RemitClient(options));
+namespace {
+
+// Plaintext, or TLS trusting only the CA in options.tls_ca_file.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
+    const ClientOptions& options) {
+  if (options.tls_ca_file.empty()) return grpc::InsecureChannelCredentials();
+  std::ifstream in(options.tls_ca_file);
+  if (!in) {
+    return absl::NotFoundError(StrCat("cannot read the TLS CA file ", options.tls_ca_file));
+  }
+  std::stringstream pem;
+  pem << in.rdbuf();
+  if (pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        StrCat(options.tls_ca_file, " holds no PEM certificate; give the CA's .crt file"));
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = pem.str();
+  return grpc::SslCredentials(ssl);
 }
 
-RemitClient::RemitClient(const ClientOptions& options) : options_(options) {
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RemitClient>> RemitClient::Create(const ClientOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials, Credentials(options));
+  return std::unique_ptr<RemitClient>(new RemitClient(options, credentials));
+}
+
+RemitClient::RemitClient(const ClientOptions& options,
+                         const std::shared_ptr<grpc::ChannelCredentials>& credentials)
+    : options_(options) {
   for (const std::string& endpoint : options_.endpoints) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(kReconnectBackoffMsMin));
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
                 static_cast<int>(options_.reconnect_backoff_ms_max));
-    stubs_.push_back(v1::Ledger::NewStub(
-        grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args)));
+    stubs_.push_back(v1::Ledger::NewStub(grpc::CreateCustomChannel(endpoint, credentials, args)));
   }
   REMIT_CHECK(stubs_.size() == options_.endpoints.size());
 }

@@ -30,8 +30,9 @@
 #include "remit/v1/ledger.grpc.pb.h"
 
 namespace grpc {
+class ChannelCredentials;
 class ClientContext;
-}
+}  // namespace grpc
 
 namespace remit::sdk {
 
@@ -57,6 +58,10 @@ struct ClientOptions {
   // reconnection themselves: gRPC's backup poller notices a restarted node
   // within about 5 s.)
   bool wait_for_ready = false;
+  // PEM file of the CA the validators' TLS certificates chain to (a
+  // testnet's ca.crt): every endpoint is then dialled over TLS and its
+  // certificate checked for the endpoint's host. Empty: plaintext.
+  std::string tls_ca_file = "";
 };
 
 struct SettleResult {
@@ -138,7 +143,8 @@ class RemitClient {
  private:
   using Call = std::function<grpc::Status(v1::Ledger::Stub& stub, grpc::ClientContext* context)>;
 
-  explicit RemitClient(const ClientOptions& options);
+  RemitClient(const ClientOptions& options,
+              const std::shared_ptr<grpc::ChannelCredentials>& credentials);
   // Runs `call` with a fresh context and deadline against each endpoint in
   // turn until one answers something other than UNAVAILABLE. Sets *endpoint
   // (if given) to the endpoint that answered last.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/testnet/tls_files.h"
 #include "ledger/address.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
@@ -60,6 +61,11 @@ std::string NodeConfig(const std::string& dir, uint32_t index, const std::string
                     {"genesis", GenesisPath(dir)},         {"key_file", NodeKeyPath(dir, index)},
                     {"log_level", options.log_level},      {"consensus", consensus}};
   if (options.fault_injection) table.insert("fault_file", NodeFaultPath(dir, index));
+  if (options.tls) {
+    table.insert("tls", toml::table{{"cert_file", NodeTlsCertPath(dir, index)},
+                                    {"key_file", NodeTlsKeyPath(dir, index)},
+                                    {"ca_file", TlsCaPath(dir)}});
+  }
   std::ostringstream out;
   out << "# remitd config of validator " << index << ", written by 'remit testnet up'.\n"
       << table << "\n";
@@ -97,7 +103,8 @@ absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir,
                            .chain_id = genesis.chain_id,
                            .base_port = options.base_port,
                            .faucet_address = EncodeAddress(faucet.public_key()),
-                           .nodes = {}};
+                           .nodes = {},
+                           .tls = options.tls};
   for (uint32_t index = 0; index < options.nodes; ++index) {
     TestnetNode node{.index = index, .endpoint = "", .port = options.base_port + index};
     node.endpoint = StrCat("127.0.0.1:", node.port);
@@ -115,6 +122,7 @@ absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir,
         WriteTextFile(NodeConfigPath(dir, index), NodeConfig(dir, index, node.endpoint, options)));
     manifest.nodes.push_back(node);
   }
+  if (options.tls) RETURN_IF_ERROR(WriteTestnetTls(dir, options.nodes));
   RETURN_IF_ERROR(ValidateGenesis(genesis));
   RETURN_IF_ERROR(WriteTextFile(GenesisPath(dir), GenesisToJson(genesis)));
   RETURN_IF_ERROR(WriteManifest(manifest));

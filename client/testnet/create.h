@@ -25,6 +25,9 @@ struct CreateOptions {
   // Chaos tests: each node reads per-peer drop rules from NodeFaultPath
   // (node/peer_faults.h).
   bool fault_injection = false;
+  // Both APIs over TLS only, with a CA and node certificates made by
+  // openssl (tls_files.h).
+  bool tls = false;
 };
 
 // The asset codes every testnet has, issued by the faucet account.
@@ -34,8 +37,8 @@ const std::vector<std::string>& TestnetAssetCodes();
 // missing or holds nothing but the lock file) and returns its manifest.
 // INVALID_ARGUMENT for a node count or port range out of bounds;
 // ALREADY_EXISTS if `dir` holds other files; INTERNAL if a file cannot be
-// written. The manifest is written last: a directory without it is not a
-// testnet.
+// written; NOT_FOUND if TLS is asked for and openssl is missing. The manifest is written last: a
+// directory without it is not a testnet.
 absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir, const CreateOptions& options);
 
 }  // namespace remit::testnet

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "client/testnet/tls_files.h"
 #include "ledger/check.h"
 #include "ledger/strings.h"
 
@@ -30,6 +31,7 @@ absl::StatusOr<TestnetManifest> ManifestFromJson(const nlohmann::json& json,
   manifest.chain_id = json.value("chain_id", "");
   manifest.base_port = json.value("base_port", 0u);
   manifest.faucet_address = json.value("faucet_address", "");
+  manifest.tls = json.value("tls", false);
   const nlohmann::json& nodes = json.value("nodes", nlohmann::json::array());
   if (manifest.chain_id.empty() || manifest.faucet_address.empty() || !nodes.is_array() ||
       nodes.empty() || nodes.size() > kTestnetNodesMax || manifest.base_port == 0 ||
@@ -122,6 +124,7 @@ absl::Status WriteManifest(const TestnetManifest& manifest) {
                                {"chain_id", manifest.chain_id},
                                {"base_port", manifest.base_port},
                                {"faucet_address", manifest.faucet_address},
+                               {"tls", manifest.tls},
                                {"nodes", nodes}};
   const std::string path = ManifestPath(manifest.dir);
   const std::string temporary = path + ".tmp";
@@ -164,6 +167,10 @@ std::vector<std::string> ManifestEndpoints(const TestnetManifest& manifest) {
   std::vector<std::string> endpoints;
   for (const TestnetNode& node : manifest.nodes) endpoints.push_back(node.endpoint);
   return endpoints;
+}
+
+std::string ManifestTlsCaFile(const TestnetManifest& manifest) {
+  return manifest.tls ? TlsCaPath(manifest.dir) : std::string();
 }
 
 }  // namespace remit::testnet

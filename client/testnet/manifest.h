@@ -13,10 +13,14 @@
 //   DIR/nodeI/remitd.log      its stdout and stderr, appended
 //   DIR/nodeI/remitd.pid      pid of the last remitd started for it
 //   DIR/nodeI/faults          peers it is cut off from (chaos-test testnets only)
+//   DIR/tls/, DIR/nodeI/tls.* CA and node certificates (--tls only; tls_files.h)
 //
 //   testnet.json = {"version": 1, "chain_id": "remit-testnet", "base_port": 7100,
-//                   "faucet_address": "rmt1...",
+//                   "faucet_address": "rmt1...", "tls": false,
 //                   "nodes": [{"index": 0, "endpoint": "127.0.0.1:7100"}, ...]}
+//
+// "tls" (absent: false) says the nodes serve only TLS, with certificates from
+// the CA in DIR/tls/ca.crt, which clients of the testnet must trust.
 //
 // Node I listens on 127.0.0.1:(base_port + I).
 #pragma once
@@ -48,6 +52,7 @@ struct TestnetManifest {
   uint32_t base_port = 0;
   std::string faucet_address;
   std::vector<TestnetNode> nodes;
+  bool tls = false;
 };
 
 // Paths inside a testnet directory.
@@ -79,5 +84,9 @@ absl::StatusOr<Genesis> ReadTestnetGenesis(const std::string& dir);
 
 // The nodes' endpoints in index order.
 std::vector<std::string> ManifestEndpoints(const TestnetManifest& manifest);
+
+// The CA file clients must trust (sdk::ClientOptions::tls_ca_file): DIR/tls/ca.crt
+// for a TLS testnet, empty for a plaintext one.
+std::string ManifestTlsCaFile(const TestnetManifest& manifest);
 
 }  // namespace remit::testnet

@@ -109,7 +109,8 @@ absl::Status WaitUntilReady(const TestnetManifest& manifest, const std::vector<u
     ASSIGN_OR_RETURN(std::unique_ptr<sdk::RemitClient> client,
                      sdk::RemitClient::Create({.endpoints = {manifest.nodes[index].endpoint},
                                                .call_timeout_ms = kReadyCallTimeoutMs,
-                                               .wait_for_ready = true}));
+                                               .wait_for_ready = true,
+                                               .tls_ca_file = ManifestTlsCaFile(manifest)}));
     clients.push_back(std::move(client));
   }
   std::vector<bool> ready(indices.size(), false);

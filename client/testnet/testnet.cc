@@ -64,6 +64,11 @@ absl::StatusOr<TestnetManifest> OpenOrCreate(const std::string& dir, const UpOpt
                                                manifest->base_port, ", not ", options.base_port,
                                                "; omit --base-port, or use a new --dir"));
     }
+    if (options.tls && !manifest->tls) {
+      return absl::InvalidArgumentError(StrCat(dir,
+                                               " is a plaintext testnet; omit --tls, or use "
+                                               "a new --dir for a TLS one"));
+    }
     return manifest;
   }
   if (manifest.status().code() != absl::StatusCode::kNotFound) return manifest.status();
@@ -71,7 +76,8 @@ absl::StatusOr<TestnetManifest> OpenOrCreate(const std::string& dir, const UpOpt
       .nodes = options.nodes == 0 ? 1 : options.nodes,
       .base_port = options.base_port == 0 ? kBasePortDefault : options.base_port,
       .genesis_time_unix_ms = options.genesis_time_unix_ms,
-      .fault_injection = options.fault_injection};
+      .fault_injection = options.fault_injection,
+      .tls = options.tls};
   // Check the ports before writing anything, so a taken port leaves no
   // half-made testnet behind.
   for (uint32_t i = 0; i < create.nodes && create.base_port + i <= 65535; ++i) {

@@ -32,6 +32,9 @@ struct UpOptions {
   std::optional<uint32_t> only_node = std::nullopt;
   // For a new testnet: per-peer drop rules for chaos tests (CreateOptions).
   bool fault_injection = false;
+  // For a new testnet: TLS only, with its own CA (CreateOptions::tls).
+  // INVALID_ARGUMENT for an existing plaintext testnet.
+  bool tls = false;
 };
 
 struct UpReport {
