@@ -80,13 +80,15 @@ absl::Status SignAndSettle(const SigningKey& key, const AccountId& to, const Tra
   absl::StatusOr<Genesis> genesis = client->GetGenesis();
   if (!genesis.ok()) return NodeError(genesis.status(), "fetching the chain's genesis");
   ASSIGN_OR_RETURN(const uint64_t amount_minor, ResolveAmount(*genesis, args.asset, args.amount));
-  absl::StatusOr<v1::Account> account = client->GetAccount(key.public_key());
-  if (!account.ok()) return NodeError(account.status(), "fetching the sender's account");
+  // Asked of every node: one that restarted and is still catching up would
+  // name a sequence already used.
+  absl::StatusOr<uint64_t> sequence = client->NextSequence(key.public_key());
+  if (!sequence.ok()) return NodeError(sequence.status(), "fetching the sender's next sequence");
   const sdk::TransferRequest request{.to = to,
                                      .asset = args.asset,
                                      .amount_minor = amount_minor,
                                      .memo = args.memo,
-                                     .sequence = account->next_sequence(),
+                                     .sequence = *sequence,
                                      .ttl_ms = args.ttl_ms};
   absl::StatusOr<v1::SignedTransfer> signed_transfer =
       sdk::BuildTransfer(key, *genesis, request, NowUnixMs());

@@ -2,8 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -270,6 +272,41 @@ absl::StatusOr<v1::Account> RemitClient::GetAccount(const AccountId& account) {
                                      return stub.GetAccount(context, request, &response);
                                    }));
   return response.account();
+}
+
+absl::StatusOr<uint64_t> RemitClient::NextSequence(const AccountId& account) {
+  v1::GetAccountRequest request;
+  request.set_account(ToString(account));
+  const size_t count = stubs_.size();
+  std::vector<grpc::Status> statuses(count);
+  std::vector<v1::GetAccountResponse> responses(count);
+  std::vector<std::thread> askers;
+  askers.reserve(count);
+  for (size_t index = 0; index < count; ++index) {
+    askers.emplace_back([&, index] {
+      grpc::ClientContext context;
+      context.set_deadline(DeadlineAfter(options_.call_timeout_ms));
+      statuses[index] = stubs_[index]->GetAccount(&context, request, &responses[index]);
+    });
+  }
+  for (std::thread& asker : askers) asker.join();
+  std::optional<uint64_t> highest;
+  std::string failures;
+  for (size_t index = 0; index < count; ++index) {
+    if (statuses[index].ok()) {
+      highest = std::max(highest.value_or(0), responses[index].account().next_sequence());
+      continue;
+    }
+    // A refusal of the request itself (a malformed account) is the same
+    // from every node: report it as it is.
+    if (statuses[index].error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      return FromGrpcStatus(statuses[index]);
+    }
+    failures += StrCat(failures.empty() ? "" : "; ", options_.endpoints[index], ": ",
+                       statuses[index].error_message());
+  }
+  if (!highest) return absl::UnavailableError(StrCat("no node answered (", failures, ")"));
+  return *highest;
 }
 
 absl::StatusOr<v1::ListTransfersResponse> RemitClient::ListTransfers(const AccountId& account,

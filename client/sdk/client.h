@@ -120,6 +120,13 @@ class RemitClient {
   // NOT_FOUND if the transfer has no final outcome (yet).
   absl::StatusOr<v1::TransferRecord> GetReceipt(const TransferId& id);
   absl::StatusOr<v1::Account> GetAccount(const AccountId& account);
+  // The sequence number the account's next transfer must carry: the highest
+  // next_sequence any endpoint reports, asked of all of them at once, so
+  // that a validator still catching up (restarted, or partitioned away)
+  // does not hand out a sequence that is already used. A node that
+  // overstates it can only delay the transfer (it waits for the gap),
+  // never make it pay twice. UNAVAILABLE if no endpoint answers.
+  absl::StatusOr<uint64_t> NextSequence(const AccountId& account);
   // Newest first; `limit` 0 means the node's default. An empty page token
   // asks for the newest page.
   absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account, uint32_t limit,

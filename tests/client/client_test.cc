@@ -87,6 +87,26 @@ TEST_F(ClientTest, AllEndpointsDownIsUnavailable) {
   EXPECT_NE(status.status().message().find(other_dead), absl::string_view::npos);
 }
 
+// Proves: NextSequence asks every endpoint and takes the highest answer, so
+// a node that lags (here: one that saw none of the account's transfers)
+// or is down does not hand out a sequence already used; with no endpoint
+// up it is UNAVAILABLE.
+TEST_F(ClientTest, NextSequenceIsTheHighestAnyEndpointReports) {
+  FakeLedger behind(genesis_);
+  FakeLedgerServer behind_server(&behind);
+  std::unique_ptr<RemitClient> ahead = Client({server_.endpoint()});
+  ASSERT_TRUE(ahead->Settle(Transfer(0)).ok());
+  ASSERT_TRUE(ahead->Settle(Transfer(1)).ok());
+  absl::StatusOr<uint64_t> next =
+      Client({behind_server.endpoint(), dead_endpoint_, server_.endpoint()})
+          ->NextSequence(faucet_.public_key());
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(*next, 2u);
+  next = Client({dead_endpoint_})->NextSequence(faucet_.public_key());
+  ASSERT_FALSE(next.ok());
+  EXPECT_EQ(next.status().code(), absl::StatusCode::kUnavailable);
+}
+
 // Proves: GetGenesis parses the node's JSON into chain id and assets.
 TEST_F(ClientTest, GetGenesisParses) {
   absl::StatusOr<Genesis> genesis = Client({server_.endpoint()})->GetGenesis();
