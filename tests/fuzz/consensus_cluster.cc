@@ -43,6 +43,7 @@ class WarmCluster {
     for (uint32_t i = 0; i < kValidators; ++i) {
       CoreOutput out;
       nodes_[i]->core->Start(out);
+      nodes_[i]->core->FlushCommits(out);  // as remitd does after sending
       Route(i, out);
     }
     Drain();
@@ -85,6 +86,7 @@ class WarmCluster {
     request.mutable_sync_request()->set_from_height(1);
     request.mutable_sync_request()->set_count(FuzzConsensusOptions().fetch_blocks_max);
     nodes_[1]->core->OnMessage(0, request, out);
+    nodes_[1]->core->FlushCommits(out);
     for (CoreOutput::Send& send : out.sends) {
       if (send.to == 0u) state.received.push_back({1, std::move(send.message)});
     }
@@ -108,6 +110,7 @@ class WarmCluster {
       for (uint32_t i = 0; i < kValidators; ++i) {
         CoreOutput out;
         nodes_[i]->core->OnTick(out);
+        nodes_[i]->core->FlushCommits(out);
         Route(i, out);
       }
       Drain();
@@ -131,6 +134,7 @@ class WarmCluster {
       if (packet.to == 0) received_.push_back({packet.from, packet.message});
       CoreOutput out;
       nodes_[packet.to]->core->OnMessage(packet.from, packet.message, out);
+      nodes_[packet.to]->core->FlushCommits(out);
       if (stop_at_vote_ && packet.to == 0 && packet.message.has_proposal() &&
           packet.message.proposal().block().transfers_size() > 0 &&
           nodes_[0]->safety.Load().last_voted_round() ==

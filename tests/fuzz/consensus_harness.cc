@@ -237,6 +237,7 @@ FuzzedValidator::FuzzedValidator()
   core_ = std::make_unique<ConsensusCore>(chain.genesis, chain.validators[kSelf], ledger_, safety_,
                                           mempool_, clock_, FuzzConsensusOptions());
   core_->Start(out_);
+  core_->FlushCommits(out_);  // as remitd does once an event's messages are sent
 }
 
 uint32_t FuzzedValidator::ClaimedSender(const v1::ConsensusMessage& message,
@@ -262,6 +263,7 @@ void FuzzedValidator::Deliver(uint32_t from, v1::ConsensusMessage message) {
   REMIT_CHECK(removed == 0 || message.has_transfers());
   if (!message.has_transfers()) {
     core_->OnMessage(from, message, out_);
+    core_->FlushCommits(out_);
     return;
   }
   if (from >= kValidators) return;  // the transport refuses non-validators
@@ -273,6 +275,7 @@ void FuzzedValidator::Deliver(uint32_t from, v1::ConsensusMessage message) {
 void FuzzedValidator::Tick(uint64_t advance_ms) {
   clock_.now_ms += advance_ms;
   core_->OnTick(out_);
+  core_->FlushCommits(out_);
 }
 
 void FuzzedValidator::CheckInvariants() {
