@@ -62,11 +62,16 @@ class WarmCluster {
     RunFor(kSilentLeaderMs);
     silent_.reset();
     RunFor(kTickMs);
-    // One more transfer, delivered until validator 0 has voted for the block
-    // carrying it: that block stays uncommitted in its tree.
-    Submit(1, nodes_[0]->ledger.NextSequence(chain_.users[1].public_key()));
+    // More transfers, delivered until validator 0 has voted for a block
+    // another leader proposed with transfers in it: that block stays
+    // uncommitted in its tree. (One transfer is not enough: when validator
+    // 0 leads the round that orders it, no proposal reaches it.)
     stop_at_vote_ = true;
-    for (uint64_t ms = 0; !stopped_ && ms < kWarmMsMax; ms += kTickMs) RunFor(kTickMs);
+    uint64_t next = nodes_[0]->ledger.NextSequence(chain_.users[1].public_key());
+    for (uint64_t ms = 0; !stopped_ && ms < kWarmMsMax; ms += kTickMs) {
+      Submit(1, next++);
+      RunFor(kTickMs);
+    }
     REMIT_CHECK(stopped_);
 
     WarmState state(chain_.genesis);
