@@ -69,6 +69,10 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   // A transfer reaches a validator several ways (client, gossip, proposal,
   // fetch): its signature is verified once.
   EnableVerificationMemo(true);
+  // spdlog creates its registry on first use; create it here, before the
+  // node's threads start, so that every thread that logs sees it made
+  // (ThreadSanitizer reported the lazy creation racing with the first log).
+  spdlog::default_logger_raw();
   ASSIGN_OR_RETURN(Genesis genesis, ReadGenesis(config.genesis_path));
   ASSIGN_OR_RETURN(SigningKey key, ReadKeyFile(config.key_file));
   if (genesis.ValidatorIndex(key.public_key()) < 0) {
