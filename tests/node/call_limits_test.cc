@@ -7,14 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <future>
+#include <optional>
 #include <thread>
 
-#include "ledger/key_file.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
+#include "tests/node/node_files.h"
 #include "tests/testing/test_chain.h"
 
 namespace remit {
@@ -30,15 +29,8 @@ class CallLimitsTest : public ::testing::Test {
  protected:
   void Start(const NodeLimits& limits) {
     for (ValidatorInfo& validator : chain_.genesis.validators) validator.endpoint = "127.0.0.1:1";
-    char pattern[] = "/tmp/remit-limits-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    { std::ofstream(dir_ + "/genesis.json") << GenesisToJson(chain_.genesis); }
-    ASSERT_TRUE(WriteKeyFile(dir_ + "/validator.key", chain_.validators[0]).ok());
-    NodeConfig config;
-    config.data_dir = dir_ + "/data";
-    config.genesis_path = dir_ + "/genesis.json";
-    config.key_file = dir_ + "/validator.key";
-    config.listen = "127.0.0.1:0";
+    files_.emplace("limits", chain_.genesis, chain_.validators[0]);
+    NodeConfig config = files_->config();
     config.log_level = "warn";
     config.limits = limits;
     auto node = NodeServer::Start(config);
@@ -48,7 +40,7 @@ class CallLimitsTest : public ::testing::Test {
 
   void TearDown() override {
     node_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    files_.reset();
   }
 
   // A stub on a connection of its own (no subchannel sharing).
@@ -78,7 +70,7 @@ class CallLimitsTest : public ::testing::Test {
   }
 
   TestChain chain_ = TestChain::Make(3, 4);
-  std::string dir_;
+  std::optional<testing::NodeFiles> files_;
   std::unique_ptr<NodeServer> node_;
 };
 

@@ -8,16 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <optional>
 #include <thread>
 
-#include "ledger/key_file.h"
 #include "node/clock.h"
 #include "node/consensus/envelope_auth.h"
 #include "node/node_server.h"
 #include "remit/v1/consensus.grpc.pb.h"
 #include "remit/v1/ledger.grpc.pb.h"
+#include "tests/node/node_files.h"
 #include "tests/testing/test_chain.h"
 
 namespace remit {
@@ -37,15 +36,8 @@ class ConsensusAuthTest : public ::testing::Test {
   void SetUp() override {
     // Peers that are never there: validator 0 sends to a closed port.
     for (ValidatorInfo& validator : chain_.genesis.validators) validator.endpoint = "127.0.0.1:1";
-    char pattern[] = "/tmp/remit-auth-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    { std::ofstream(dir_ + "/genesis.json") << GenesisToJson(chain_.genesis); }
-    ASSERT_TRUE(WriteKeyFile(dir_ + "/validator.key", chain_.validators[0]).ok());
-    NodeConfig config;
-    config.data_dir = dir_ + "/data";
-    config.genesis_path = dir_ + "/genesis.json";
-    config.key_file = dir_ + "/validator.key";
-    config.listen = "127.0.0.1:0";
+    files_.emplace("auth", chain_.genesis, chain_.validators[0]);
+    NodeConfig config = files_->config();
     config.log_level = "warn";
     config.limits.envelope_skew_ms_max = kSkewMsMax;
     auto node = NodeServer::Start(config);
@@ -59,7 +51,7 @@ class ConsensusAuthTest : public ::testing::Test {
 
   void TearDown() override {
     node_.reset();
-    std::filesystem::remove_all(dir_);
+    files_.reset();
   }
 
   // An envelope from validator `from` gossiping user `user`'s first transfer.
@@ -118,7 +110,7 @@ class ConsensusAuthTest : public ::testing::Test {
 
   TestChain chain_ = TestChain::Make(3, kValidators);
   SystemClock clock_;
-  std::string dir_;
+  std::optional<testing::NodeFiles> files_;
   std::unique_ptr<NodeServer> node_;
   std::unique_ptr<v1::Consensus::Stub> consensus_;
   std::unique_ptr<v1::Ledger::Stub> ledger_;

@@ -12,8 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <limits>
 #include <map>
@@ -22,9 +20,9 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/key_file.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
+#include "tests/node/node_files.h"
 #include "tests/testing/test_chain.h"
 
 namespace remit {
@@ -74,18 +72,11 @@ struct Row {
 class HostileInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/remit-hostile-XXXXXX";
-    dir_ = mkdtemp(pattern);
     // BIG may move a whole int64 in one transfer, so that balances can be
     // pushed to the edge of their range.
     chain_.genesis.assets.push_back({"BIG", 0, chain_.issuer.public_key(), kInt64Max});
-    { std::ofstream(dir_ + "/genesis.json") << GenesisToJson(chain_.genesis); }
-    ASSERT_TRUE(WriteKeyFile(dir_ + "/validator.key", chain_.validators[0]).ok());
-    NodeConfig config;
-    config.data_dir = dir_ + "/data";
-    config.genesis_path = dir_ + "/genesis.json";
-    config.key_file = dir_ + "/validator.key";
-    config.listen = "127.0.0.1:0";
+    files_.emplace("hostile", chain_.genesis, chain_.validators[0]);
+    NodeConfig config = files_->config();
     config.limits.settle_batch_transfers_max = kBatchMax;
     config.limits.request_bytes_max = kRequestBytesMax;
     config.limits.mempool_sender_transfers_max = kSenderShare;
@@ -105,7 +96,7 @@ class HostileInputTest : public ::testing::Test {
 
   void TearDown() override {
     node_.reset();
-    std::filesystem::remove_all(dir_);
+    files_.reset();
   }
 
   static void SetDeadline(grpc::ClientContext& context) {
@@ -235,7 +226,7 @@ class HostileInputTest : public ::testing::Test {
   const SigningKey& user() const { return chain_.users[3]; }
 
   TestChain chain_ = TestChain::Make(4);
-  std::string dir_;
+  std::optional<testing::NodeFiles> files_;
   std::unique_ptr<NodeServer> node_;
   std::shared_ptr<grpc::Channel> hostile_;
   std::unique_ptr<v1::Ledger::Stub> honest_;

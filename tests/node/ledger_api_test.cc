@@ -5,14 +5,13 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <optional>
 #include <thread>
 
 #include "ledger/address.h"
-#include "ledger/key_file.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
+#include "tests/node/node_files.h"
 #include "tests/testing/test_chain.h"
 
 namespace remit {
@@ -23,14 +22,8 @@ using testing::TestChain;
 class LedgerApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/remit-api-XXXXXX";
-    dir_ = mkdtemp(pattern);
-    { std::ofstream(dir_ + "/genesis.json") << GenesisToJson(chain_.genesis); }
-    ASSERT_TRUE(WriteKeyFile(dir_ + "/validator.key", chain_.validators[0]).ok());
-    config_.data_dir = dir_ + "/data";
-    config_.genesis_path = dir_ + "/genesis.json";
-    config_.key_file = dir_ + "/validator.key";
-    config_.listen = "127.0.0.1:0";
+    files_.emplace("api", chain_.genesis, chain_.validators[0]);
+    config_ = files_->config();
     config_.limits.settle_batch_transfers_max = 50;
     config_.limits.request_bytes_max = 64 << 10;
     StartNode();
@@ -38,7 +31,7 @@ class LedgerApiTest : public ::testing::Test {
 
   void TearDown() override {
     node_.reset();
-    std::filesystem::remove_all(dir_);
+    files_.reset();
   }
 
   void StartNode() {
@@ -74,7 +67,7 @@ class LedgerApiTest : public ::testing::Test {
   }
 
   TestChain chain_ = TestChain::Make(3);
-  std::string dir_;
+  std::optional<testing::NodeFiles> files_;
   NodeConfig config_;
   std::unique_ptr<NodeServer> node_;
   std::shared_ptr<grpc::Channel> channel_;
