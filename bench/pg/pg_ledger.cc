@@ -116,6 +116,7 @@ absl::Status PgLedger::Exec(const std::string& sql) {
 }
 
 absl::Status PgLedger::Initialize(const std::string& schema_sql, const Genesis& genesis) {
+  RETURN_IF_ERROR(Exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"));
   RETURN_IF_ERROR(Exec(schema_sql));
   for (const AssetInfo& asset : genesis.assets) {
     RETURN_IF_ERROR(Exec(StrCat("INSERT INTO assets VALUES ('", asset.code, "', '\\x",

@@ -47,8 +47,9 @@ class PgLedger {
   static absl::StatusOr<std::unique_ptr<PgLedger>> Connect(const std::string& conninfo);
   ~PgLedger();
 
-  // Runs `schema_sql`, then records genesis's assets and balances. For an
-  // empty database only (the benchmark's cluster is thrown away after).
+  // Drops everything in the database's public schema, runs `schema_sql`,
+  // then records genesis's assets and balances: a fresh ledger for each
+  // benchmark run on one throwaway cluster.
   absl::Status Initialize(const std::string& schema_sql, const Genesis& genesis);
 
   // Settles up to kSettleBatchTransfersMax transfers (distinct ids) in
