@@ -54,6 +54,25 @@ absl::StatusOr<std::unique_ptr<RocksSafetyStorage>> RocksSafetyStorage::Open(
       new RocksSafetyStorage(std::unique_ptr<rocksdb::DB>(raw), path));
   std::error_code error;
   if (!legacy_file.empty() && std::filesystem::exists(legacy_file, error)) {
+    RETURN_IF_ERROR(storage->ImportLegacy(legacy_file));
+  }
+  return storage;
+}
+
+bool RocksSafetyStorage::HasSafetyData() {
+  std::string value;
+  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), ToSlice(kSafetyKey), &value);
+  if (!status.ok() && !status.IsNotFound()) Die(StrCat("reading ", path_, ": ", status.ToString()));
+  return status.ok();
+}
+
+absl::Status RocksSafetyStorage::ImportLegacy(const std::string& legacy_file) {
+  // Only into an empty store: a store that holds safety data is newer than
+  // any legacy file (which is retired once imported), and importing over
+  // it could roll last_voted_round back.
+  if (HasSafetyData()) {
+    spdlog::warn("{} already holds safety data: not importing the older {}", path_, legacy_file);
+  } else {
     std::ifstream in(legacy_file, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
@@ -65,11 +84,20 @@ absl::StatusOr<std::unique_ptr<RocksSafetyStorage>> RocksSafetyStorage::Open(
     }
     SavedBlocksChange blocks;
     for (const v1::CertifiedBlock& block : legacy.tree()) blocks.put.push_back(block);
-    storage->Save(legacy, blocks);
-    std::filesystem::remove(legacy_file, error);
-    spdlog::info("imported safety data from {} into {}", legacy_file, path);
+    Save(legacy, blocks);
+    spdlog::info("imported safety data from {} into {}", legacy_file, path_);
   }
-  return storage;
+  const std::string retired = legacy_file + ".imported";
+  std::error_code error;
+  std::filesystem::rename(legacy_file, retired, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        StrCat("cannot retire the legacy safety file ", legacy_file, " (renaming it to ", retired,
+               ": ", error.message(), "); its votes are in ", path_,
+               " now, and left in place it would be read again: move or delete it, then start "
+               "again"));
+  }
+  return absl::OkStatus();
 }
 
 RocksSafetyStorage::RocksSafetyStorage(std::unique_ptr<rocksdb::DB> db, std::string path)

@@ -25,9 +25,11 @@ class RocksSafetyStorage final : public SafetyStorage {
  public:
   // Opens or creates the database at `path`. A safety file written by an
   // older remitd at `legacy_file` (one serialized SafetyData) is imported
-  // into a new database and then removed, so no vote is forgotten.
-  // FAILED_PRECONDITION if the directory is held by another process;
-  // DATA_LOSS if the legacy file does not parse.
+  // if the database holds no safety data yet (never over newer data), and
+  // then retired: renamed to `legacy_file`.imported. FAILED_PRECONDITION if
+  // the directory is held by another process or the legacy file cannot be
+  // retired (the message says what to do); DATA_LOSS if the legacy file
+  // does not parse.
   static absl::StatusOr<std::unique_ptr<RocksSafetyStorage>> Open(const std::string& path,
                                                                   const std::string& legacy_file);
   ~RocksSafetyStorage() override;
@@ -36,9 +38,13 @@ class RocksSafetyStorage final : public SafetyStorage {
   // validator sign twice in one round.
   v1::SafetyData Load() override;
   void Save(const v1::SafetyData& data, const SavedBlocksChange& blocks) override;
+  // True once anything was saved (remitd saves an empty record when it
+  // creates the store beside a new ledger, so that a lost store shows).
+  bool HasSafetyData();
 
  private:
   RocksSafetyStorage(std::unique_ptr<rocksdb::DB> db, std::string path);
+  absl::Status ImportLegacy(const std::string& legacy_file);
 
   std::unique_ptr<rocksdb::DB> db_;
   const std::string path_;

@@ -67,7 +67,7 @@ TEST(RocksSafetyStorageTest, SavesSurviveReopen) {
 }
 
 // A SafetyData file written by an older remitd is imported with its blocks,
-// then removed; a second open does not import it again.
+// then retired (renamed to <file>.imported); a second open does not import it again.
 TEST(RocksSafetyStorageTest, ImportsLegacyFile) {
   testing::TempDir dir;
   const std::string legacy = dir.Join("data.safety");
@@ -92,6 +92,46 @@ TEST(RocksSafetyStorageTest, CorruptLegacyFileIsDataLoss) {
   auto storage = RocksSafetyStorage::Open(dir.Join("data.consensus"), legacy);
   EXPECT_EQ(storage.status().code(), absl::StatusCode::kDataLoss) << storage.status();
   EXPECT_TRUE(std::filesystem::exists(legacy));
+}
+
+// Proves that a legacy file is imported only into an empty store: one left
+// beside a store that already holds newer votes (a failed delete, a restored
+// backup) never rolls last_voted_round back, and is retired all the same.
+TEST(RocksSafetyStorageTest, LegacyFileNeverOverwritesNewerData) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("data.consensus");
+  const std::string legacy = dir.Join("data.safety");
+  {
+    auto storage = RocksSafetyStorage::Open(path, legacy);
+    ASSERT_TRUE(storage.ok()) << storage.status();
+    v1::SafetyData data;
+    data.set_last_voted_round(10);
+    (*storage)->Save(data, {});
+  }
+  v1::SafetyData old;
+  old.set_last_voted_round(5);
+  std::ofstream(legacy, std::ios::binary) << old.SerializeAsString();
+  auto storage = RocksSafetyStorage::Open(path, legacy);
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  EXPECT_EQ((*storage)->Load().last_voted_round(), 10u);
+  EXPECT_FALSE(std::filesystem::exists(legacy));
+}
+
+// Proves that a legacy file that cannot be retired stops the node with a
+// message naming it: left in place, it would be read again at every start.
+TEST(RocksSafetyStorageTest, UnretirableLegacyFileRefusesToStart) {
+  testing::TempDir dir;
+  const std::string legacy = dir.Join("data.safety");
+  v1::SafetyData old;
+  old.set_last_voted_round(5);
+  std::ofstream(legacy, std::ios::binary) << old.SerializeAsString();
+  // Neither a rename onto a non-empty directory nor, as root, a permission
+  // can be relied on to fail; a directory in the file's place can: the
+  // file is retired by renaming it to <file>.imported.
+  std::filesystem::create_directories(legacy + ".imported/keep");
+  auto storage = RocksSafetyStorage::Open(dir.Join("data.consensus"), legacy);
+  EXPECT_EQ(storage.status().code(), absl::StatusCode::kFailedPrecondition) << storage.status();
+  EXPECT_NE(storage.status().message().find(legacy), std::string::npos) << storage.status();
 }
 
 }  // namespace
