@@ -42,6 +42,8 @@ Hash32 ComputeBlockHash(const v1::BlockHeader& header) {
   bytes.append(header.parent_state_hash());
   bytes.append(header.payload_hash());
   bytes.append(header.proposer());
+  // Only when present, so that blocks without it keep their hash.
+  if (!header.parent_signers().empty()) PutShortBytes(bytes, header.parent_signers());
   return Blake2b256(bytes);
 }
 
@@ -49,7 +51,8 @@ absl::Status CheckBlockShape(const v1::Block& block) {
   const v1::BlockHeader& header = block.header();
   if (header.chain_id().size() > kChainIdBytesMax || header.parent_hash().size() != kHashBytes ||
       header.parent_state_hash().size() != kHashBytes ||
-      header.payload_hash().size() != kHashBytes || header.proposer().size() != kPublicKeyBytes) {
+      header.payload_hash().size() != kHashBytes || header.proposer().size() != kPublicKeyBytes ||
+      header.parent_signers().size() > kParentSignersBytesMax) {
     return absl::InvalidArgumentError("block header has a field of the wrong size");
   }
   if (block.transfers_size() > static_cast<int>(kBlockTransfersMax)) {

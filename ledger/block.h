@@ -19,11 +19,13 @@
 namespace remit {
 
 inline constexpr uint32_t kBlockTransfersMax = 10000;
+// A header's parent_signers bitmap: one bit per genesis validator (at most 64).
+inline constexpr size_t kParentSignersBytesMax = 8;
 
 Hash32 ComputePayloadHash(const v1::Block& block);
 Hash32 ComputeBlockHash(const v1::BlockHeader& header);
 
-// Sizes of the header's hash and key fields, the transfer count within
+// Sizes of the header's hash, key and parent_signers fields, the transfer count within
 // kBlockTransfersMax and payload_hash matching the transfers.
 absl::Status CheckBlockShape(const v1::Block& block);
 

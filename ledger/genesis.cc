@@ -132,11 +132,19 @@ json ToJson(const Genesis& genesis) {
     validators.push_back(
         {{"public_key", EncodeAddress(validator.public_key)}, {"endpoint", validator.endpoint}});
   }
-  return {{"chain_id", genesis.chain_id},
-          {"genesis_time_unix_ms", genesis.genesis_time_unix_ms},
-          {"assets", assets},
-          {"balances", balances},
-          {"validators", validators}};
+  json root = {{"chain_id", genesis.chain_id},
+               {"genesis_time_unix_ms", genesis.genesis_time_unix_ms},
+               {"assets", assets},
+               {"balances", balances},
+               {"validators", validators}};
+  // Optional keys appear only off their defaults: older genesis files keep their hash.
+  if (genesis.leader_exclude_rounds != kLeaderExcludeRoundsDefault) {
+    root["leader_exclude_rounds"] = genesis.leader_exclude_rounds;
+  }
+  if (genesis.leader_window_rounds != kLeaderWindowRoundsDefault) {
+    root["leader_window_rounds"] = genesis.leader_window_rounds;
+  }
+  return root;
 }
 
 }  // namespace
@@ -164,6 +172,14 @@ absl::StatusOr<Genesis> ParseGenesis(std::string_view text) {
   for (const json& item : validators) {
     ASSIGN_OR_RETURN(ValidatorInfo validator, ParseValidator(item));
     genesis.validators.push_back(std::move(validator));
+  }
+  if (root.contains("leader_exclude_rounds")) {
+    ASSIGN_OR_RETURN(genesis.leader_exclude_rounds,
+                     Field<uint64_t>(root, "leader_exclude_rounds", "genesis"));
+  }
+  if (root.contains("leader_window_rounds")) {
+    ASSIGN_OR_RETURN(genesis.leader_window_rounds,
+                     Field<uint64_t>(root, "leader_window_rounds", "genesis"));
   }
   RETURN_IF_ERROR(ValidateGenesis(genesis));
   return genesis;
@@ -208,6 +224,13 @@ absl::Status ValidateGenesis(const Genesis& genesis) {
   for (const ValidatorInfo& validator : genesis.validators) {
     if (!keys.insert(validator.public_key).second) return Invalid("a validator key appears twice");
     if (validator.endpoint.empty()) return Invalid("a validator has no endpoint");
+  }
+  if (genesis.leader_exclude_rounds < 1 ||
+      genesis.leader_exclude_rounds > kLeaderExcludeRoundsMax) {
+    return Invalid(StrCat("leader_exclude_rounds must be 1 to ", kLeaderExcludeRoundsMax));
+  }
+  if (genesis.leader_window_rounds < 1 || genesis.leader_window_rounds > kLeaderWindowRoundsMax) {
+    return Invalid(StrCat("leader_window_rounds must be 1 to ", kLeaderWindowRoundsMax));
   }
   return absl::OkStatus();
 }

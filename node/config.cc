@@ -72,10 +72,11 @@ absl::Status LoadConsensus(const toml::table& table, const std::string& path,
       options.fetch_blocks_max = static_cast<uint32_t>(std::min<uint64_t>(number, 100'000));
     } else if (key.str() == "fetch_bytes_max") {
       options.fetch_bytes_max = number;
-    } else if (key.str() == "leader_exclude_rounds") {
-      options.leader.exclude_rounds = number;
-    } else if (key.str() == "leader_window_rounds") {
-      options.leader.window_rounds = number;
+    } else if (key.str() == "leader_exclude_rounds" || key.str() == "leader_window_rounds") {
+      // Every validator must elect alike: these are chain parameters now.
+      return Invalid(path, StrCat("consensus option '", key.str(),
+                                  "' moved to genesis.json (every validator must use the same "
+                                  "value); remove it from node.toml"));
     } else {
       return Invalid(path, StrCat("unknown consensus option '", key.str(), "'"));
     }

@@ -18,7 +18,7 @@ ConsensusService::ConsensusService(Validator& validator, WorkerPool& consensus_w
     : validator_(validator),
       consensus_workers_(consensus_workers),
       bulk_workers_(bulk_workers),
-      chain_id_(genesis.chain_id),
+      domain_(SigningDomain::Of(genesis)),
       validators_(genesis),
       self_(self),
       clock_(clock),
@@ -60,7 +60,7 @@ grpc::ServerUnaryReactor* ConsensusService::Deliver(grpc::CallbackServerContext*
 
 void ConsensusService::Authenticate(const v1::ConsensusEnvelope& envelope,
                                     grpc::ServerUnaryReactor* reactor) {
-  const absl::Status signature = VerifyEnvelopeSignature(envelope, validators_, chain_id_);
+  const absl::Status signature = VerifyEnvelopeSignature(envelope, validators_, domain_);
   if (!signature.ok()) {
     ++envelopes_refused_;
     spdlog::debug("envelope refused: {}", signature.message());
@@ -84,7 +84,7 @@ void ConsensusService::Authenticate(const v1::ConsensusEnvelope& envelope,
 void ConsensusService::Precheck(uint32_t from, std::vector<v1::ConsensusMessage> messages) {
   uint64_t dropped = 0;
   for (v1::ConsensusMessage& message : messages) {
-    dropped += PrecheckMessage(message, validators_, chain_id_);
+    dropped += PrecheckMessage(message, validators_, domain_);
   }
   transfers_dropped_ += dropped;
   const size_t count = messages.size();

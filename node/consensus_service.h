@@ -22,6 +22,7 @@
 
 #include "ledger/genesis.h"
 #include "node/clock.h"
+#include "node/consensus/signing.h"
 #include "node/consensus/validator_set.h"
 #include "node/peer_faults.h"
 #include "node/validator.h"
@@ -67,7 +68,7 @@ class ConsensusService final : public v1::Consensus::CallbackService {
   Validator& validator_;
   WorkerPool& consensus_workers_;
   WorkerPool& bulk_workers_;
-  const std::string chain_id_;
+  const SigningDomain domain_;  // chain id and genesis hash, computed once
   const ValidatorSet validators_;
   const uint32_t self_;
   const Clock& clock_;

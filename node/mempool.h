@@ -77,6 +77,11 @@ class Mempool {
   bool HasReady(const NextSequenceFn& next_sequence) const;
 
   bool Contains(const TransferId& id) const { return by_id_.contains(id); }
+  // The pooled transfer with this id (its signature included), or nullptr.
+  const v1::SignedTransfer* Find(const TransferId& id) const {
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &it->second.signed_transfer;
+  }
   size_t size() const { return by_id_.size(); }
   // Changes whenever a transfer enters or leaves the pool.
   uint64_t version() const { return version_; }

@@ -29,6 +29,29 @@ absl::StatusOr<Genesis> ReadGenesis(const std::string& path) {
   return genesis;
 }
 
+// The safety store must be as old as the ledger beside it: one created
+// beside a ledger at genesis gets an (empty) record at once; one without a
+// record beside a ledger past genesis was lost, and starting on it at
+// last_voted_round 0 could sign a second vote in a round already voted in.
+absl::Status CheckSafetyStore(const LedgerStore& store, RocksSafetyStorage& safety,
+                              const std::string& data_dir) {
+  if (safety.HasSafetyData()) return absl::OkStatus();
+  if (store.committed_height() == 0) {
+    safety.Save(v1::SafetyData(), SavedBlocksChange());
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(StrCat(
+      data_dir, ".consensus holds no safety data, but the ledger in ", data_dir, " is at height ",
+      store.committed_height(),
+      ": the consensus store was lost (deleted, or not copied with the ledger). Without it this "
+      "validator could vote twice in a round it already voted in. Restore ",
+      data_dir,
+      ".consensus from the same backup as the ledger; if it is lost for good, stop this "
+      "validator until the chain has moved past the round it last logged, then remove both ",
+      data_dir, " and ", data_dir,
+      ".consensus and start again: it syncs from the other validators (docs/CONSENSUS.md)"));
+}
+
 absl::StatusOr<std::string> ReadPem(const std::string& path, std::string_view what) {
   std::ifstream in(path);
   if (!in) {
@@ -97,6 +120,7 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
   ASSIGN_OR_RETURN(
       std::unique_ptr<RocksSafetyStorage> safety,
       RocksSafetyStorage::Open(config.data_dir + ".consensus", config.data_dir + ".safety"));
+  RETURN_IF_ERROR(CheckSafetyStore(*store, *safety, config.data_dir));
   ASSIGN_OR_RETURN(const Credentials credentials, MakeCredentials(config.tls));
   std::unique_ptr<NodeServer> node(new NodeServer(std::move(genesis), std::move(key),
                                                   std::move(store), std::move(safety), config,
@@ -143,8 +167,8 @@ std::unique_ptr<PeerTransport> MakeTransport(
   std::vector<std::string> endpoints;
   for (const ValidatorInfo& validator : genesis.validators) endpoints.push_back(validator.endpoint);
   return std::make_unique<PeerTransport>(
-      static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), key, genesis.chain_id, clock,
-      endpoints, credentials, PeerTransportOptions(), faults);
+      static_cast<uint32_t>(genesis.ValidatorIndex(key.public_key())), key,
+      SigningDomain::Of(genesis), clock, endpoints, credentials, PeerTransportOptions(), faults);
 }
 
 }  // namespace

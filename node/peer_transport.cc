@@ -14,13 +14,13 @@ namespace {
 constexpr int kReconnectBackoffMsMax = 1'000;
 }  // namespace
 
-PeerTransport::PeerTransport(uint32_t self, const SigningKey& key, std::string chain_id,
+PeerTransport::PeerTransport(uint32_t self, const SigningKey& key, SigningDomain domain,
                              const Clock& clock, const std::vector<std::string>& endpoints,
                              const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                              const PeerTransportOptions& options, const PeerFaults* faults)
     : self_(self),
       key_(key),
-      chain_id_(std::move(chain_id)),
+      domain_(std::move(domain)),
       clock_(clock),
       options_(options),
       faults_(faults) {
@@ -105,7 +105,7 @@ void PeerTransport::Run(Peer& peer) {
       }
     }
     if (envelope.messages_size() == 0) continue;
-    SignEnvelope(chain_id_, key_, clock_.NowUnixMs(), envelope);
+    SignEnvelope(domain_, key_, clock_.NowUnixMs(), envelope);
     grpc::ClientContext context;
     // Wait for a reconnecting peer (up to the deadline) rather than failing at
     // once while gRPC backs off: a restarted validator must get our answers.

@@ -21,6 +21,7 @@
 
 #include "ledger/crypto.h"
 #include "node/clock.h"
+#include "node/consensus/signing.h"
 #include "node/peer_faults.h"
 #include "remit/v1/consensus.grpc.pb.h"
 
@@ -41,7 +42,7 @@ class PeerTransport {
   // secure the channels to `endpoints` (TLS with the testnet's CA, or
   // insecure). `clock` and `faults` (chaos tests; may be null) must outlive
   // the transport.
-  PeerTransport(uint32_t self, const SigningKey& key, std::string chain_id, const Clock& clock,
+  PeerTransport(uint32_t self, const SigningKey& key, SigningDomain domain, const Clock& clock,
                 const std::vector<std::string>& endpoints,
                 const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                 const PeerTransportOptions& options, const PeerFaults* faults = nullptr);
@@ -68,7 +69,7 @@ class PeerTransport {
 
   const uint32_t self_;
   const SigningKey key_;
-  const std::string chain_id_;
+  const SigningDomain domain_;
   const Clock& clock_;
   const PeerTransportOptions options_;
   const PeerFaults* const faults_;

@@ -18,15 +18,16 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
                              const ConsensusOptions& options)
     : genesis_(genesis),
       key_(key),
+      domain_(SigningDomain::Of(genesis)),
       validators_(genesis),
       index_(*validators_.IndexOf(key.public_key())),
       ledger_(ledger),
-      safety_(safety_storage),
+      safety_(safety_storage, key_, domain_),
       mempool_(mempool),
       clock_(clock),
       options_(options),
       tree_(ledger),
-      election_(validators_.size(), options.leader) {
+      election_(validators_.size(), {genesis.leader_exclude_rounds, genesis.leader_window_rounds}) {
   const auto genesis_block = ledger_.GetBlock(0);
   REMIT_CHECK(genesis_block.ok());
   v1::VoteData& vote_data = *genesis_qc_.mutable_vote_data();
@@ -44,6 +45,7 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
   committed_round_ = head->block().header().round();
   RestoreElection();
   RestoreTree();
+  RestoreHighQc();
   safety_.set_before_save([this](SavedBlocksChange& change) { ChangeSavedBlocks(change); });
 }
 
@@ -69,25 +71,81 @@ void ConsensusCore::ChangeSavedBlocks(SavedBlocksChange& change) {
 }
 
 void ConsensusCore::RestoreElection() {
-  // Enough recent history to agree with the others on most leaders at once;
-  // older blocks are not read back (each may be large).
-  constexpr uint64_t kRestoreBlocksMax = 64;
+  // All the history election reads, so that a restarted validator names the
+  // leaders the others name: every block of the last exclude + window
+  // rounds. A round holds at most one block, so that is at most as many
+  // blocks, read one at a time.
   const uint64_t head = ledger_.committed_height();
-  const uint64_t first = head > kRestoreBlocksMax ? head - kRestoreBlocksMax + 1 : 1;
+  const uint64_t blocks_max = genesis_.leader_exclude_rounds + genesis_.leader_window_rounds;
+  const uint64_t first = head > blocks_max ? head - blocks_max + 1 : 1;
+  if (first > head) return;
+  const auto before = ledger_.GetBlock(first - 1);
+  REMIT_CHECK(before.ok());
+  uint64_t parent_round = before->block().header().round();
   for (uint64_t height = first; height <= head; ++height) {
     const auto block = ledger_.GetBlock(height);
     REMIT_CHECK(block.ok());
-    REMIT_CHECK(block->has_qc());
-    RecordCommitted(block->block(), block->qc());
+    RecordCommitted(block->block(), parent_round);
+    parent_round = block->block().header().round();
   }
 }
 
-void ConsensusCore::RecordCommitted(const v1::Block& block, const v1::QuorumCert& qc) {
+void ConsensusCore::RecordCommitted(const v1::Block& block, uint64_t parent_round) {
+  const v1::BlockHeader& header = block.header();
   const auto proposer =
-      validators_.IndexOf(*ToArray<kPublicKeyBytes>(block.header().proposer(), "proposer"));
+      validators_.IndexOf(*ToArray<kPublicKeyBytes>(header.proposer(), "proposer"));
   REMIT_CHECK(proposer.has_value());  // checked when the block was proposed
-  std::vector<uint32_t> voters(qc.signers().begin(), qc.signers().end());
-  election_.OnCommitted(block.header().round(), qc.vote_data().parent_round(), *proposer, voters);
+  election_.OnCommitted(header.round(), parent_round, *proposer,
+                        SignersOf(header.parent_signers(), validators_.size()));
+}
+
+void ConsensusCore::RestoreHighQc() {
+  // The highest QC seen before a restart, saved with the one_chain_round it
+  // raised: its block may never have reached this validator, so without it
+  // the safety rules would refuse every timeout until a peer sent it again.
+  const v1::SafetyData& data = safety_.data();
+  if (!data.has_high_qc() || data.high_qc().vote_data().round() <= high_qc_.vote_data().round()) {
+    return;
+  }
+  if (QcDiverges(data.high_qc())) return;
+  high_qc_ = data.high_qc();
+  const Hash32 hash = HashOf(high_qc_.vote_data().block_hash());
+  if (TreeBlock* block = tree_.FindMutable(hash); block != nullptr && !block->qc) {
+    block->qc = high_qc_;
+  } else if (!tree_.IsKnownParent(hash) &&
+             high_qc_.vote_data().height() > ledger_.committed_height()) {
+    pending_qcs_.emplace(hash, high_qc_);  // fetched by RetryCatchUp
+  }
+}
+
+void ConsensusCore::Halt(std::string reason) {
+  if (halt_reason_) return;
+  ++counters_.dropped_state_divergence;
+  spdlog::critical(
+      "STATE DIVERGENCE: {}. This validator's execution disagrees with a quorum: it stops "
+      "voting, proposing and committing (reads of its committed history go on). Keep its data "
+      "directory for diagnosis, check that it runs the same remitd as the others, and then "
+      "rebuild it from a healthy validator's data",
+      reason);
+  halt_reason_ = std::move(reason);
+  commits_due_.clear();
+}
+
+bool ConsensusCore::QcDiverges(const v1::QuorumCert& qc) {
+  const Hash32 hash = HashOf(qc.vote_data().block_hash());
+  Hash32 ours{};
+  if (const TreeBlock* block = tree_.Find(hash)) {
+    ours = block->effects.state_hash;
+  } else if (hash == ledger_.committed_block_hash()) {
+    ours = ledger_.committed_state_hash();
+  } else {
+    return false;  // not executed here (yet)
+  }
+  if (qc.vote_data().state_hash() == AsBytes(ours)) return false;
+  Halt(StrCat("a quorum certified state ", ToHex(qc.vote_data().state_hash()), " after block ",
+              ToHex(hash), " at height ", qc.vote_data().height(), ", but this validator computed ",
+              ToHex(ours)));
+  return true;
 }
 
 void ConsensusCore::RestoreTree() {
@@ -115,6 +173,7 @@ void ConsensusCore::RestoreTree() {
 }
 
 void ConsensusCore::Start(CoreOutput& out) {
+  if (halt_reason_) return;
   AdvanceRound(high_qc_.vote_data().round() + 1);
   MaybePropose(out);
   // Announce our highest QC: validators that are ahead answer with theirs,
@@ -125,13 +184,23 @@ void ConsensusCore::Start(CoreOutput& out) {
 }
 
 std::optional<uint64_t> ConsensusCore::next_deadline_ms() const {
-  if (!HasWork()) return std::nullopt;
-  return round_deadline_ms_;
+  if (halt_reason_) return std::nullopt;
+  std::optional<uint64_t> deadline_ms;
+  if (HasWork()) deadline_ms = round_deadline_ms_;
+  for (const auto& [peer, serving] : sync_serving_) {
+    if (!serving.waiting) continue;
+    const uint64_t due_ms = serving.served_ms + options_.sync_serve_interval_ms;
+    deadline_ms = std::min(deadline_ms.value_or(due_ms), due_ms);
+  }
+  return deadline_ms;
 }
 
 bool ConsensusCore::HasWork() const {
-  if (!pending_qcs_.empty()) return true;
   const Hash32 head = HashOf(high_qc_.vote_data().block_hash());
+  // Only the highest QC's missing block is worth timing rounds out for: a
+  // lower QC whose block nobody serves (a certified block of an abandoned
+  // fork) must not keep an idle cluster timing out.
+  if (pending_qcs_.contains(head)) return true;
   if (tree_.PathHasTransfers(head)) return true;
   if (mempool_.size() == 0 || !tree_.IsKnownParent(head)) return false;
   // Only transfers the next block could carry count: one waiting behind a
@@ -170,6 +239,8 @@ void ConsensusCore::AdvanceRound(uint64_t round) {
   proposed_in_round_ = false;
   my_timeout_.reset();
   votes_.erase(votes_.begin(), votes_.lower_bound(round_ - 1));
+  voted_.erase(voted_.begin(), voted_.lower_bound(round_ - 1));
+  proposed_.erase(proposed_.begin(), proposed_.lower_bound({round_, 0}));
   timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(round_));
   ArmTimer();
   // The leader proposes when the event that moved it here is done
@@ -178,6 +249,8 @@ void ConsensusCore::AdvanceRound(uint64_t round) {
 }
 
 void ConsensusCore::OnTick(CoreOutput& out) {
+  if (halt_reason_) return;
+  ServeWaitingSyncs(out);
   RetryCatchUp(out);
   if (!HasWork()) {
     ArmTimer();  // an idle round never times out
@@ -188,6 +261,7 @@ void ConsensusCore::OnTick(CoreOutput& out) {
 }
 
 void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message, CoreOutput& out) {
+  if (halt_reason_) return;
   if (from >= validators_.size()) {
     ++counters_.dropped_not_validator;
     return;
@@ -227,9 +301,10 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
 }
 
 void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {
+  if (halt_reason_ || QcDiverges(qc)) return;
   const v1::VoteData& vote_data = qc.vote_data();
   const Hash32 hash = HashOf(vote_data.block_hash());
-  safety_.ObserveQc(vote_data.round());
+  safety_.ObserveQc(qc);
   if (TreeBlock* block = tree_.FindMutable(hash); block != nullptr && !block->qc) block->qc = qc;
   if (vote_data.round() > high_qc_.vote_data().round()) high_qc_ = qc;
   if (vote_data.height() > ledger_.committed_height() && !tree_.IsKnownParent(hash)) {
@@ -246,7 +321,9 @@ void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutpu
   if (vote_data.round() + 1 > round_) AdvanceRound(vote_data.round() + 1);
 }
 
-void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc) {
+void ConsensusCore::ProcessTc(const v1::TimeoutCert& tc, uint32_t from, CoreOutput& out) {
+  ProcessQc(tc.high_qc(), from, out);
+  if (halt_reason_) return;
   if (!high_tc_ || tc.round() > high_tc_->round()) high_tc_ = tc;
   AdvanceRound(tc.round() + 1);
 }

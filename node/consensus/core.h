@@ -65,8 +65,13 @@ struct ConsensusOptions {
   uint32_t fetch_blocks_max = 256;
   // Bytes of blocks in one BlockResponse (it always holds at least one).
   uint64_t fetch_bytes_max = 2u << 20;
-  // Who leads a round (leader_election.h).
-  LeaderElectionOptions leader;
+  // A peer's SyncRequests are served at most one per this interval; one
+  // more waits (the newest replaces it) and is served when it has passed.
+  uint64_t sync_serve_interval_ms = 20;
+  // A peer's BlockRequests: a token bucket of this many, refilled one per
+  // block_serve_interval_ms; requests beyond it are dropped (and counted).
+  uint32_t block_serve_burst_max = 8;
+  uint64_t block_serve_interval_ms = 10;
 };
 
 struct CoreOutput {
@@ -94,6 +99,9 @@ struct ConsensusCounters {
   uint64_t dropped_far_future = 0;
   uint64_t dropped_state_divergence = 0;
   uint64_t dropped_unknown_parent = 0;
+  uint64_t dropped_rate_limited = 0;  // sync and block requests beyond a peer's bound
+  uint64_t dropped_second_vote = 0;   // a signer's second vote for one round
+  uint64_t equivocations = 0;         // a second block of one (round, proposer)
   uint64_t sync_requests_sent = 0;
   uint64_t timeouts_sent = 0;
   uint64_t proposals_sent = 0;
@@ -126,20 +134,44 @@ class ConsensusCore {
   const ValidatorSet& validators() const { return validators_; }
   const v1::QuorumCert& high_qc() const { return high_qc_; }
   const ConsensusCounters& counters() const { return counters_; }
+  // The uncommitted blocks (for status and tests).
+  const BlockTree& tree() const { return tree_; }
+  // Votes held for rounds this validator leads next (for tests).
+  size_t votes_held() const {
+    size_t held = 0;
+    for (const auto& [round, by_message] : votes_) {
+      for (const auto& [message, signatures] : by_message) held += signatures.size();
+    }
+    return held;
+  }
   // Monotonic ms at which OnTick has work to do, if any.
   std::optional<uint64_t> next_deadline_ms() const;
+  // Set once a quorum certified a state this validator did not compute
+  // (STATE DIVERGENCE): from then on the core signs, commits and answers
+  // nothing, and every event is ignored. What happened, for status and logs.
+  const std::optional<std::string>& halt_reason() const { return halt_reason_; }
 
  private:
   void RestoreTree();
+  // The highest QC safety storage kept (see RestoreHighQc in core.cc).
+  void RestoreHighQc();
   // Feeds leader election the last committed blocks (after a restart).
   void RestoreElection();
-  void RecordCommitted(const v1::Block& block, const v1::QuorumCert& qc);
+  // Feeds leader election a committed block whose parent has `parent_round`:
+  // only hashed data (leader_election.h).
+  void RecordCommitted(const v1::Block& block, uint64_t parent_round);
+  // Stops the core for good (see halt_reason), logging STATE DIVERGENCE.
+  void Halt(std::string reason);
+  // True (and halts) if `qc` certifies another state than we computed for
+  // a block we hold.
+  bool QcDiverges(const v1::QuorumCert& qc);
   // What the next safety save writes of the block tree.
   void ChangeSavedBlocks(SavedBlocksChange& change);
 
   // Rounds and certificates.
   void ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out);
-  void ProcessTc(const v1::TimeoutCert& tc);
+  // A TC moves us to the round after it; its highest QC is processed too.
+  void ProcessTc(const v1::TimeoutCert& tc, uint32_t from, CoreOutput& out);
   void AdvanceRound(uint64_t round);
   bool HasWork() const;
   void ArmTimer();
@@ -152,6 +184,9 @@ class ConsensusCore {
   // Sent by the round's leader, signed by it, and extending its QC as the
   // round allows.
   bool CheckProposer(uint32_t from, const v1::Proposal& proposal);
+  // False (and the equivocation recorded) if the proposer of this block's
+  // round already proposed another block for it; else remembers it.
+  bool FirstOfRound(const v1::BlockHeader& header, const Hash32& hash);
   // Executes and inserts a block whose parent is known; false if invalid or
   // if its state differs from `certified_state_hash` (when given).
   bool ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
@@ -187,6 +222,11 @@ class ConsensusCore {
   void RetryCatchUp(CoreOutput& out);
   void OnBlockRequest(uint32_t from, const v1::BlockRequest& request, CoreOutput& out);
   void OnSyncRequest(uint32_t from, const v1::SyncRequest& request, CoreOutput& out);
+  void ServeSync(uint32_t to, const v1::SyncRequest& request, CoreOutput& out);
+  // From the clock: serves SyncRequests that waited for their interval.
+  void ServeWaitingSyncs(CoreOutput& out);
+  // Takes a token of `from`'s BlockRequest bucket; false if none is left.
+  bool TakeBlockServeToken(uint32_t from);
   void OnBlockResponse(uint32_t from, const v1::BlockResponse& response, CoreOutput& out);
   void RetryPending(CoreOutput& out);
 
@@ -195,10 +235,11 @@ class ConsensusCore {
 
   const Genesis& genesis_;
   const SigningKey key_;
+  const SigningDomain domain_;  // every signature's chain and genesis hash
   const ValidatorSet validators_;
   const uint32_t index_;
   CommittedLedger& ledger_;
-  SafetyRules safety_;
+  SafetyRules safety_;  // signs every proposal, vote and timeout
   Mempool& mempool_;
   const Clock& clock_;
   const ConsensusOptions options_;
@@ -206,6 +247,7 @@ class ConsensusCore {
   BlockTree tree_;
   LeaderElection election_;
   ConsensusCounters counters_;
+  std::optional<std::string> halt_reason_;
 
   uint64_t round_ = 0;
   v1::QuorumCert high_qc_;
@@ -228,8 +270,13 @@ class ConsensusCore {
   std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry
 
   // Votes for rounds this validator leads next:
-  // round -> signed vote bytes -> signer -> signature.
+  // round -> signed vote bytes -> signer -> signature; one per (signer, round).
   std::map<uint64_t, std::map<std::string, std::map<uint32_t, std::string>>> votes_;
+  std::map<uint64_t, std::set<uint32_t>> voted_;  // round -> signers in votes_
+  // The block each proposer proposed for the current and next rounds:
+  // (round, proposer) -> block hash. One is kept; a second is equivocation.
+  // (round, proposer) -> (block hash, equivocation logged).
+  std::map<std::pair<uint64_t, uint32_t>, std::pair<Hash32, bool>> proposed_;
   // round -> signer -> timeout
   std::map<uint64_t, std::map<uint32_t, v1::Timeout>> timeouts_;
   // Proposals waiting for their parent, by the parent's hash.
@@ -247,6 +294,19 @@ class ConsensusCore {
   // The last SyncRequest: when, and from which height.
   uint64_t sync_requested_ms_ = 0;
   uint64_t sync_requested_height_ = 0;
+  // Serving peers' SyncRequests: one per interval, one more waiting.
+  struct SyncServing {
+    uint64_t served_ms = 0;
+    uint64_t served_from_height = 0;
+    std::optional<v1::SyncRequest> waiting;
+  };
+  std::map<uint32_t, SyncServing> sync_serving_;
+  // Serving peers' BlockRequests: tokens left, as of when.
+  struct Bucket {
+    uint64_t tokens = 0;
+    uint64_t refilled_ms = 0;
+  };
+  std::map<uint32_t, Bucket> block_serving_;
 };
 
 }  // namespace remit

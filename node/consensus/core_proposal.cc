@@ -12,8 +12,22 @@
 #include "node/consensus/signing.h"
 
 namespace remit {
+namespace {
+
+// What admission requires of a transfer's bytes, which its id and signature
+// do not cover: at most kSignedTransferBytesMax, and no unknown fields
+// (they would be stored with the block, unhashed, and differ between
+// validators).
+bool FitsInBlock(const v1::SignedTransfer& transfer) {
+  return transfer.ByteSizeLong() <= kSignedTransferBytesMax &&
+         transfer.GetReflection()->GetUnknownFields(transfer).empty() &&
+         transfer.transfer().GetReflection()->GetUnknownFields(transfer.transfer()).empty();
+}
+
+}  // namespace
+
 void ConsensusCore::MaybePropose(CoreOutput& out) {
-  if (election_.LeaderOf(round_) != index_ || proposed_in_round_) return;
+  if (halt_reason_ || election_.LeaderOf(round_) != index_ || proposed_in_round_) return;
   const uint64_t qc_round = high_qc_.vote_data().round();
   const bool by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
   if (qc_round + 1 != round_ && !by_tc) return;
@@ -27,6 +41,7 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   std::vector<v1::SignedTransfer> ready =
       mempool_.Ready(options_.block_transfers_max,
                      [&state](const AccountId& account) { return state->NextSequence(account); });
+  std::erase_if(ready, [](const v1::SignedTransfer& transfer) { return !FitsInBlock(transfer); });
   if (ready.empty() && !tree_.PathHasTransfers(parent)) {
     spdlog::debug("round {}: leading, nothing to order ({} pending)", round_, mempool_.size());
     return;
@@ -44,12 +59,21 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   header.set_parent_state_hash(ToString(tree_.StateHashAfter(parent)));
   header.set_payload_hash(ToString(ComputePayloadHash(block)));
   header.set_proposer(ToString(key_.public_key()));
+  header.set_parent_signers(SignerBitmap(high_qc_));
   const Hash32 hash = ComputeBlockHash(header);
-  REMIT_CHECK(ExecuteAndInsert(block, hash, std::nullopt));
+  proposed_in_round_ = true;  // one attempt per round, whatever follows
+  if (!ExecuteAndInsert(block, hash, std::nullopt)) {
+    spdlog::error("round {}: this validator's own block does not execute; not proposing", round_);
+    return;
+  }
+  // The safety rules refuse a round this validator already signed in (it
+  // restarted there): the block just made is then never sent.
+  std::optional<std::string> signature = safety_.SignProposal(round_, qc_round, hash);
+  if (!signature) return;
+  (void)FirstOfRound(header, hash);
   *proposal.mutable_qc() = high_qc_;
   if (qc_round + 1 != round_) *proposal.mutable_tc() = *high_tc_;
-  proposal.set_signature(ToString(key_.Sign(ProposalSigningBytes(genesis_.chain_id, hash))));
-  proposed_in_round_ = true;
+  proposal.set_signature(std::move(*signature));
   ++counters_.proposals_sent;
   v1::ConsensusMessage message;
   *message.mutable_proposal() = proposal;
@@ -64,13 +88,13 @@ bool ConsensusCore::CheckCertificates(const v1::Proposal& proposal) {
     ++counters_.dropped_bad_block;
     return false;
   }
-  if (!VerifyQc(proposal.qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+  if (!VerifyQc(proposal.qc(), validators_, domain_, genesis_qc_).ok()) {
     ++counters_.dropped_bad_certificate;
     return false;
   }
   uint64_t tc_high = 0;
   if (proposal.has_tc() &&
-      !VerifyTc(proposal.tc(), validators_, genesis_.chain_id, &tc_high).ok()) {
+      !VerifyTc(proposal.tc(), validators_, domain_, genesis_qc_, &tc_high).ok()) {
     ++counters_.dropped_bad_certificate;
     return false;
   }
@@ -85,16 +109,17 @@ bool ConsensusCore::CheckProposer(uint32_t from, const v1::Proposal& proposal) {
     return false;
   }
   const Hash32 hash = ComputeBlockHash(header);
-  if (!VerifyBy(validators_, leader, ProposalSigningBytes(genesis_.chain_id, hash),
-                proposal.signature())) {
+  if (!VerifyBy(validators_, leader, ProposalSigningBytes(domain_, hash), proposal.signature())) {
     ++counters_.dropped_bad_signature;
     return false;
   }
   const v1::VoteData& parent = proposal.qc().vote_data();
   const bool extends_qc = header.round() == parent.round() + 1;
   const bool justified_by_tc = proposal.has_tc() && proposal.tc().round() + 1 == header.round();
+  // The header names the QC's signers (hashed, for leader election).
   if (header.parent_hash() != parent.block_hash() || header.height() != parent.height() + 1 ||
-      header.round() <= parent.round() || (!extends_qc && !justified_by_tc)) {
+      header.round() <= parent.round() || (!extends_qc && !justified_by_tc) ||
+      header.parent_signers() != SignerBitmap(proposal.qc())) {
     ++counters_.dropped_bad_block;
     return false;
   }
@@ -107,8 +132,8 @@ void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, Core
   // whoever carried them. Only then is the proposal itself judged.
   if (!CheckCertificates(proposal)) return;
   ProcessQc(proposal.qc(), from, out);
-  if (proposal.has_tc()) ProcessTc(proposal.tc());
-  if (!CheckProposer(from, proposal)) return;
+  if (proposal.has_tc()) ProcessTc(proposal.tc(), from, out);
+  if (halt_reason_ || !CheckProposer(from, proposal)) return;
   const v1::BlockHeader& header = proposal.block().header();
   if (header.round() != round_) {
     // Too late to vote for, but if a QC we hold names it (the votes outran
@@ -126,6 +151,16 @@ void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, Core
     spdlog::debug("round {}: proposal of round {} from {} is stale", round_, header.round(), from);
     return;
   }
+  const Hash32 hash = ComputeBlockHash(header);
+  if (!FirstOfRound(header, hash)) return;
+  // A proposal's time may run at most clock_drift_ms_max ahead of ours
+  // (certified blocks are not held to it: a quorum accepted them).
+  if (header.timestamp_unix_ms() > clock_.NowUnixMs() + options_.clock_drift_ms_max) {
+    ++counters_.dropped_bad_block;
+    spdlog::warn("round {}: proposal from {} is timed {} ms ahead of this validator's clock",
+                 round_, from, header.timestamp_unix_ms() - clock_.NowUnixMs());
+    return;
+  }
   const Hash32 parent = HashOf(header.parent_hash());
   if (!tree_.IsKnownParent(parent)) {
     ++counters_.dropped_unknown_parent;
@@ -133,11 +168,27 @@ void ConsensusCore::OnProposal(uint32_t from, const v1::Proposal& proposal, Core
     pending_.emplace(parent, std::make_pair(from, proposal));
     return;  // ProcessQc asked for the parent
   }
-  const Hash32 hash = ComputeBlockHash(header);
   if (tree_.Find(hash) == nullptr && !ExecuteAndInsert(proposal.block(), hash, std::nullopt)) {
     return;
   }
   VoteFor(proposal, hash, out);
+}
+
+bool ConsensusCore::FirstOfRound(const v1::BlockHeader& header, const Hash32& hash) {
+  // CheckProposer passed: the proposer is the round's leader.
+  const uint32_t proposer = election_.LeaderOf(header.round());
+  auto [seen, inserted] = proposed_.try_emplace({header.round(), proposer}, hash, false);
+  if (inserted || seen->second.first == hash) return true;
+  ++counters_.equivocations;
+  if (!seen->second.second) {
+    seen->second.second = true;  // logged once per (round, proposer)
+    spdlog::warn(
+        "EQUIVOCATION: validator {} proposed two blocks for round {} ({} and {}); keeping the "
+        "first",
+        proposer, header.round(), ToHex(seen->second.first).substr(0, 16),
+        ToHex(hash).substr(0, 16));
+  }
+  return false;
 }
 
 bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
@@ -145,9 +196,7 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   const v1::BlockHeader& header = block.header();
   const Hash32 parent = HashOf(header.parent_hash());
   REMIT_CHECK(tree_.IsKnownParent(parent));
-  const uint64_t parent_time = tree_.TimestampOf(parent);
-  if (header.timestamp_unix_ms() < parent_time ||
-      header.timestamp_unix_ms() > clock_.NowUnixMs() + options_.clock_drift_ms_max) {
+  if (header.timestamp_unix_ms() < tree_.TimestampOf(parent)) {
     ++counters_.dropped_bad_block;
     return false;
   }
@@ -155,12 +204,16 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   // validators (f+1 of them honest) checked before voting: a validator that
   // fetches it checks every field but the signature, and its execution must
   // still reach the certified state. Otherwise each transfer is checked in
-  // full, unless it came through our own mempool's checks.
+  // full, unless our own mempool's checks passed it with the same signature
+  // (the id does not cover the signature).
   for (const v1::SignedTransfer& transfer : block.transfers()) {
-    const bool ok = certified_state_hash.has_value()
-                        ? CheckTransferFields(transfer, genesis_.chain_id).ok()
-                        : mempool_.Contains(ComputeTransferId(transfer.transfer())) ||
-                              CheckTransfer(transfer, genesis_.chain_id).ok();
+    const v1::SignedTransfer* pooled =
+        certified_state_hash ? nullptr : mempool_.Find(ComputeTransferId(transfer.transfer()));
+    const bool ok = FitsInBlock(transfer) &&
+                    (certified_state_hash.has_value()
+                         ? CheckTransferFields(transfer, genesis_.chain_id).ok()
+                         : (pooled != nullptr && pooled->signature() == transfer.signature()) ||
+                               CheckTransfer(transfer, genesis_.chain_id).ok());
     if (!ok) {
       ++counters_.dropped_bad_block;
       return false;
@@ -168,6 +221,12 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   }
   const Hash32 parent_state = tree_.StateHashAfter(parent);
   if (header.parent_state_hash() != AsBytes(parent_state)) {
+    if (certified_state_hash) {
+      Halt(StrCat("certified block ", ToHex(hash), " at height ", header.height(),
+                  " says the state after its parent is ", ToHex(header.parent_state_hash()),
+                  ", but this validator computed ", ToHex(parent_state)));
+      return false;
+    }
     ++counters_.dropped_state_divergence;
     spdlog::error(
         "STATE DIVERGENCE: block {} at height {} says the state after its parent is {}, but "
@@ -180,12 +239,9 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   tree_block.hash = hash;
   tree_block.effects = ExecuteBlock(genesis_, *tree_.StateAfter(parent), parent_state, block);
   if (certified_state_hash && *certified_state_hash != tree_block.effects.state_hash) {
-    ++counters_.dropped_state_divergence;
-    spdlog::error(
-        "STATE DIVERGENCE: a quorum certified state {} after block {} at height {}, "
-        "but this validator computed {}",
-        ToHex(*certified_state_hash), ToHex(hash), header.height(),
-        ToHex(tree_block.effects.state_hash));
+    Halt(StrCat("a quorum certified state ", ToHex(*certified_state_hash), " after block ",
+                ToHex(hash), " at height ", header.height(), ", but this validator computed ",
+                ToHex(tree_block.effects.state_hash)));
     return false;
   }
   for (const v1::TransferRecord& record : tree_block.effects.records) {
@@ -196,19 +252,17 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
 }
 
 void ConsensusCore::VoteFor(const v1::Proposal& proposal, const Hash32& hash, CoreOutput& out) {
+  if (halt_reason_) return;
   const TreeBlock* block = tree_.Find(hash);
   REMIT_CHECK(block != nullptr);
   const v1::BlockHeader& header = proposal.block().header();
-  v1::Vote vote;
-  v1::VoteData& vote_data = *vote.mutable_vote_data();
+  v1::VoteData vote_data;
   vote_data.set_block_hash(ToString(hash));
   vote_data.set_round(header.round());
   vote_data.set_height(header.height());
   vote_data.set_parent_hash(header.parent_hash());
   vote_data.set_parent_round(proposal.qc().vote_data().round());
   vote_data.set_state_hash(ToString(block->effects.state_hash));
-  vote.set_signer(index_);
-  vote.set_signature(ToString(key_.Sign(VoteSigningBytes(genesis_.chain_id, vote_data))));
   std::optional<uint64_t> tc_high;
   if (proposal.has_tc() && proposal.tc().round() + 1 == header.round()) {
     tc_high = 0;
@@ -216,15 +270,16 @@ void ConsensusCore::VoteFor(const v1::Proposal& proposal, const Hash32& hash, Co
       tc_high = std::max(*tc_high, entry.high_qc_round());
     }
   }
-  if (!safety_.TryVote(header.round(), vote_data.parent_round(), tc_high, vote)) return;
+  std::optional<v1::Vote> vote = safety_.SignVote(vote_data, index_, tc_high);
+  if (!vote) return;
   ++counters_.votes_sent;
   const uint32_t next_leader = election_.LeaderOf(header.round() + 1);
   if (next_leader == index_) {
-    OnVote(vote, out);
+    OnVote(*vote, out);
     return;
   }
   v1::ConsensusMessage message;
-  *message.mutable_vote() = std::move(vote);
+  *message.mutable_vote() = std::move(*vote);
   Send(next_leader, std::move(message), out);
 }
 
@@ -243,9 +298,15 @@ void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
     ++counters_.dropped_far_future;
     return;
   }
-  const std::string message = VoteSigningBytes(genesis_.chain_id, vote_data);
+  const std::string message = VoteSigningBytes(domain_, vote_data);
   if (!VerifyBy(validators_, vote.signer(), message, vote.signature())) {
     ++counters_.dropped_bad_signature;
+    return;
+  }
+  // One vote per (signer, round): a second one is an equivocation or a
+  // replay, and keeping it would let one validator grow votes_ at will.
+  if (!voted_[vote_data.round()].insert(vote.signer()).second) {
+    ++counters_.dropped_second_vote;
     return;
   }
   auto& signatures = votes_[vote_data.round()][message];
@@ -270,7 +331,7 @@ void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
 
 void ConsensusCore::OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, CoreOutput& out) {
   if (!CheckVoteDataShape(sync_info.high_qc().vote_data()).ok() ||
-      !VerifyQc(sync_info.high_qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+      !VerifyQc(sync_info.high_qc(), validators_, domain_, genesis_qc_).ok()) {
     ++counters_.dropped_bad_certificate;
     return;
   }

@@ -18,6 +18,7 @@ constexpr uint64_t kRefetchMs = 500;
 }  // namespace
 
 void ConsensusCore::FlushCommits(CoreOutput& out) {
+  if (halt_reason_) return;
   // Taken out first: committing can (via the mempool) lead back here.
   std::vector<v1::QuorumCert> due;
   due.swap(commits_due_);
@@ -25,6 +26,7 @@ void ConsensusCore::FlushCommits(CoreOutput& out) {
 }
 
 void ConsensusCore::CommitBy(const v1::QuorumCert& qc, CoreOutput& out) {
+  if (halt_reason_) return;
   const v1::VoteData& vote_data = qc.vote_data();
   // 2-chain rule: a QC on a block whose parent has the previous round
   // commits the parent and all its ancestors.
@@ -43,7 +45,7 @@ void ConsensusCore::CommitBy(const v1::QuorumCert& qc, CoreOutput& out) {
                        committed.ToString());
       std::abort();
     }
-    RecordCommitted(block->block, *block->qc);
+    RecordCommitted(block->block, committed_round_);  // the parent's round
     committed_round_ = block->block.header().round();
     for (const TransferId& id : mempool_.OnCommitted(block->effects)) out.superseded.push_back(id);
     out.committed.push_back(block->effects);
@@ -183,8 +185,27 @@ bool AddToResponse(v1::CertifiedBlock certified, uint64_t bytes_max, uint64_t& b
 
 }  // namespace
 
+bool ConsensusCore::TakeBlockServeToken(uint32_t from) {
+  const uint64_t now_ms = NowMs();
+  const uint64_t burst = options_.block_serve_burst_max;
+  auto [it, inserted] = block_serving_.try_emplace(from, Bucket{burst, now_ms});
+  Bucket& bucket = it->second;
+  const uint64_t refills = (now_ms - bucket.refilled_ms) / options_.block_serve_interval_ms;
+  bucket.tokens = std::min(burst, bucket.tokens + refills);
+  bucket.refilled_ms = bucket.tokens == burst
+                           ? now_ms
+                           : bucket.refilled_ms + refills * options_.block_serve_interval_ms;
+  if (bucket.tokens == 0) return false;
+  --bucket.tokens;
+  return true;
+}
+
 void ConsensusCore::OnBlockRequest(uint32_t from, const v1::BlockRequest& request,
                                    CoreOutput& out) {
+  if (!TakeBlockServeToken(from)) {
+    ++counters_.dropped_rate_limited;
+    return;
+  }
   auto cursor = ToArray<kHashBytes>(request.block_hash(), "block hash");
   if (!cursor.ok()) {
     ++counters_.dropped_bad_block;
@@ -217,6 +238,34 @@ void ConsensusCore::OnBlockRequest(uint32_t from, const v1::BlockRequest& reques
 }
 
 void ConsensusCore::OnSyncRequest(uint32_t from, const v1::SyncRequest& request, CoreOutput& out) {
+  // At most one answer per peer per interval: one envelope can carry a
+  // thousand requests, each worth fetch_bytes_max of reads. The newest of
+  // those that come sooner waits for the next interval.
+  auto [serving, first] = sync_serving_.try_emplace(from);
+  if (!first && NowMs() - serving->second.served_ms < options_.sync_serve_interval_ms) {
+    ++counters_.dropped_rate_limited;
+    serving->second.waiting = request;
+    return;
+  }
+  ServeSync(from, request, out);
+}
+
+void ConsensusCore::ServeWaitingSyncs(CoreOutput& out) {
+  for (auto& [peer, serving] : sync_serving_) {
+    if (!serving.waiting || NowMs() - serving.served_ms < options_.sync_serve_interval_ms) continue;
+    const v1::SyncRequest request = *serving.waiting;
+    serving.waiting.reset();
+    // The same question again within the interval was answered already.
+    if (request.from_height() == serving.served_from_height) continue;
+    ServeSync(peer, request, out);
+  }
+}
+
+void ConsensusCore::ServeSync(uint32_t to, const v1::SyncRequest& request, CoreOutput& out) {
+  SyncServing& serving = sync_serving_[to];
+  serving.served_ms = NowMs();
+  serving.served_from_height = request.from_height();
+  serving.waiting.reset();
   // The chain from `from_height` up: committed blocks, then the certified
   // blocks on the path to our highest QC, so that the asker ends where we are.
   const uint64_t committed = ledger_.committed_height();
@@ -255,7 +304,7 @@ void ConsensusCore::OnSyncRequest(uint32_t from, const v1::SyncRequest& request,
   for (auto it = ascending.rbegin(); it != ascending.rend(); ++it) {
     *response.add_blocks() = std::move(*it);
   }
-  Send(from, std::move(message), out);
+  Send(to, std::move(message), out);
 }
 
 void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& response,
@@ -277,7 +326,7 @@ void ConsensusCore::OnBlockResponse(uint32_t from, const v1::BlockResponse& resp
     if (vote_data.block_hash() != AsBytes(hash) || vote_data.height() != block.header().height() ||
         vote_data.round() != block.header().round() ||
         vote_data.parent_hash() != block.header().parent_hash() ||
-        !VerifyQc(certified.qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+        !VerifyQc(certified.qc(), validators_, domain_, genesis_qc_).ok()) {
       ++counters_.dropped_bad_certificate;
       return;
     }

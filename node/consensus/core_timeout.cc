@@ -10,10 +10,12 @@
 namespace remit {
 
 void ConsensusCore::OnRoundTimeout(CoreOutput& out) {
+  if (halt_reason_) return;
   if (!my_timeout_) {
     const uint64_t qc_round = high_qc_.vote_data().round();
     const bool entered_by_tc = high_tc_.has_value() && high_tc_->round() + 1 == round_;
-    if (!safety_.TryTimeout(round_, qc_round, entered_by_tc)) {
+    std::optional<std::string> signature = safety_.SignTimeout(round_, qc_round, entered_by_tc);
+    if (!signature) {
       ArmTimer();  // not safe here (e.g. restarted behind): wait for certificates
       return;
     }
@@ -22,8 +24,7 @@ void ConsensusCore::OnRoundTimeout(CoreOutput& out) {
     *timeout.mutable_high_qc() = high_qc_;
     if (entered_by_tc) *timeout.mutable_last_tc() = *high_tc_;
     timeout.set_signer(index_);
-    timeout.set_signature(
-        ToString(key_.Sign(TimeoutSigningBytes(genesis_.chain_id, round_, qc_round))));
+    timeout.set_signature(std::move(*signature));
     my_timeout_ = timeout;
     ++counters_.timeouts_sent;
     spdlog::info("round {} (leader {}) made no progress; signed a timeout with QC round {}", round_,
@@ -50,26 +51,26 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
   }
   const uint64_t qc_round = timeout.high_qc().vote_data().round();
   if (qc_round >= timeout.round() ||
-      !VerifyBy(validators_, from,
-                TimeoutSigningBytes(genesis_.chain_id, timeout.round(), qc_round),
+      !VerifyBy(validators_, from, TimeoutSigningBytes(domain_, timeout.round(), qc_round),
                 timeout.signature())) {
     ++counters_.dropped_bad_signature;
     return;
   }
   if (from != index_) {
-    if (!VerifyQc(timeout.high_qc(), validators_, genesis_.chain_id, genesis_qc_).ok()) {
+    if (!VerifyQc(timeout.high_qc(), validators_, domain_, genesis_qc_).ok()) {
       ++counters_.dropped_bad_certificate;
       return;
     }
     uint64_t tc_high = 0;
     if (timeout.has_last_tc() &&
-        !VerifyTc(timeout.last_tc(), validators_, genesis_.chain_id, &tc_high).ok()) {
+        !VerifyTc(timeout.last_tc(), validators_, domain_, genesis_qc_, &tc_high).ok()) {
       ++counters_.dropped_bad_certificate;
       return;
     }
     // Certificates carried by a timeout synchronise rounds even if it is stale.
     ProcessQc(timeout.high_qc(), from, out);
-    if (timeout.has_last_tc()) ProcessTc(timeout.last_tc());
+    if (timeout.has_last_tc()) ProcessTc(timeout.last_tc(), from, out);
+    if (halt_reason_) return;
   }
   if (timeout.round() < round_) {
     ++counters_.dropped_stale;
@@ -90,6 +91,8 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
     }
     return;
   }
+  // The TC carries the highest QC its signers named, so that whoever holds
+  // it can extend that QC (each was verified when its timeout came).
   v1::TimeoutCert tc;
   tc.set_round(timeout.round());
   for (const auto& [signer, entry] : signers) {
@@ -97,9 +100,13 @@ void ConsensusCore::OnTimeout(const v1::Timeout& timeout, uint32_t from, CoreOut
     signature.set_signer(signer);
     signature.set_high_qc_round(entry.high_qc().vote_data().round());
     signature.set_signature(entry.signature());
+    if (!tc.has_high_qc() ||
+        entry.high_qc().vote_data().round() > tc.high_qc().vote_data().round()) {
+      *tc.mutable_high_qc() = entry.high_qc();
+    }
   }
   timeouts_.erase(timeout.round());
-  ProcessTc(tc);
+  ProcessTc(tc, index_, out);
 }
 
 void ConsensusCore::SendSyncInfo(uint32_t to, CoreOutput& out) {

@@ -10,7 +10,7 @@
 namespace remit {
 namespace {
 
-constexpr std::string_view kEnvelopeDomain = "remit-envelope-v1";
+constexpr std::string_view kEnvelopeDomain = "remit-envelope-v2";
 
 std::string DeterministicBytes(const v1::ConsensusMessage& message) {
   std::string bytes;
@@ -38,21 +38,21 @@ Hash32 EnvelopeMessagesHash(const v1::ConsensusEnvelope& envelope) {
   return hasher.Finish();
 }
 
-std::string EnvelopeSigningBytes(std::string_view chain_id, uint32_t from, uint64_t sent_unix_ms,
+std::string EnvelopeSigningBytes(const SigningDomain& domain, uint32_t from, uint64_t sent_unix_ms,
                                  const Hash32& messages_hash) {
   std::string out(kEnvelopeDomain);
-  PutShortBytes(out, chain_id);
+  PutDomain(out, domain);
   PutU32(out, from);
   PutU64(out, sent_unix_ms);
   out.append(AsBytes(messages_hash));
   return out;
 }
 
-void SignEnvelope(std::string_view chain_id, const SigningKey& key, uint64_t now_unix_ms,
+void SignEnvelope(const SigningDomain& domain, const SigningKey& key, uint64_t now_unix_ms,
                   v1::ConsensusEnvelope& envelope) {
   envelope.set_sent_unix_ms(now_unix_ms);
   const Signature signature = key.Sign(
-      EnvelopeSigningBytes(chain_id, envelope.from(), now_unix_ms, EnvelopeMessagesHash(envelope)));
+      EnvelopeSigningBytes(domain, envelope.from(), now_unix_ms, EnvelopeMessagesHash(envelope)));
   envelope.set_signature(ToString(signature));
   REMIT_CHECK(envelope.signature().size() == kSignatureBytes);
 }
@@ -77,7 +77,7 @@ absl::Status CheckEnvelopeSender(const v1::ConsensusEnvelope& envelope,
 }
 
 absl::Status VerifyEnvelopeSignature(const v1::ConsensusEnvelope& envelope,
-                                     const ValidatorSet& validators, std::string_view chain_id) {
+                                     const ValidatorSet& validators, const SigningDomain& domain) {
   REMIT_CHECK(envelope.from() < validators.size());
   auto signature = ToArray<kSignatureBytes>(envelope.signature(), "envelope signature");
   if (!signature.ok()) {
@@ -86,20 +86,21 @@ absl::Status VerifyEnvelopeSignature(const v1::ConsensusEnvelope& envelope,
                envelope.signature().size(), " bytes, expected ", kSignatureBytes, ")"));
   }
   const std::string signed_bytes = EnvelopeSigningBytes(
-      chain_id, envelope.from(), envelope.sent_unix_ms(), EnvelopeMessagesHash(envelope));
+      domain, envelope.from(), envelope.sent_unix_ms(), EnvelopeMessagesHash(envelope));
   if (!VerifySignature(validators.key(envelope.from()), signed_bytes, *signature)) {
-    return absl::UnauthenticatedError(
-        StrCat("envelope signature does not verify with validator ", envelope.from(),
-               "'s genesis key: forged, altered on the way, or signed for another chain"));
+    return absl::UnauthenticatedError(StrCat(
+        "envelope signature does not verify with validator ", envelope.from(),
+        "'s genesis key: forged, altered on the way, or signed for another chain (another chain "
+        "id or genesis)"));
   }
   return absl::OkStatus();
 }
 
 absl::Status AuthenticateEnvelope(const v1::ConsensusEnvelope& envelope,
-                                  const ValidatorSet& validators, std::string_view chain_id,
+                                  const ValidatorSet& validators, const SigningDomain& domain,
                                   uint32_t self, uint64_t now_unix_ms, uint64_t skew_ms_max) {
   RETURN_IF_ERROR(CheckEnvelopeSender(envelope, validators, self, now_unix_ms, skew_ms_max));
-  return VerifyEnvelopeSignature(envelope, validators, chain_id);
+  return VerifyEnvelopeSignature(envelope, validators, domain);
 }
 
 }  // namespace remit

@@ -5,8 +5,9 @@
 // genesis validators off the validator API. The sender signs once per
 // envelope, however many messages it holds:
 //
-//   envelope      = "remit-envelope-v1" || u8 len(chain_id) || chain_id ||
-//                   u32 from || u64 sent_unix_ms || messages_hash[32]
+//   envelope      = "remit-envelope-v2" || u8 len(chain_id) || chain_id ||
+//                   genesis_hash[32] || u32 from || u64 sent_unix_ms ||
+//                   messages_hash[32]
 //   messages_hash = BLAKE2b-256 of, for each message in order,
 //                   u64 len(bytes) || bytes
 //                   (bytes: the message's deterministic protobuf serialization)
@@ -27,6 +28,7 @@
 #include "absl/status/status.h"
 #include "ledger/crypto.h"
 #include "ledger/types.h"
+#include "node/consensus/signing.h"
 #include "node/consensus/validator_set.h"
 #include "remit/v1/consensus.pb.h"
 
@@ -34,13 +36,13 @@ namespace remit {
 
 Hash32 EnvelopeMessagesHash(const v1::ConsensusEnvelope& envelope);
 
-std::string EnvelopeSigningBytes(std::string_view chain_id, uint32_t from, uint64_t sent_unix_ms,
+std::string EnvelopeSigningBytes(const SigningDomain& domain, uint32_t from, uint64_t sent_unix_ms,
                                  const Hash32& messages_hash);
 
 // Sets `from`'s send time to `now_unix_ms` and signs the envelope with `key`
 // (the key of validator `envelope.from()`). Call after the last message is
 // added: changing the messages afterwards breaks the signature.
-void SignEnvelope(std::string_view chain_id, const SigningKey& key, uint64_t now_unix_ms,
+void SignEnvelope(const SigningDomain& domain, const SigningKey& key, uint64_t now_unix_ms,
                   v1::ConsensusEnvelope& envelope);
 
 // The checks that need no cryptography, done first: `from` is a validator of
@@ -56,11 +58,11 @@ absl::Status CheckEnvelopeSender(const v1::ConsensusEnvelope& envelope,
 // for a missing, malformed or wrong signature (forged, or the messages or
 // send time changed after signing).
 absl::Status VerifyEnvelopeSignature(const v1::ConsensusEnvelope& envelope,
-                                     const ValidatorSet& validators, std::string_view chain_id);
+                                     const ValidatorSet& validators, const SigningDomain& domain);
 
 // CheckEnvelopeSender, then VerifyEnvelopeSignature.
 absl::Status AuthenticateEnvelope(const v1::ConsensusEnvelope& envelope,
-                                  const ValidatorSet& validators, std::string_view chain_id,
+                                  const ValidatorSet& validators, const SigningDomain& domain,
                                   uint32_t self, uint64_t now_unix_ms, uint64_t skew_ms_max);
 
 }  // namespace remit

@@ -14,9 +14,15 @@ LeaderElection::LeaderElection(uint32_t validators, const LeaderElectionOptions&
 }
 
 void LeaderElection::OnCommitted(uint64_t round, uint64_t parent_round, uint32_t proposer,
-                                 const std::vector<uint32_t>& voters) {
+                                 const std::vector<uint32_t>& parent_voters) {
   REMIT_CHECK(round > parent_round);
   REMIT_CHECK(round > committed_round_);  // commit order is round order
+  REMIT_CHECK(events_.empty() || events_.back().round <= parent_round);
+  // Events stay in ascending rounds: the parent's voters first.
+  for (uint32_t voter : parent_voters) {
+    REMIT_CHECK(voter < validators_);
+    events_.push_back({parent_round, voter, false});
+  }
   REMIT_CHECK(proposer < validators_);
   // The rounds between the parent and this block failed. Each is charged to
   // its round-robin leader, not to a stand-in this rule chose: charging
@@ -30,10 +36,6 @@ void LeaderElection::OnCommitted(uint64_t round, uint64_t parent_round, uint32_t
     events_.push_back({failed, static_cast<uint32_t>(failed % validators_), true});
   }
   events_.push_back({round, proposer, false});
-  for (uint32_t voter : voters) {
-    REMIT_CHECK(voter < validators_);
-    events_.push_back({round, voter, false});
-  }
   committed_round_ = round;
   // Keep what any round at or after this one may look at.
   const uint64_t oldest_needed = round > options_.exclude_rounds + options_.window_rounds

@@ -10,15 +10,20 @@
 // leader costs liveness for a round at most, never safety (votes still
 // follow the safety rules).
 //
-// History, per committed block B (round q, parent round p):
-//   - B's proposer and the signers of B's QC were alive at round q;
+// History, per committed block B (round q, parent round p), read only from
+// data that B's hash covers (a QC's signer set is not: a leader can hand
+// different validators different QCs for one block):
+//   - B's proposer was alive at round q;
+//   - the signers of the parent's QC that B's header names
+//     (`parent_signers`, checked against the proposal's QC before anyone
+//     voted) were alive at round p;
 //   - each round g with p < g < q produced no committed block: its
 //     round-robin leader (g mod n) failed at round g. (A stand-in that fails
 //     in a skipped validator's round is charged at its own next round.)
 // A validator is skipped for round r if, among events in the window
 // (anchor - window_rounds, anchor] with anchor = r - exclude_rounds, its
-// newest is a failure. It comes back by voting (being in a QC) or when the
-// failure leaves the window.
+// newest is a failure. It comes back by voting (being named in a committed
+// header's parent_signers) or when the failure leaves the window.
 //
 // Single-threaded, like the consensus core that owns it.
 #pragma once
@@ -29,8 +34,9 @@
 
 namespace remit {
 
+// From genesis (leader_exclude_rounds, leader_window_rounds).
 struct LeaderElectionOptions {
-  uint64_t exclude_rounds = 3;
+  uint64_t exclude_rounds = 4;
   uint64_t window_rounds = 1'000;
 };
 
@@ -39,9 +45,9 @@ class LeaderElection {
   LeaderElection(uint32_t validators, const LeaderElectionOptions& options);
 
   // A committed block, in commit order: its round, its parent's round, its
-  // proposer and the signers of its QC.
+  // proposer and the signers of its parent's QC (from its header).
   void OnCommitted(uint64_t round, uint64_t parent_round, uint32_t proposer,
-                   const std::vector<uint32_t>& voters);
+                   const std::vector<uint32_t>& parent_voters);
 
   uint32_t LeaderOf(uint64_t round) const;
   // Validators skipped as leader of `round` (for status and tests).

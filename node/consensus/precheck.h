@@ -6,12 +6,17 @@
 // signature work. Gossiped transfers that fail their checks are removed.
 //
 // Results are advisory except for that removal: the core still checks
-// everything, so a message that fails here fails there too.
+// everything, so a message that fails here fails there too. What the core
+// would refuse unverified is not verified here either: transfers over the
+// byte bound or with unknown fields, and certificate entries past the first
+// signer that is not strictly increasing (a Byzantine validator could
+// otherwise repeat one signer a thousand times to cost a thousand checks).
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
+#include "node/consensus/signing.h"
 #include "node/consensus/validator_set.h"
 #include "remit/v1/consensus.pb.h"
 
@@ -19,6 +24,6 @@ namespace remit {
 
 // Returns how many gossiped transfers were removed.
 uint32_t PrecheckMessage(v1::ConsensusMessage& message, const ValidatorSet& validators,
-                         std::string_view chain_id);
+                         const SigningDomain& domain);
 
 }  // namespace remit

@@ -46,23 +46,23 @@ bool SignAsControlled(uint8_t control, uint64_t now_unix_ms, v1::ConsensusEnvelo
   const FuzzChain& chain = FuzzChain::Get();
   const SigningKey& own = chain.validators[envelope.from() % kValidators];
   const SigningKey& other = chain.validators[(envelope.from() + 1) % kValidators];
-  const std::string_view chain_id = chain.genesis.chain_id;
+  static const remit::SigningDomain domain = remit::SigningDomain::Of(chain.genesis);
   if (!(control & kEnvelopeAttack)) {
-    SignEnvelope(chain_id, own, now_unix_ms, envelope);
+    SignEnvelope(domain, own, now_unix_ms, envelope);
     return true;
   }
   switch ((control >> 5) & 3) {
     case 0:
       break;
     case 1:
-      SignEnvelope(chain_id, other, now_unix_ms, envelope);
+      SignEnvelope(domain, other, now_unix_ms, envelope);
       break;
     case 2:
-      SignEnvelope(chain_id, own, now_unix_ms, envelope);
+      SignEnvelope(domain, own, now_unix_ms, envelope);
       envelope.add_messages()->mutable_sync_request()->set_from_height(1);
       break;
     default:
-      SignEnvelope(chain_id, own, now_unix_ms - kSkewMsMax - 1 - envelope.sent_unix_ms() % 1000,
+      SignEnvelope(domain, own, now_unix_ms - kSkewMsMax - 1 - envelope.sent_unix_ms() % 1000,
                    envelope);
       break;
   }
@@ -87,8 +87,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Over the wire: the receiver hashes its own serialization of what it parsed.
   const std::string wire = envelope.SerializeAsString();
   REMIT_CHECK(envelope.ParseFromString(wire));
-  const absl::Status authentic = remit::AuthenticateEnvelope(
-      envelope, validators, chain.genesis.chain_id, kSelf, now_unix_ms, kSkewMsMax);
+  const absl::Status authentic =
+      remit::AuthenticateEnvelope(envelope, validators, domain, kSelf, now_unix_ms, kSkewMsMax);
   const uint32_t from = envelope.from();
   const bool other_validator = from != kSelf && from < kValidators;
   // An honest signature passes exactly when the sender is another

@@ -18,6 +18,10 @@ constexpr uint64_t kAdvanceMs[] = {5, 120, 1'000, 30'000};
 
 const SigningKey& ValidatorKey(uint32_t index) { return FuzzChain::Get().validators.at(index); }
 const std::string& ChainId() { return FuzzChain::Get().genesis.chain_id; }
+const SigningDomain& Domain() {
+  static const SigningDomain domain = SigningDomain::Of(FuzzChain::Get().genesis);
+  return domain;
+}
 
 // The field sizes SigningBytes needs.
 bool TransferFieldsOk(const v1::SignedTransfer& signed_transfer) {
@@ -76,7 +80,7 @@ bool FillBlock(v1::Block& block) {
 
 void SignQc(v1::QuorumCert& qc) {
   if (!CheckVoteDataShape(qc.vote_data()).ok()) return;
-  const std::string message = VoteSigningBytes(ChainId(), qc.vote_data());
+  const std::string message = VoteSigningBytes(Domain(), qc.vote_data());
   qc.clear_signatures();
   for (uint32_t signer : qc.signers()) {
     const std::string signature =
@@ -86,11 +90,12 @@ void SignQc(v1::QuorumCert& qc) {
 }
 
 void SignTc(v1::TimeoutCert& tc) {
+  if (tc.has_high_qc()) SignQc(*tc.mutable_high_qc());
   for (v1::TimeoutSignature& entry : *tc.mutable_signatures()) {
     if (entry.signer() >= kValidators) continue;
     entry.set_signature(
         ToString(ValidatorKey(entry.signer())
-                     .Sign(TimeoutSigningBytes(ChainId(), tc.round(), entry.high_qc_round()))));
+                     .Sign(TimeoutSigningBytes(Domain(), tc.round(), entry.high_qc_round()))));
   }
 }
 
@@ -152,19 +157,19 @@ void SignAs(uint32_t sender, v1::ConsensusMessage& message) {
       v1::Proposal& proposal = *message.mutable_proposal();
       if (!FillBlock(*proposal.mutable_block())) return;
       const Hash32 hash = ComputeBlockHash(proposal.block().header());
-      proposal.set_signature(ToString(key.Sign(ProposalSigningBytes(ChainId(), hash))));
+      proposal.set_signature(ToString(key.Sign(ProposalSigningBytes(Domain(), hash))));
       break;
     }
     case v1::ConsensusMessage::kVote: {
       v1::Vote& vote = *message.mutable_vote();
       if (!CheckVoteDataShape(vote.vote_data()).ok()) return;
-      vote.set_signature(ToString(key.Sign(VoteSigningBytes(ChainId(), vote.vote_data()))));
+      vote.set_signature(ToString(key.Sign(VoteSigningBytes(Domain(), vote.vote_data()))));
       break;
     }
     case v1::ConsensusMessage::kTimeout: {
       v1::Timeout& timeout = *message.mutable_timeout();
       timeout.set_signature(ToString(key.Sign(
-          TimeoutSigningBytes(ChainId(), timeout.round(), timeout.high_qc().vote_data().round()))));
+          TimeoutSigningBytes(Domain(), timeout.round(), timeout.high_qc().vote_data().round()))));
       break;
     }
     case v1::ConsensusMessage::kBlockResponse:
@@ -259,7 +264,7 @@ void FuzzedValidator::Prepare(uint8_t control, uint32_t sender,
 }
 
 void FuzzedValidator::Deliver(uint32_t from, v1::ConsensusMessage message) {
-  const uint32_t removed = PrecheckMessage(message, core_->validators(), ChainId());
+  const uint32_t removed = PrecheckMessage(message, core_->validators(), Domain());
   REMIT_CHECK(removed == 0 || message.has_transfers());
   if (!message.has_transfers()) {
     core_->OnMessage(from, message, out_);

@@ -64,7 +64,7 @@ class ConsensusAuthTest : public ::testing::Test {
   }
 
   void Sign(const SigningKey& key, uint64_t sent_unix_ms, v1::ConsensusEnvelope& envelope) const {
-    SignEnvelope(chain_.genesis.chain_id, key, sent_unix_ms, envelope);
+    SignEnvelope(SigningDomain::Of(chain_.genesis), key, sent_unix_ms, envelope);
   }
 
   grpc::Status Deliver(const v1::ConsensusEnvelope& envelope) {

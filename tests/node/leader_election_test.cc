@@ -19,7 +19,8 @@ LeaderElectionOptions Options(uint64_t window_rounds = 1'000) {
 }
 
 // Commits blocks for rounds first..last (each extending the previous round),
-// proposed by whoever leads and voted by `voters`.
+// proposed by whoever leads, each header naming `voters` as the signers of
+// its parent's QC.
 void CommitRounds(LeaderElection& election, uint64_t first, uint64_t last,
                   const std::vector<uint32_t>& voters, uint64_t parent_round) {
   for (uint64_t round = first; round <= last; ++round) {
@@ -51,9 +52,11 @@ TEST(LeaderElectionTest, FailedLeaderIsSkippedUntilItVotes) {
   EXPECT_EQ(election.LeaderOf(51), 3u);
   EXPECT_EQ(election.LeaderOf(52), 0u);
   EXPECT_EQ(election.SkippedAt(50), std::vector<uint32_t>{2});
-  // Back up, validator 2 votes in round 51's QC; from round 55 it leads again.
-  election.OnCommitted(51, 50, election.LeaderOf(51), {0, 1, 2});
-  CommitRounds(election, 52, 53, alive, 51);
+  // Back up, validator 2 signs round 51's QC, which block 52's header
+  // names; from round 55 it leads again.
+  CommitRounds(election, 51, 51, alive, 50);
+  election.OnCommitted(52, 51, election.LeaderOf(52), {0, 1, 2});
+  CommitRounds(election, 53, 53, alive, 52);
   EXPECT_EQ(election.LeaderOf(54), 3u);  // anchor 50: still the failure
   EXPECT_EQ(election.LeaderOf(58), 2u);  // anchor 54: it voted at 51
 }

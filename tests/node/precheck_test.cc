@@ -28,7 +28,7 @@ TEST(PrecheckTest, RemovesOnlyBadGossip) {
   *batch.add_transfers() = oversized;
   *batch.add_transfers() = chain.Transfer(users[2], users[1].public_key(), 7, 2);
 
-  EXPECT_EQ(PrecheckMessage(message, validators, chain.genesis.chain_id), 3u);
+  EXPECT_EQ(PrecheckMessage(message, validators, SigningDomain::Of(chain.genesis)), 3u);
   ASSERT_EQ(message.transfers().transfers_size(), 2);
   EXPECT_EQ(message.transfers().transfers(0).transfer().amount_minor(), 5u);
   EXPECT_EQ(message.transfers().transfers(1).transfer().amount_minor(), 7u);
@@ -46,8 +46,43 @@ TEST(PrecheckTest, LeavesOtherMessagesAlone) {
   vote.set_signer(2);
   vote.set_signature(std::string(kSignatureBytes, '\4'));
   const std::string before = message.SerializeAsString();
-  EXPECT_EQ(PrecheckMessage(message, validators, chain.genesis.chain_id), 0u);
+  EXPECT_EQ(PrecheckMessage(message, validators, SigningDomain::Of(chain.genesis)), 0u);
   EXPECT_EQ(message.SerializeAsString(), before);
+}
+
+// Proves that certificates cost at most one signature check per validator:
+// a QC (in a SyncInfo) and a TC (in a timeout) repeating one signer a
+// thousand times, each time with another signature, are checked once each.
+TEST(PrecheckTest, DuplicateCertificateSignersAreCheckedOnce) {
+  const testing::TestChain chain = testing::TestChain::Make(1, 4);
+  const ValidatorSet validators(chain.genesis);
+  v1::ConsensusMessage sync;
+  v1::QuorumCert& qc = *sync.mutable_sync_info()->mutable_high_qc();
+  qc.mutable_vote_data()->set_block_hash(std::string(kHashBytes, '\1'));
+  qc.mutable_vote_data()->set_parent_hash(std::string(kHashBytes, '\2'));
+  qc.mutable_vote_data()->set_state_hash(std::string(kHashBytes, '\3'));
+  v1::ConsensusMessage timeout;
+  v1::TimeoutCert& tc = *timeout.mutable_timeout()->mutable_last_tc();
+  tc.set_round(5);
+  for (int i = 0; i < 1000; ++i) {
+    std::string signature(kSignatureBytes, '\0');
+    signature[0] = static_cast<char>(i);
+    signature[1] = static_cast<char>(i >> 8);
+    qc.add_signers(0);
+    qc.add_signatures(signature);
+    v1::TimeoutSignature& entry = *tc.add_signatures();
+    entry.set_signer(1);
+    entry.set_high_qc_round(4);
+    entry.set_signature(signature);
+  }
+  const SigningDomain domain = SigningDomain::Of(chain.genesis);
+  const uint64_t before = SignatureChecksOnThisThread();
+  (void)PrecheckMessage(sync, validators, domain);
+  EXPECT_LE(SignatureChecksOnThisThread() - before, validators.size());
+  const uint64_t between = SignatureChecksOnThisThread();
+  (void)PrecheckMessage(timeout, validators, domain);
+  // The timeout's own signature, and at most one per validator in its TC.
+  EXPECT_LE(SignatureChecksOnThisThread() - between, 1 + validators.size());
 }
 
 }  // namespace

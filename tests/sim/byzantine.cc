@@ -10,13 +10,14 @@ constexpr size_t kReplayBufferMax = 64;
 
 Byzantine::Byzantine(const Genesis& genesis, const SigningKey& key, uint32_t index, uint64_t seed)
     : genesis_(genesis),
+      domain_(SigningDomain::Of(genesis)),
       key_(key),
       index_(index),
       validators_(static_cast<uint32_t>(genesis.validators.size())),
       rng_(seed) {}
 
 void Byzantine::Resign(v1::Vote& vote) {
-  vote.set_signature(ToString(key_.Sign(VoteSigningBytes(genesis_.chain_id, vote.vote_data()))));
+  vote.set_signature(ToString(key_.Sign(VoteSigningBytes(domain_, vote.vote_data()))));
 }
 
 v1::ConsensusMessage Byzantine::ConflictingVote(const v1::Vote& vote) {
@@ -87,7 +88,7 @@ v1::ConsensusMessage Byzantine::ForPeer(const v1::ConsensusMessage& message, uin
   block.mutable_header()->set_timestamp_unix_ms(block.header().timestamp_unix_ms() + 1);
   const Hash32 hash = ComputeBlockHash(block.header());
   variant.mutable_proposal()->set_signature(
-      ToString(key_.Sign(ProposalSigningBytes(genesis_.chain_id, hash))));
+      ToString(key_.Sign(ProposalSigningBytes(domain_, hash))));
   return variant;
 }
 

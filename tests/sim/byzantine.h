@@ -14,6 +14,7 @@
 #include "ledger/crypto.h"
 #include "ledger/genesis.h"
 #include "node/consensus/core.h"
+#include "node/consensus/signing.h"
 #include "remit/v1/consensus.pb.h"
 
 namespace remit::sim {
@@ -34,6 +35,7 @@ class Byzantine {
   void Resign(v1::Vote& vote);
 
   const Genesis& genesis_;
+  const SigningDomain domain_;
   const SigningKey& key_;
   const uint32_t index_;
   const uint32_t validators_;
