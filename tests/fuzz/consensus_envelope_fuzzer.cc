@@ -40,13 +40,19 @@ namespace {
 constexpr uint8_t kEnvelopeAttack = 0x10;
 const uint64_t kSkewMsMax = NodeLimits{}.envelope_skew_ms_max;
 
+// The fuzzed chain's signing domain, computed once.
+const SigningDomain& ChainDomain() {
+  static const SigningDomain domain = SigningDomain::Of(FuzzChain::Get().genesis);
+  return domain;
+}
+
 // Signs `envelope` as bits 4-6 ask. Returns false for an attack, which the
 // receiver must refuse.
 bool SignAsControlled(uint8_t control, uint64_t now_unix_ms, v1::ConsensusEnvelope& envelope) {
   const FuzzChain& chain = FuzzChain::Get();
   const SigningKey& own = chain.validators[envelope.from() % kValidators];
   const SigningKey& other = chain.validators[(envelope.from() + 1) % kValidators];
-  static const remit::SigningDomain domain = remit::SigningDomain::Of(chain.genesis);
+  const SigningDomain& domain = ChainDomain();
   if (!(control & kEnvelopeAttack)) {
     SignEnvelope(domain, own, now_unix_ms, envelope);
     return true;
@@ -87,8 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Over the wire: the receiver hashes its own serialization of what it parsed.
   const std::string wire = envelope.SerializeAsString();
   REMIT_CHECK(envelope.ParseFromString(wire));
-  const absl::Status authentic =
-      remit::AuthenticateEnvelope(envelope, validators, domain, kSelf, now_unix_ms, kSkewMsMax);
+  const absl::Status authentic = remit::AuthenticateEnvelope(envelope, validators, ChainDomain(),
+                                                             kSelf, now_unix_ms, kSkewMsMax);
   const uint32_t from = envelope.from();
   const bool other_validator = from != kSelf && from < kValidators;
   // An honest signature passes exactly when the sender is another
