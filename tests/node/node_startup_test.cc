@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "node/config.h"
 #include "node/consensus/core.h"
 #include "node/consensus/mem_safety_storage.h"
 #include "node/node_server.h"
@@ -62,6 +64,20 @@ TEST(NodeStartupTest, NewAndRestartedValidatorsStart) {
     auto node = NodeServer::Start(files.config());
     ASSERT_TRUE(node.ok()) << node.status();
   }
+}
+
+// The leader election parameters are chain parameters now: a node.toml that
+// still sets them is refused with a message pointing at genesis.json.
+TEST(NodeStartupTest, LeaderElectionKeysInNodeTomlAreRefused) {
+  const TestChain chain = TestChain::Make(1, 1);
+  NodeFiles files("startup", chain.genesis, chain.validators[0]);
+  const std::string path = files.dir() + "/node.toml";
+  std::ofstream(path) << "data_dir = \"data\"\ngenesis = \"genesis.json\"\n"
+                      << "key_file = \"validator.key\"\nlisten = \"127.0.0.1:0\"\n"
+                      << "[consensus]\nleader_exclude_rounds = 4\n";
+  const auto config = LoadNodeConfig(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("genesis.json"), std::string::npos) << config.status();
 }
 
 }  // namespace
