@@ -27,6 +27,7 @@
 #include "node/consensus/mem_safety_storage.h"
 #include "node/consensus/signing.h"
 #include "node/mempool.h"
+#include "tests/node/pending_transfer.h"
 #include "tests/sim/mem_ledger.h"
 #include "tests/testing/test_chain.h"
 
@@ -212,17 +213,6 @@ struct CoreNode {
   std::unique_ptr<ConsensusCore> core;
   bool up = true;
 };
-
-// A transfer as the mempool holds it.
-inline PendingTransfer PendingOf(const v1::SignedTransfer& transfer) {
-  PendingTransfer pending;
-  pending.signed_transfer = transfer;
-  pending.id = ComputeTransferId(transfer.transfer());
-  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "from");
-  pending.sequence = transfer.transfer().sequence();
-  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
-  return pending;
-}
 
 // One message on its way.
 struct Sent {

@@ -38,6 +38,17 @@ v1::ConsensusMessage AsMessage(const v1::QuorumCert& qc) {
   return message;
 }
 
+// Round 1's leader (validator 1) proposes an empty block on genesis to
+// `recipients`; returns the block.
+v1::Block ProposeFirstBlock(CoreCluster& cluster, const ChainBuilder& builder,
+                            std::initializer_list<uint32_t> recipients) {
+  const v1::Block block = builder.NextBlock(1, 1);
+  for (uint32_t to : recipients) {
+    cluster.Deliver(1, to, AsMessage(cluster.sign.Proposal(1, block, cluster.genesis_qc())));
+  }
+  return block;
+}
+
 // Proves that every proposal signature goes through the safety rules: a
 // leader that crashes right after proposing in round 1 and restarts there
 // (with other transfers to order) does not sign a second block for round 1.
@@ -106,10 +117,7 @@ TEST(CoreSafetyTest, LeaderHoldingOnlyATcExtendsItsHighestQc) {
   cluster.StartSilent();
   ChainBuilder builder(cluster.chain);
   const v1::QuorumCert genesis_qc = cluster.genesis_qc();
-  const v1::Block block_1 = builder.NextBlock(1, 1);
-  for (uint32_t to : {0u, 2u, 3u}) {
-    cluster.Deliver(1, to, AsMessage(cluster.sign.Proposal(1, block_1, genesis_qc)));
-  }
+  const v1::Block block_1 = ProposeFirstBlock(cluster, builder, {0, 2, 3});
   const v1::QuorumCert qc_1 = cluster.sign.Qc(builder.VoteDataOf(block_1), {0, 2, 3});
   const v1::TimeoutCert tc_2 = cluster.sign.Tc(2, {0, 1, 2}, qc_1);
   const uint32_t leader = 3;
@@ -136,9 +144,7 @@ TEST(CoreSafetyTest, QuorumCertifyingAnotherStateHaltsTheValidator) {
   CoreCluster cluster(4);
   cluster.StartSilent();
   ChainBuilder builder(cluster.chain);
-  const v1::QuorumCert genesis_qc = cluster.genesis_qc();
-  const v1::Block block_1 = builder.NextBlock(1, 1);
-  cluster.Deliver(1, 0, AsMessage(cluster.sign.Proposal(1, block_1, genesis_qc)));
+  const v1::Block block_1 = ProposeFirstBlock(cluster, builder, {0});
   ASSERT_TRUE(Voted(cluster, 0, 1));
   v1::VoteData diverged = builder.VoteDataOf(block_1);
   diverged.set_state_hash(std::string(kHashBytes, 'x'));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/node/pending_transfer.h"
 #include "tests/testing/test_chain.h"
 
 namespace remit {
@@ -10,13 +11,7 @@ namespace {
 using testing::TestChain;
 
 PendingTransfer Pending(const v1::SignedTransfer& signed_transfer) {
-  PendingTransfer pending;
-  pending.signed_transfer = signed_transfer;
-  pending.id = ComputeTransferId(signed_transfer.transfer());
-  pending.from = *ToArray<kPublicKeyBytes>(signed_transfer.transfer().from(), "from");
-  pending.sequence = signed_transfer.transfer().sequence();
-  pending.expiry_unix_ms = signed_transfer.transfer().expiry_unix_ms();
-  return pending;
+  return testing::PendingOf(signed_transfer);
 }
 
 class MempoolTest : public ::testing::Test {
