@@ -6,6 +6,7 @@
 
 #include "ledger/check.h"
 #include "ledger/strings.h"
+#include "node/error_details.h"
 
 namespace remit {
 namespace {
@@ -25,12 +26,11 @@ class DecodeErrorInterceptor final : public grpc::experimental::Interceptor {
       const grpc::Status status = methods->GetSendStatus();
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           status.error_message().empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            StrCat("request to ", method_,
+        methods->ModifySendStatus(ToGrpc(absl::InvalidArgumentError(
+            StrCat("malformed: request to ", method_,
                    " is not a valid protobuf message of the type the method takes: truncated, "
                    "corrupt, or a string field (chain id, asset, memo) that is not valid "
-                   "UTF-8; send the serialized request message (proto/remit/v1)")));
+                   "UTF-8; send the serialized request message (proto/remit/v1)"))));
       }
     }
     methods->Proceed();

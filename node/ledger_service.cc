@@ -6,6 +6,7 @@
 #include "ledger/check.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
+#include "node/error_details.h"
 #include "node/reactors.h"
 
 namespace remit {
@@ -21,17 +22,18 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-grpc::Status Invalid(std::string message) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::move(message));
+// `status` (not OK) with `reason` in front of its message, unless it already
+// starts with a reason: for refusals made below the API layer (the store's),
+// whose messages name no reason.
+absl::Status WithReason(std::string_view reason, const absl::Status& status) {
+  REMIT_CHECK(!status.ok());
+  if (FindRefusalReason(status) != nullptr) return status;
+  return absl::Status(status.code(), StrCat(reason, ": ", status.message()));
 }
 
-// ALREADY_EXISTS carries the original receipt in error_details.
-grpc::Status WithRecord(const absl::Status& status, const v1::TransferRecord* record) {
-  grpc::Status out = ToGrpc(status);
-  if (status.code() != absl::StatusCode::kAlreadyExists || record == nullptr) return out;
-  v1::SettleResponse original;
-  *original.mutable_receipt() = record->receipt();
-  return grpc::Status(out.error_code(), out.error_message(), original.SerializeAsString());
+grpc::ServerUnaryReactor* FinishMalformed(grpc::CallbackServerContext* context,
+                                          const absl::Status& status) {
+  return FinishNow(context, ToGrpc(WithReason("malformed", status)));
 }
 
 }  // namespace
@@ -84,10 +86,28 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
   return request;
 }
 
+LedgerService::Refuser LedgerService::RefuserFor(const SubmitRequest& request) const {
+  const auto from = ToArray<kPublicKeyBytes>(request.signed_transfer.transfer().from(), "sender");
+  REMIT_CHECK(from.ok());  // Prepare checked its size
+  return Refuser{this, request.id, *from};
+}
+
+grpc::Status LedgerService::Refuser::operator()(const absl::Status& status,
+                                                const v1::TransferRecord* record) const {
+  ErrorContext context;
+  context.transfer_id = id;
+  const RefusalReason* reason = FindRefusalReason(status);
+  if (reason != nullptr && reason->names_next_sequence) {
+    context.next_sequence = service->store_.NextSequence(from);
+  }
+  if (record != nullptr) context.original = &record->receipt();
+  return ToGrpc(status, context);
+}
+
 void LedgerService::OnWorker(UnaryCall* call, std::function<void()> job) {
   if (!call->Hold(calls_open_, limits_.calls_max)) {
     call->completion()->Finish(ToGrpc(absl::ResourceExhaustedError(
-        StrCat("this node already holds ", limits_.calls_max,
+        StrCat("too_many_calls: this node already holds ", limits_.calls_max,
                " transfer calls open (limits.calls_max); retry with back-off or use "
                "another validator"))));
     return;
@@ -109,10 +129,11 @@ grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* con
       return;
     }
     prepared->wait_for_final = true;
-    prepared->on_done = [completion, response](const absl::Status& status,
-                                               const v1::TransferRecord* record) {
+    const Refuser refuse = RefuserFor(*prepared);
+    prepared->on_done = [completion, response, refuse](const absl::Status& status,
+                                                       const v1::TransferRecord* record) {
       if (!status.ok()) {
-        completion->Finish(WithRecord(status, record));
+        completion->Finish(refuse(status, record));
         return;
       }
       completion->Finish(grpc::Status::OK,
@@ -121,7 +142,7 @@ grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* con
     std::vector<SubmitRequest> batch;
     batch.push_back(std::move(*prepared));
     if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
-      completion->Finish(ToGrpc(queued));
+      completion->Finish(refuse(queued, nullptr));
     }
   });
   return call;
@@ -139,18 +160,19 @@ grpc::ServerUnaryReactor* LedgerService::Submit(grpc::CallbackServerContext* con
       return;
     }
     prepared->wait_for_final = false;
-    prepared->on_done = [completion, response, id = prepared->id](
-                            const absl::Status& status, const v1::TransferRecord* record) {
+    const Refuser refuse = RefuserFor(*prepared);
+    prepared->on_done = [completion, response, refuse](const absl::Status& status,
+                                                       const v1::TransferRecord* record) {
       if (!status.ok()) {
-        completion->Finish(WithRecord(status, record));
+        completion->Finish(refuse(status, record));
         return;
       }
-      completion->Finish(grpc::Status::OK, [&] { response->set_transfer_id(ToString(id)); });
+      completion->Finish(grpc::Status::OK, [&] { response->set_transfer_id(ToString(refuse.id)); });
     };
     std::vector<SubmitRequest> batch;
     batch.push_back(std::move(*prepared));
     if (absl::Status queued = validator_.Enqueue(std::move(batch)); !queued.ok()) {
-      completion->Finish(ToGrpc(queued));
+      completion->Finish(refuse(queued, nullptr));
     }
   });
   return call;
@@ -172,6 +194,7 @@ struct BatchCollector {
     v1::BatchResult& result = results[index];
     result.set_status_code(static_cast<int32_t>(status.code()));
     result.set_status_message(std::string(status.message()));
+    if (!status.ok()) result.set_reason(ErrorReason(status));
     if (record != nullptr) *result.mutable_receipt() = record->receipt();
     REMIT_CHECK(remaining > 0);
     if (--remaining > 0) return;
@@ -187,10 +210,16 @@ grpc::ServerUnaryReactor* LedgerService::SettleBatch(grpc::CallbackServerContext
                                                      const v1::SettleBatchRequest* request,
                                                      v1::SettleBatchResponse* response) {
   const size_t count = static_cast<size_t>(request->transfers_size());
-  if (count == 0) return FinishNow(context, Invalid("batch is empty; send at least one transfer"));
+  if (count == 0) {
+    return FinishNow(context, ToGrpc(absl::InvalidArgumentError(
+                                  "batch_empty: batch is empty; send at least one transfer")));
+  }
   if (count > limits_.settle_batch_transfers_max) {
-    return FinishNow(context, Invalid(StrCat("batch of ", count, " transfers exceeds the limit of ",
-                                             limits_.settle_batch_transfers_max, "; split it")));
+    return FinishNow(
+        context, ToGrpc(absl::InvalidArgumentError(
+                     StrCat("batch_too_large: batch of ", count, " transfers exceeds the limit of ",
+                            limits_.settle_batch_transfers_max,
+                            " (limits.settle_batch_transfers_max); split it"))));
   }
   auto* call = new UnaryCall();
   auto collector = std::make_shared<BatchCollector>();
@@ -229,14 +258,19 @@ grpc::ServerUnaryReactor* LedgerService::GetReceipt(grpc::CallbackServerContext*
                                                     const v1::GetReceiptRequest* request,
                                                     v1::GetReceiptResponse* response) {
   const auto id = ToArray<kHashBytes>(request->transfer_id(), "transfer_id");
-  if (!id.ok()) return FinishNow(context, ToGrpc(id.status()));
+  if (!id.ok()) return FinishMalformed(context, id.status());
   auto record = store_.GetTransfer(*id);
-  if (!record.ok()) {
-    return FinishNow(context, grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                           StrCat("transfer ", ToHex(*id),
-                                                  " has no final outcome here (yet); if it was "
-                                                  "just submitted, ask again shortly")));
+  if (absl::IsNotFound(record.status())) {
+    ErrorContext named;
+    named.transfer_id = *id;
+    return FinishNow(
+        context,
+        ToGrpc(absl::NotFoundError(StrCat("not_found: transfer ", ToHex(*id),
+                                          " has no final outcome here (yet); if it was just "
+                                          "submitted, ask again shortly")),
+               named));
   }
+  if (!record.ok()) return FinishNow(context, ToGrpc(record.status()));
   *response->mutable_record() = std::move(*record);
   return FinishNow(context, grpc::Status::OK);
 }
@@ -245,7 +279,7 @@ grpc::ServerUnaryReactor* LedgerService::GetAccount(grpc::CallbackServerContext*
                                                     const v1::GetAccountRequest* request,
                                                     v1::GetAccountResponse* response) {
   const auto account = ToArray<kPublicKeyBytes>(request->account(), "account");
-  if (!account.ok()) return FinishNow(context, ToGrpc(account.status()));
+  if (!account.ok()) return FinishMalformed(context, account.status());
   *response->mutable_account() = store_.GetAccount(*account);
   return FinishNow(context, grpc::Status::OK);
 }
@@ -254,8 +288,9 @@ grpc::ServerUnaryReactor* LedgerService::ListTransfers(grpc::CallbackServerConte
                                                        const v1::ListTransfersRequest* request,
                                                        v1::ListTransfersResponse* response) {
   const auto account = ToArray<kPublicKeyBytes>(request->account(), "account");
-  if (!account.ok()) return FinishNow(context, ToGrpc(account.status()));
+  if (!account.ok()) return FinishMalformed(context, account.status());
   auto page = store_.ListTransfers(*account, request->limit(), request->page_token());
+  if (absl::IsInvalidArgument(page.status())) return FinishMalformed(context, page.status());
   if (!page.ok()) return FinishNow(context, ToGrpc(page.status()));
   for (v1::TransferRecord& record : page->records) *response->add_records() = std::move(record);
   response->set_next_page_token(page->next_page_token);
@@ -266,6 +301,9 @@ grpc::ServerUnaryReactor* LedgerService::GetBlock(grpc::CallbackServerContext* c
                                                   const v1::GetBlockRequest* request,
                                                   v1::GetBlockResponse* response) {
   auto block = store_.GetBlock(request->height());
+  if (absl::IsNotFound(block.status())) {
+    return FinishNow(context, ToGrpc(WithReason("not_found", block.status())));
+  }
   if (!block.ok()) return FinishNow(context, ToGrpc(block.status()));
   *response->mutable_block() = std::move(*block);
   return FinishNow(context, grpc::Status::OK);
@@ -306,7 +344,7 @@ grpc::ServerWriteReactor<v1::WatchEvent>* LedgerService::Watch(
     if (parsed.ok()) {
       account = *parsed;
     } else {
-      refusal = parsed.status();
+      refusal = WithReason("malformed", parsed.status());
     }
   }
   return new WatchStream(watch_hub_, account, refusal);

@@ -4,11 +4,10 @@
 // and hands them to the validator's inbox; the call is answered from the
 // validator's callbacks. Reads go to the store.
 //
-// Status codes: INVALID_ARGUMENT for malformed input, FAILED_PRECONDITION for
-// a bad sequence or an expired transfer, ALREADY_EXISTS for a transfer that is
-// already final (the original SettleResponse is serialized in the status's
-// error_details), RESOURCE_EXHAUSTED for back-pressure, UNAVAILABLE when
-// shutting down, DEADLINE_EXCEEDED only when the deadline passed.
+// Errors: every one carries gRPC's standard details (node/error_details.h):
+// a google.rpc.ErrorInfo with the refusal's reason, and for ALREADY_EXISTS
+// the original receipt. docs/API.md is the contract: every method, status
+// code and reason, whether anything was recorded, and what a client does.
 #pragma once
 
 #include <atomic>
@@ -17,6 +16,7 @@
 #include "ledger/genesis.h"
 #include "ledger/store.h"
 #include "node/clock.h"
+#include "node/error_details.h"
 #include "node/limits.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
@@ -72,6 +72,15 @@ class LedgerService final : public v1::Ledger::CallbackService {
   // with no callback.
   absl::StatusOr<SubmitRequest> Prepare(const v1::SignedTransfer& transfer,
                                         const Arrival& arrival) const;
+  // Builds the error answer of one admitted transfer: its id, and the
+  // sender's next sequence for the sequence refusals, in the details.
+  struct Refuser {
+    const LedgerService* service;
+    TransferId id;
+    AccountId from;
+    grpc::Status operator()(const absl::Status& status, const v1::TransferRecord* record) const;
+  };
+  Refuser RefuserFor(const SubmitRequest& request) const;
   // Runs `job` on a worker, or finishes `call` with the pool's refusal.
   void OnWorker(class UnaryCall* call, std::function<void()> job);
 

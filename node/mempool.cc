@@ -23,17 +23,20 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
                                                 const NextSequenceFn& next_sequence) {
   if (by_id_.contains(transfer.id)) return Admission::kAlreadyPending;
   if (transfer.sequence < committed_next_sequence) {
-    return absl::FailedPreconditionError(
-        StrCat("sequence ", transfer.sequence, " is already used; the account's next sequence is ",
-               committed_next_sequence, ": sign the transfer again with that sequence"));
+    return absl::FailedPreconditionError(StrCat("sequence_used: sequence ", transfer.sequence,
+                                                " is already used; the account's next sequence is ",
+                                                committed_next_sequence,
+                                                ": sign the transfer again with that sequence"));
   }
   if (transfer.sequence - committed_next_sequence >= limits_.sequence_window) {
     return absl::FailedPreconditionError(
-        StrCat("sequence ", transfer.sequence, " is too far ahead of the account's next sequence ",
-               committed_next_sequence, " (window ", limits_.sequence_window, ")"));
+        StrCat("sequence_window: sequence ", transfer.sequence,
+               " is too far ahead of the account's next sequence ", committed_next_sequence,
+               " (window ", limits_.sequence_window, "); send the earlier sequences first"));
   }
   if (transfer.expiry_unix_ms < now_unix_ms) {
-    return absl::FailedPreconditionError(StrCat("transfer expired at ", transfer.expiry_unix_ms,
+    return absl::FailedPreconditionError(StrCat("expired: transfer expired at ",
+                                                transfer.expiry_unix_ms,
                                                 " ms; sign it again with a later expiry"));
   }
   static const std::map<uint64_t, TransferId> kNoQueue;
@@ -41,20 +44,20 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
   const auto& queue = found != by_sender_.end() ? found->second : kNoQueue;
   if (const auto taken = queue.find(transfer.sequence); taken != queue.end()) {
     return absl::FailedPreconditionError(
-        StrCat("sequence ", transfer.sequence, " is taken by pending transfer ",
+        StrCat("sequence_taken: sequence ", transfer.sequence, " is taken by pending transfer ",
                ToHex(taken->second), "; wait for its receipt or use the next sequence"));
   }
   if (queue.size() >= limits_.mempool_sender_transfers_max) {
     if (!CanExecuteNow(queue, transfer.sequence, committed_next_sequence) ||
         queue.rbegin()->first < transfer.sequence) {
       return absl::ResourceExhaustedError(
-          StrCat("this account already has ", queue.size(),
+          StrCat("sender_queue_full: this account already has ", queue.size(),
                  " transfers pending; wait for receipts before sending more"));
     }
     const TransferId displaced = queue.rbegin()->second;
     Remove(displaced);  // may erase `queue`, which is not used again
     evicted_.emplace_back(displaced, absl::ResourceExhaustedError(StrCat(
-                                         "transfer ", ToHex(displaced),
+                                         "evicted: transfer ", ToHex(displaced),
                                          " was dropped from the mempool: its account's share (",
                                          limits_.mempool_sender_transfers_max,
                                          " transfers) was full and an earlier sequence took its "
@@ -62,7 +65,8 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
   } else if (by_id_.size() >= limits_.mempool_transfers_max &&
              (!CanExecuteNow(queue, transfer.sequence, committed_next_sequence) ||
               !EvictFromBlockedSender(next_sequence))) {
-    return absl::ResourceExhaustedError(StrCat("mempool is full (", limits_.mempool_transfers_max,
+    return absl::ResourceExhaustedError(StrCat("mempool_full: mempool is full (",
+                                               limits_.mempool_transfers_max,
                                                " transfers); retry with back-off"));
   }
   by_sender_[transfer.from].emplace(transfer.sequence, transfer.id);
@@ -95,7 +99,7 @@ bool Mempool::EvictFromBlockedSender(const NextSequenceFn& next_sequence) {
     if (queue.begin()->first == missing) continue;  // it can execute now
     const TransferId displaced = queue.rbegin()->second;
     evicted_.emplace_back(displaced, absl::ResourceExhaustedError(
-                                         StrCat("transfer ", ToHex(displaced),
+                                         StrCat("evicted: transfer ", ToHex(displaced),
                                                 " was dropped from the full mempool: it waited for "
                                                 "sequence ",
                                                 missing,

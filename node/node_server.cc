@@ -1,5 +1,7 @@
 #include "node/node_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -126,6 +128,12 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
                                                   std::move(store), std::move(safety), config,
                                                   credentials.peers));
 
+  // Standard discovery on the public port (docs/API.md, "Health and
+  // reflection"): grpc.health.v1.Health and the v1alpha reflection service,
+  // so that stock tools and load balancers work. Both are process-wide
+  // settings that a ServerBuilder reads when it is made.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, credentials.server, &node->port_);
   builder.RegisterService(&node->service_);
@@ -145,6 +153,12 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
     return absl::UnavailableError(StrCat("cannot listen on ", config.listen,
                                          ": the address is taken or invalid; choose another "
                                          "'listen' address"));
+  }
+  grpc::HealthCheckServiceInterface* health = node->server_->GetHealthCheckService();
+  REMIT_CHECK(health != nullptr);
+  for (const char* service :
+       {v1::Ledger::service_full_name(), v1::Consensus::service_full_name()}) {
+    health->SetServingStatus(service, true);
   }
   node->validator_.Start();
   spdlog::info("validator {} of chain {} serving on port {} ({}) at height {}",

@@ -4,10 +4,6 @@
 
 namespace remit {
 
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
-
 bool UnaryCall::Completion::Finish(const grpc::Status& status, const std::function<void()>& fill) {
   std::lock_guard lock(mu_);
   if (finished_) return false;
@@ -22,7 +18,7 @@ UnaryCall::UnaryCall() : completion_(std::make_shared<Completion>()) {
 }
 
 void UnaryCall::OnCancel() {
-  completion_->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client"));
+  completion_->Finish(ToGrpc(absl::CancelledError("call cancelled by the client")));
 }
 
 bool UnaryCall::Hold(std::atomic<uint32_t>& open, uint32_t max) {
@@ -48,8 +44,6 @@ WatchStream::WatchStream(WatchHub& hub, std::optional<AccountId> account,
     FinishLocked(ToGrpc(refusal));
     return;
   }
-  // Tells the client the stream is registered before any event is written.
-  StartSendInitialMetadata();
   auto subscription = hub_.Subscribe(account, [this] { MaybeWrite(); });
   {
     std::lock_guard lock(mu_);
@@ -57,6 +51,10 @@ WatchStream::WatchStream(WatchHub& hub, std::optional<AccountId> account,
       FinishLocked(ToGrpc(subscription.status()));
       return;
     }
+    // The start signal (docs/API.md, Watch): initial metadata leaves only
+    // once the subscription exists, so every transfer final after the client
+    // sees it is streamed.
+    StartSendInitialMetadata();
     subscription_ = *subscription;
   }
   MaybeWrite();  // events may have arrived before subscription_ was set
@@ -67,9 +65,9 @@ void WatchStream::MaybeWrite() {
   if (writing_ || finished_ || subscription_ == nullptr) return;
   std::lock_guard sub_lock(subscription_->mu);
   if (subscription_->overflowed) {
-    FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                              "watcher fell too far behind and was closed; reconnect and "
-                              "catch up with ListTransfers"));
+    FinishLocked(ToGrpc(absl::ResourceExhaustedError(
+        "watcher_behind: this Watch stream fell too far behind (limits.watch_queue_events_max) "
+        "and was closed; reconnect, and catch up with ListTransfers")));
     return;
   }
   if (subscription_->queue.empty()) return;
@@ -84,7 +82,7 @@ void WatchStream::OnWriteDone(bool ok) {
     std::lock_guard lock(mu_);
     writing_ = false;
     if (!ok || cancelled_) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+      FinishLocked(ToGrpc(absl::CancelledError("stream closed")));
       return;
     }
   }
@@ -94,7 +92,7 @@ void WatchStream::OnWriteDone(bool ok) {
 void WatchStream::OnCancel() {
   std::lock_guard lock(mu_);
   cancelled_ = true;
-  if (!writing_) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+  if (!writing_) FinishLocked(ToGrpc(absl::CancelledError("stream cancelled")));
 }
 
 void WatchStream::OnDone() {

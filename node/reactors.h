@@ -11,12 +11,11 @@
 #include <mutex>
 
 #include "absl/status/status.h"
+#include "node/error_details.h"
 #include "node/watch_hub.h"
 #include "remit/v1/ledger.pb.h"
 
 namespace remit {
-
-grpc::Status ToGrpc(const absl::Status& status);
 
 // A unary call whose answer arrives later. Holders of its Completion may
 // outlive the reactor; after the call finished they are inert.

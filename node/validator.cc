@@ -76,9 +76,10 @@ void Validator::Stop() {
 absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
   {
     std::lock_guard lock(inbox_mu_);
-    if (stopping_) return absl::UnavailableError("validator is shutting down; try another node");
+    if (stopping_)
+      return absl::UnavailableError("shutting_down: validator is shutting down; try another node");
     if (inbox_.size() + requests.size() > limits_.inbox_events_max) {
-      return absl::ResourceExhaustedError(StrCat("validator inbox is full (",
+      return absl::ResourceExhaustedError(StrCat("inbox_full: validator inbox is full (",
                                                  limits_.inbox_events_max,
                                                  " requests waiting); retry with back-off"));
     }
@@ -91,9 +92,9 @@ absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
 absl::Status Validator::EnqueuePeer(PeerMessages messages) {
   {
     std::lock_guard lock(inbox_mu_);
-    if (stopping_) return absl::UnavailableError("validator is shutting down");
+    if (stopping_) return absl::UnavailableError("shutting_down: validator is shutting down");
     if (inbox_.size() >= limits_.inbox_events_max) {
-      return absl::ResourceExhaustedError("validator inbox is full");
+      return absl::ResourceExhaustedError("inbox_full: validator inbox is full");
     }
     inbox_.emplace_back(std::move(messages));
   }
@@ -159,7 +160,8 @@ void Validator::Run() {
     unserved.swap(inbox_);
   }
   const absl::Status shutdown = absl::UnavailableError(
-      "validator shut down before the transfer was final; look its receipt up by id");
+      "shutting_down: validator shut down before the transfer was final; look its receipt up by "
+      "id");
   for (Event& event : unserved) {
     if (auto* request = std::get_if<SubmitRequest>(&event)) request->on_done(shutdown, nullptr);
   }
@@ -234,7 +236,7 @@ bool Validator::Dispatch(CoreOutput& out) {
     auto [first, last] = waiters_.equal_range(id);
     for (auto it = first; it != last; ++it) {
       it->second.on_done(absl::FailedPreconditionError(StrCat(
-                             "transfer ", ToHex(id),
+                             "sequence_used: transfer ", ToHex(id),
                              " can never execute: another transfer used its sequence number; "
                              "read the account's next sequence and sign again")),
                          nullptr);
@@ -266,16 +268,17 @@ void Validator::Admit(SubmitRequest& request) {
   if (store_.HasTransfer(request.id)) {
     const auto record = store_.GetTransfer(request.id);
     REMIT_CHECK(record.ok());
-    request.on_done(absl::AlreadyExistsError(StrCat("transfer ", ToHex(request.id),
+    request.on_done(absl::AlreadyExistsError(StrCat("already_final: transfer ", ToHex(request.id),
                                                     " is already final; its receipt is attached")),
                     &*record);
     return;
   }
   const v1::Transfer& transfer = request.signed_transfer.transfer();
   if (genesis_.FindAsset(transfer.asset()) == nullptr) {
-    request.on_done(absl::InvalidArgumentError(StrCat("unknown asset '", transfer.asset(),
-                                                      "'; this chain has ", KnownAssets(genesis_))),
-                    nullptr);
+    request.on_done(
+        absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
+                                          "'; this chain has ", KnownAssets(genesis_))),
+        nullptr);
     return;
   }
   PendingTransfer pending;
@@ -344,7 +347,7 @@ void Validator::ExpireWaiters() {
     REMIT_CHECK(waiter != last);
     waiter->second.on_done(
         absl::DeadlineExceededError(
-            StrCat("transfer ", ToHex(id),
+            StrCat("pending: transfer ", ToHex(id),
                    " is not final yet; it may still settle: look its receipt up by id")),
         nullptr);
     waiters_.erase(waiter);
@@ -357,7 +360,7 @@ void Validator::ExpireWaiters() {
     auto [first, last] = waiters_.equal_range(id);
     for (auto it = first; it != last; ++it) {
       it->second.on_done(
-          absl::FailedPreconditionError(StrCat("transfer ", ToHex(id),
+          absl::FailedPreconditionError(StrCat("expired: transfer ", ToHex(id),
                                                " expired while waiting for an earlier sequence; "
                                                "sign it again with a later expiry")),
           nullptr);

@@ -16,8 +16,8 @@ absl::StatusOr<std::shared_ptr<WatchHub::Subscription>> WatchHub::Subscribe(
   subscription->on_ready = std::move(on_ready);
   std::lock_guard lock(mu_);
   if (subscriptions_.size() >= watchers_max_) {
-    return absl::ResourceExhaustedError(
-        StrCat("this node serves at most ", watchers_max_, " Watch streams; try another node"));
+    return absl::ResourceExhaustedError(StrCat("too_many_watchers: this node serves at most ",
+                                               watchers_max_, " Watch streams; try another node"));
   }
   subscriptions_.push_back(subscription);
   return subscription;

@@ -27,9 +27,11 @@ absl::Status WorkerPool::Run(uint64_t key, std::function<void()> job) {
   Worker& worker = *workers_[key % workers_.size()];
   {
     std::lock_guard lock(worker.mu);
-    if (worker.stopping) return absl::UnavailableError("node is shutting down; try another node");
+    if (worker.stopping)
+      return absl::UnavailableError("shutting_down: node is shutting down; try another node");
     if (worker.jobs.size() >= queue_jobs_max_) {
-      return absl::ResourceExhaustedError(StrCat("node is busy (", queue_jobs_max_,
+      return absl::ResourceExhaustedError(StrCat("verify_queue_full: node is busy (",
+                                                 queue_jobs_max_,
                                                  " requests waiting for signature checks); "
                                                  "retry with back-off"));
     }

@@ -60,15 +60,12 @@ void CheckTransferSizes(const v1::Transfer& transfer) {
   REMIT_CHECK(transfer.memo().size() <= kMemoBytesMax);
 }
 
-// The receipt in an ALREADY_EXISTS status's details, if they hold a
-// SettleResponse for transfer `id`.
-std::optional<v1::Receipt> ReceiptFromDetails(const std::string& details, const TransferId& id) {
-  v1::SettleResponse response;
-  if (details.empty() || !response.ParseFromString(details) ||
-      response.receipt().transfer_id() != AsBytes(id)) {
-    return std::nullopt;
-  }
-  return response.receipt();
+// The original receipt in an ALREADY_EXISTS status's standard details
+// (google.rpc.Status), if they hold one for transfer `id`.
+std::optional<v1::Receipt> ReceiptFromDetails(const grpc::Status& status, const TransferId& id) {
+  std::optional<v1::Receipt> receipt = DecodeErrorDetails(status).original_receipt;
+  if (!receipt.has_value() || receipt->transfer_id() != AsBytes(id)) return std::nullopt;
+  return receipt;
 }
 
 bool IsRetryable(const absl::Status& status) {
@@ -182,14 +179,13 @@ absl::StatusOr<SettleResult> RemitClient::Settle(const v1::SignedTransfer& signe
   absl::Status status;
   for (uint32_t attempt = 1; attempt <= options_.settle_attempts; ++attempt) {
     v1::SettleResponse response;
-    std::string error_details;
+    grpc::Status answer;
     result.attempts = attempt;
     status = CallWithFailover(
         options_.settle_timeout_ms,
         [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
-          const grpc::Status call_status = stub.Settle(context, request, &response);
-          error_details = call_status.error_details();
-          return call_status;
+          answer = stub.Settle(context, request, &response);
+          return answer;
         },
         &result.endpoint);
     if (status.ok()) {
@@ -202,8 +198,8 @@ absl::StatusOr<SettleResult> RemitClient::Settle(const v1::SignedTransfer& signe
     }
     if (status.code() == absl::StatusCode::kAlreadyExists) {
       // gRPC drops the response message of a failed call: the node puts the
-      // original SettleResponse in error_details, else it is fetched by id.
-      std::optional<v1::Receipt> receipt = ReceiptFromDetails(error_details, id);
+      // original receipt in the status's details, else it is fetched by id.
+      std::optional<v1::Receipt> receipt = ReceiptFromDetails(answer, id);
       if (!receipt.has_value()) receipt = FindFinalReceipt(id);
       if (!receipt.has_value()) return status;
       result.receipt = *receipt;

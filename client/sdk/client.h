@@ -8,8 +8,10 @@
 // it runs until cancelled or the stream ends.
 //
 // Errors: a gRPC status becomes an absl::Status with the same code and
-// message. When every endpoint answered UNAVAILABLE the status is UNAVAILABLE
-// and its message lists what each endpoint said.
+// message, and the node's ErrorInfo reason (docs/API.md), which
+// ErrorReason() in client/sdk/grpc_status.h reads. When every endpoint
+// answered UNAVAILABLE the status is UNAVAILABLE and its message lists what
+// each endpoint said.
 //
 // Thread safety: every method may be called from any thread at once.
 #pragma once
@@ -68,8 +70,8 @@ struct SettleResult {
   v1::Receipt receipt;
   // The node answered ALREADY_EXISTS: the transfer was final before this
   // request arrived (sent before, or by an earlier attempt of this call), and
-  // `receipt` is its original receipt (from the status's error_details, or
-  // else from GetReceipt). No second payment happened.
+  // `receipt` is its original receipt (from the status's standard details,
+  // or else from GetReceipt). No second payment happened.
   bool duplicate = false;
   uint32_t attempts = 0;  // Settle requests sent, >= 1
   std::string endpoint;   // the node that answered last

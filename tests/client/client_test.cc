@@ -143,7 +143,8 @@ TEST_F(ClientTest, ResendingTheSameTransferIsADuplicate) {
 }
 
 // Proves: on ALREADY_EXISTS (whose response body gRPC drops) the original
-// receipt comes from the status's error_details, as remitd sends it.
+// receipt comes from the status's standard details (a google.rpc.Status
+// holding a SettleResponse), as remitd sends it, with no GetReceipt call.
 TEST_F(ClientTest, AlreadyExistsUsesTheReceiptInTheDetails) {
   ledger_.set_settle_mode(FakeLedger::SettleMode::kAlreadyExists);
   ledger_.set_outcome(v1::INSUFFICIENT_FUNDS);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <thread>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "ledger/check.h"
 #include "ledger/transfer.h"
 
@@ -81,10 +83,20 @@ grpc::Status FakeLedger::Settle(grpc::ServerContext* context, const v1::SettleRe
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake: no quorum");
     case SettleMode::kAlreadyExists: {
       if (!known) CommitLocked(request->transfer(), outcome_);
+      // As remitd answers: a google.rpc.Status whose details hold the
+      // ErrorInfo and the original receipt.
       v1::SettleResponse original;
       *original.mutable_receipt() = records_by_id_.at(ToString(*id)).receipt();
-      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "fake: transfer already final",
-                          original.SerializeAsString());
+      google::rpc::ErrorInfo info;
+      info.set_reason("ALREADY_FINAL");
+      info.set_domain("remit");
+      google::rpc::Status details;
+      details.set_code(static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+      details.set_message("already_final: fake: transfer already final");
+      details.add_details()->PackFrom(info);
+      details.add_details()->PackFrom(original);
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, details.message(),
+                          details.SerializeAsString());
     }
     case SettleMode::kAlreadyExistsBare:
       if (!known) CommitLocked(request->transfer(), outcome_);

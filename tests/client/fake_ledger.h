@@ -26,8 +26,8 @@ class FakeLedger final : public v1::Ledger::Service {
  public:
   enum class SettleMode {
     kSettle,             // final at once with outcome()
-    kAlreadyExists,      // final already: ALREADY_EXISTS with the receipt in error_details,
-                         // as remitd answers
+    kAlreadyExists,      // final already: ALREADY_EXISTS with the receipt in the standard
+                         // details (google.rpc.Status), as remitd answers
     kAlreadyExistsBare,  // final already: ALREADY_EXISTS, receipt only via GetReceipt
     kUnavailable,        // UNAVAILABLE, nothing stored
     kCommitAndHang,      // stored as final, but the answer waits past the deadline

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/sdk/grpc_status.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
 #include "tests/node/node_files.h"
@@ -429,10 +430,11 @@ TEST_F(HostileInputTest, SequencesAndReplays) {
   v1::Ledger::Stub typed(hostile_);
   const grpc::Status status = typed.Settle(&context, replay, &answered);
   ASSERT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS);
-  v1::SettleResponse attached;
-  ASSERT_TRUE(attached.ParseFromString(status.error_details()));
-  EXPECT_EQ(attached.receipt().transfer_id(), original.receipt().transfer_id());
-  EXPECT_EQ(attached.receipt().height(), original.receipt().height());
+  const sdk::ErrorDetails attached = sdk::DecodeErrorDetails(status);
+  EXPECT_EQ(attached.reason, "ALREADY_FINAL");
+  ASSERT_TRUE(attached.original_receipt.has_value());
+  EXPECT_EQ(attached.original_receipt->transfer_id(), original.receipt().transfer_id());
+  EXPECT_EQ(attached.original_receipt->height(), original.receipt().height());
 
   // In a batch, the replay is one result among others, with its receipt.
   v1::SettleBatchRequest batch;
@@ -444,6 +446,7 @@ TEST_F(HostileInputTest, SequencesAndReplays) {
   ASSERT_TRUE(results.ParseFromString(response));
   ASSERT_EQ(results.results_size(), 2);
   EXPECT_EQ(results.results(0).status_code(), static_cast<int>(StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(results.results(0).reason(), "ALREADY_FINAL");
   EXPECT_EQ(results.results(0).receipt().transfer_id(), original.receipt().transfer_id());
   EXPECT_EQ(results.results(1).status_code(), 0) << results.results(1).status_message();
   EXPECT_EQ(results.results(1).receipt().outcome(), v1::SETTLED);

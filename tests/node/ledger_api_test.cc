@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "client/sdk/grpc_status.h"
 #include "ledger/address.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
@@ -88,7 +89,7 @@ TEST_F(LedgerApiTest, SettleReturnsFinalReceipt) {
 }
 
 // Settling the same signed bytes again answers ALREADY_EXISTS with the
-// original receipt, and pays nothing twice.
+// original receipt in the standard details, and pays nothing twice.
 TEST_F(LedgerApiTest, DuplicateAnswersAlreadyExistsWithOriginalReceipt) {
   const auto transfer = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 50, 0);
   v1::SettleResponse first;
@@ -96,10 +97,14 @@ TEST_F(LedgerApiTest, DuplicateAnswersAlreadyExistsWithOriginalReceipt) {
   v1::SettleResponse second;
   const grpc::Status status = Settle(transfer, &second);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  v1::SettleResponse original;
-  ASSERT_TRUE(original.ParseFromString(status.error_details()));
-  EXPECT_EQ(original.receipt().transfer_id(), first.receipt().transfer_id());
-  EXPECT_EQ(original.receipt().height(), first.receipt().height());
+  // In gRPC's standard details (a google.rpc.Status), as Go and Java read them.
+  const sdk::ErrorDetails details = sdk::DecodeErrorDetails(status);
+  EXPECT_EQ(details.reason, "ALREADY_FINAL");
+  EXPECT_EQ(details.domain, "remit");
+  EXPECT_EQ(details.metadata.at("transferId"), ToHex(first.receipt().transfer_id()));
+  ASSERT_TRUE(details.original_receipt.has_value());
+  EXPECT_EQ(details.original_receipt->transfer_id(), first.receipt().transfer_id());
+  EXPECT_EQ(details.original_receipt->height(), first.receipt().height());
   EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
 }
 
