@@ -56,6 +56,24 @@ class LedgerApiTest : public ::testing::Test {
     return stub_->Settle(Context().get(), request, response);
   }
 
+  grpc::Status GetReceipt(const TransferId& id) {
+    v1::GetReceiptRequest request;
+    request.set_transfer_id(ToString(id));
+    v1::GetReceiptResponse response;
+    return stub_->GetReceipt(Context().get(), request, &response);
+  }
+
+  // Polls GetReceipt until the transfer is final, or a deadline passes.
+  grpc::Status AwaitReceipt(const TransferId& id) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    grpc::Status status = GetReceipt(id);
+    while (!status.ok() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+      status = GetReceipt(id);
+    }
+    return status;
+  }
+
   int64_t Balance(const SigningKey& key, const std::string& asset = "USD") {
     v1::GetAccountRequest request;
     request.set_account(ToString(key.public_key()));
@@ -274,6 +292,144 @@ TEST_F(LedgerApiTest, RestartKeepsHeightStateAndBalances) {
   EXPECT_EQ(after.height(), before.height());
   EXPECT_EQ(after.state_hash(), before.state_hash());
   EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 15);
+}
+
+// docs/API.md, GetReceipt: an unknown id and a pending transfer (waiting for
+// an earlier sequence) are both NOT_FOUND, reason NOT_FOUND, naming the id;
+// once the gap is filled both are final and found.
+TEST_F(LedgerApiTest, GetReceiptOfUnknownOrPendingTransferIsNotFound) {
+  const auto pending = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 2, 1);
+  v1::SubmitRequest submit;
+  *submit.mutable_transfer() = pending;
+  v1::SubmitResponse submitted;
+  ASSERT_TRUE(stub_->Submit(Context().get(), submit, &submitted).ok());
+  const auto unknown = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 3, 9);
+  for (const auto& transfer : {pending, unknown}) {
+    const grpc::Status status = GetReceipt(ComputeTransferId(transfer.transfer()));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+    const sdk::ErrorDetails details = sdk::DecodeErrorDetails(status);
+    EXPECT_EQ(details.reason, "NOT_FOUND");
+    EXPECT_EQ(details.metadata.at("transferId"), ToHex(ComputeTransferId(transfer.transfer())));
+  }
+  v1::SettleResponse first;
+  ASSERT_TRUE(
+      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0), &first).ok());
+  EXPECT_TRUE(AwaitReceipt(ComputeTransferId(pending.transfer())).ok());
+}
+
+// docs/API.md, GetAccount: an account the ledger has never seen is OK and
+// empty: the key asked for, next sequence 0, no balances.
+TEST_F(LedgerApiTest, GetAccountOfUnknownAccountIsEmpty) {
+  const AccountId stranger = testing::KeyFromIndex(77).public_key();
+  v1::GetAccountRequest request;
+  request.set_account(ToString(stranger));
+  v1::GetAccountResponse response;
+  ASSERT_TRUE(stub_->GetAccount(Context().get(), request, &response).ok());
+  EXPECT_EQ(response.account().account(), ToString(stranger));
+  EXPECT_EQ(response.account().next_sequence(), 0u);
+  EXPECT_EQ(response.account().balances_size(), 0);
+}
+
+// docs/API.md, Submit: a transfer that is final already answers
+// ALREADY_EXISTS with the original receipt in the details; one that is
+// pending (the same id again) answers OK.
+TEST_F(LedgerApiTest, SubmitOfFinalTransferIsAlreadyExists) {
+  const auto settled = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 4, 0);
+  v1::SettleResponse first;
+  ASSERT_TRUE(Settle(settled, &first).ok());
+  v1::SubmitRequest request;
+  *request.mutable_transfer() = settled;
+  v1::SubmitResponse response;
+  const grpc::Status replay = stub_->Submit(Context().get(), request, &response);
+  EXPECT_EQ(replay.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  const sdk::ErrorDetails details = sdk::DecodeErrorDetails(replay);
+  ASSERT_TRUE(details.original_receipt.has_value());
+  EXPECT_EQ(details.original_receipt->height(), first.receipt().height());
+  *request.mutable_transfer() =
+      chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 4, 2);  // waits for 1
+  ASSERT_TRUE(stub_->Submit(Context().get(), request, &response).ok());
+  EXPECT_TRUE(stub_->Submit(Context().get(), request, &response).ok());
+}
+
+// docs/API.md, SettleBatch: a transfer final before the batch is status 6
+// (ALREADY_FINAL) with its original receipt; a new transfer twice in one
+// batch gets its one receipt twice, and is recorded once.
+TEST_F(LedgerApiTest, DuplicatesInsideSettleBatch) {
+  const auto before = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0);
+  v1::SettleResponse first;
+  ASSERT_TRUE(Settle(before, &first).ok());
+  const auto fresh = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 2, 1);
+  v1::SettleBatchRequest batch;
+  *batch.add_transfers() = before;
+  *batch.add_transfers() = fresh;
+  *batch.add_transfers() = fresh;
+  v1::SettleBatchResponse response;
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), batch, &response).ok());
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).status_code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(response.results(0).reason(), "ALREADY_FINAL");
+  EXPECT_EQ(response.results(0).receipt().transfer_id(), first.receipt().transfer_id());
+  for (int i : {1, 2}) {
+    EXPECT_EQ(response.results(i).status_code(), 0) << response.results(i).status_message();
+    EXPECT_EQ(response.results(i).reason(), "");
+    EXPECT_EQ(response.results(i).receipt().outcome(), v1::SETTLED);
+  }
+  EXPECT_EQ(response.results(1).receipt().SerializeAsString(),
+            response.results(2).receipt().SerializeAsString());
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 1 + 2);
+}
+
+// docs/API.md, ListTransfers: every record the account sent or received,
+// rejections included, newest first (height, then position, descending);
+// a page token keeps its place while new transfers commit; the last page
+// has no token.
+TEST_F(LedgerApiTest, ListTransfersIsNewestFirstAndPagesDoNotShift) {
+  const SigningKey& sender = chain_.users[0];
+  const AccountId to = chain_.users[1].public_key();
+  v1::SettleResponse response;
+  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 1, 0), &response).ok());
+  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 1'000'000, 1), &response).ok());
+  EXPECT_EQ(response.receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 3, 2), &response).ok());
+  v1::ListTransfersRequest request;
+  request.set_account(ToString(to));
+  request.set_limit(2);
+  v1::ListTransfersResponse page;
+  ASSERT_TRUE(stub_->ListTransfers(Context().get(), request, &page).ok());
+  ASSERT_EQ(page.records_size(), 2);
+  EXPECT_EQ(page.records(0).signed_transfer().transfer().sequence(), 2u);
+  EXPECT_EQ(page.records(1).receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  EXPECT_GT(page.records(0).receipt().height(), page.records(1).receipt().height());
+  ASSERT_FALSE(page.next_page_token().empty());
+  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 4, 3), &response).ok());  // newer than the page
+  request.set_page_token(page.next_page_token());
+  ASSERT_TRUE(stub_->ListTransfers(Context().get(), request, &page).ok());
+  ASSERT_EQ(page.records_size(), 1);
+  EXPECT_EQ(page.records(0).signed_transfer().transfer().sequence(), 0u);
+  EXPECT_TRUE(page.next_page_token().empty());
+  v1::ListTransfersRequest sent;
+  sent.set_account(ToString(sender.public_key()));
+  ASSERT_TRUE(stub_->ListTransfers(Context().get(), sent, &page).ok());
+  EXPECT_EQ(page.records_size(), 4);  // the sender's history has all four
+}
+
+// docs/API.md, Watch: a transfer final after the start signal (initial
+// metadata) is streamed, rejections included. (A record final just before
+// the signal may be streamed too, so the first event is not asserted.)
+TEST_F(LedgerApiTest, WatchStartsAtItsSignalAndStreamsRejections) {
+  v1::SettleResponse response;
+  const AccountId to = chain_.users[1].public_key();
+  ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 1, 0), &response).ok());
+  grpc::ClientContext watch_context;
+  auto reader = stub_->Watch(&watch_context, v1::WatchRequest());
+  reader->WaitForInitialMetadata();
+  ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 1'000'000, 1), &response).ok());
+  v1::WatchEvent event;
+  do {
+    ASSERT_TRUE(reader->Read(&event));
+  } while (event.record().receipt().transfer_id() != response.receipt().transfer_id());
+  EXPECT_EQ(event.record().receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  watch_context.TryCancel();
 }
 
 }  // namespace
