@@ -1,8 +1,10 @@
 #include "client/remit/cli_error.h"
 
+#include <cctype>
 #include <cstdlib>
 
 #include "absl/strings/cord.h"
+#include "client/sdk/grpc_status.h"
 #include "ledger/check.h"
 #include "ledger/strings.h"
 
@@ -39,17 +41,26 @@ int ExitCodeOf(const absl::Status& status) {
 
 absl::Status NodeError(const absl::Status& status, const std::string& doing) {
   REMIT_CHECK(!status.ok());
+  // The node's reason (docs/API.md) goes beside the code; the message's own
+  // copy of it in lower case is dropped.
+  const std::string reason = sdk::ErrorReason(status);
+  std::string kind = absl::StatusCodeToString(status.code());
+  std::string message(status.message());
+  if (!reason.empty()) {
+    kind += " " + reason;
+    std::string prefix = reason + ": ";
+    for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+  }
   std::string hint;
-  if (status.code() == absl::StatusCode::kUnavailable) {
+  if (status.code() == absl::StatusCode::kUnavailable && reason.empty()) {
     hint =
         "; check that the node is running ('remit testnet status --dir DIR' or 'remit status "
         "--node HOST:PORT')";
-  } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+  } else if (status.code() == absl::StatusCode::kDeadlineExceeded && reason.empty()) {
     hint = "; the node is slow or stuck: retry, or raise --timeout-ms";
   }
-  return absl::Status(status.code(),
-                      StrCat(doing, " failed: ", absl::StatusCodeToString(status.code()), ": ",
-                             status.message(), hint));
+  return absl::Status(status.code(), StrCat(doing, " failed: ", kind, ": ", message, hint));
 }
 
 std::string OneLine(const std::string& text) {

@@ -25,7 +25,8 @@ absl::Status WithExitCode(absl::Status status, ExitCode code);
 int ExitCodeOf(const absl::Status& status);
 
 // A node call failed while `doing` (e.g. "fetching the account"): the
-// message says so, keeps the node's code and message, and for UNAVAILABLE
+// message says so, keeps the node's code, its reason (docs/API.md) when it
+// gave one, and its message, and for a bare UNAVAILABLE (no node answered)
 // says how to check the node.
 absl::Status NodeError(const absl::Status& status, const std::string& doing);
 

@@ -182,6 +182,20 @@ TEST_F(CliTest, RejectedOutcomeExitsNonZero) {
   EXPECT_NE(run.err.find("INSUFFICIENT_FUNDS"), std::string::npos);
 }
 
+// Proves: a node's refusal is shown with its code and ErrorInfo reason
+// ("FAILED_PRECONDITION SEQUENCE_USED: ..."), the message without its
+// lower-case copy of the reason, and exits 1.
+TEST_F(CliTest, RefusalShowsTheNodesReason) {
+  ledger_.set_settle_mode(FakeLedger::SettleMode::kSequenceUsed);
+  const CliRun run = Send("0.50", "USD");
+  EXPECT_EQ(run.exit_code, kExitFailed);
+  EXPECT_NE(run.err.find("settling the transfer failed: FAILED_PRECONDITION SEQUENCE_USED: fake: "
+                         "sequence 3 is already used"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("sequence_used:"), std::string::npos) << run.err;
+}
+
 // Proves: an unreachable node exits 1 (not 2) with a message that says how
 // to check the node.
 TEST_F(CliTest, UnreachableNodeExitsOne) {

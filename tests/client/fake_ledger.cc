@@ -21,6 +21,26 @@ bool Involves(const v1::TransferRecord& record, const std::string& account) {
 
 }  // namespace
 
+grpc::Status NodeErrorStatus(grpc::StatusCode code, const std::string& reason,
+                             const std::string& message,
+                             const std::map<std::string, std::string>& metadata,
+                             const v1::Receipt* original) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(reason);
+  info.set_domain("remit");
+  info.mutable_metadata()->insert(metadata.begin(), metadata.end());
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(code));
+  details.set_message(message);
+  details.add_details()->PackFrom(info);
+  if (original != nullptr) {
+    v1::SettleResponse response;
+    *response.mutable_receipt() = *original;
+    details.add_details()->PackFrom(response);
+  }
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
 Genesis TestGenesis(const AccountId& issuer) {
   Genesis genesis;
   genesis.chain_id = "remit-test";
@@ -83,20 +103,15 @@ grpc::Status FakeLedger::Settle(grpc::ServerContext* context, const v1::SettleRe
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake: no quorum");
     case SettleMode::kAlreadyExists: {
       if (!known) CommitLocked(request->transfer(), outcome_);
-      // As remitd answers: a google.rpc.Status whose details hold the
-      // ErrorInfo and the original receipt.
-      v1::SettleResponse original;
-      *original.mutable_receipt() = records_by_id_.at(ToString(*id)).receipt();
-      google::rpc::ErrorInfo info;
-      info.set_reason("ALREADY_FINAL");
-      info.set_domain("remit");
-      google::rpc::Status details;
-      details.set_code(static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
-      details.set_message("already_final: fake: transfer already final");
-      details.add_details()->PackFrom(info);
-      details.add_details()->PackFrom(original);
-      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, details.message(),
-                          details.SerializeAsString());
+      const v1::Receipt& original = records_by_id_.at(ToString(*id)).receipt();
+      return NodeErrorStatus(grpc::StatusCode::ALREADY_EXISTS, "ALREADY_FINAL",
+                             "already_final: fake: transfer already final", {}, &original);
+    }
+    case SettleMode::kSequenceUsed: {
+      return NodeErrorStatus(grpc::StatusCode::FAILED_PRECONDITION, "SEQUENCE_USED",
+                             "sequence_used: fake: sequence 3 is already used; the account's "
+                             "next sequence is 5",
+                             {{"nextSequence", "5"}});
     }
     case SettleMode::kAlreadyExistsBare:
       if (!known) CommitLocked(request->transfer(), outcome_);

@@ -22,6 +22,15 @@ namespace remit::testing {
 // and KES with 0, all issued by `issuer`, limit 1,000,000.00 per transfer.
 Genesis TestGenesis(const AccountId& issuer);
 
+// An error as remitd answers it (docs/API.md, "Errors on the wire"):
+// `message`, and in the details a google.rpc.Status with the same code and
+// message holding an ErrorInfo of `reason` (domain "remit", `metadata`) and,
+// if given, the original receipt as a SettleResponse.
+grpc::Status NodeErrorStatus(grpc::StatusCode code, const std::string& reason,
+                             const std::string& message,
+                             const std::map<std::string, std::string>& metadata = {},
+                             const v1::Receipt* original = nullptr);
+
 class FakeLedger final : public v1::Ledger::Service {
  public:
   enum class SettleMode {
@@ -30,6 +39,7 @@ class FakeLedger final : public v1::Ledger::Service {
                          // details (google.rpc.Status), as remitd answers
     kAlreadyExistsBare,  // final already: ALREADY_EXISTS, receipt only via GetReceipt
     kUnavailable,        // UNAVAILABLE, nothing stored
+    kSequenceUsed,       // FAILED_PRECONDITION, SEQUENCE_USED (nextSequence 5), nothing stored
     kCommitAndHang,      // stored as final, but the answer waits past the deadline
   };
 

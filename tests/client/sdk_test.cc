@@ -5,8 +5,6 @@
 #include "client/sdk/endpoint.h"
 #include "client/sdk/grpc_status.h"
 #include "client/sdk/transfer_builder.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "ledger/transfer.h"
 #include "tests/client/fake_ledger.h"
 
@@ -24,26 +22,6 @@ TEST(GrpcStatusTest, KeepsCodeAndMessage) {
             absl::StatusCode::kUnavailable);
 }
 
-// A details trailer as remitd writes it: a google.rpc.Status with `code`,
-// an ErrorInfo of `reason`, and for ALREADY_EXISTS the original receipt.
-grpc::Status NodeStatus(grpc::StatusCode code, const std::string& reason,
-                        const v1::Receipt* original = nullptr) {
-  google::rpc::ErrorInfo info;
-  info.set_reason(reason);
-  info.set_domain("remit");
-  (*info.mutable_metadata())["nextSequence"] = "4";
-  google::rpc::Status details;
-  details.set_code(static_cast<int>(code));
-  details.set_message("refused");
-  details.add_details()->PackFrom(info);
-  if (original != nullptr) {
-    v1::SettleResponse response;
-    *response.mutable_receipt() = *original;
-    details.add_details()->PackFrom(response);
-  }
-  return grpc::Status(code, "refused", details.SerializeAsString());
-}
-
 // Proves: the ErrorInfo reason, domain and metadata and the original receipt
 // are read from the standard details, and the reason survives the
 // conversion to absl::Status.
@@ -51,16 +29,16 @@ TEST(GrpcStatusTest, ReadsTheStandardDetails) {
   v1::Receipt receipt;
   receipt.set_transfer_id(std::string(32, 'i'));
   receipt.set_height(7);
-  const grpc::Status status =
-      NodeStatus(grpc::StatusCode::ALREADY_EXISTS, "ALREADY_FINAL", &receipt);
+  const grpc::Status status = testing::NodeErrorStatus(
+      grpc::StatusCode::ALREADY_EXISTS, "ALREADY_FINAL", "x", {{"nextSequence", "4"}}, &receipt);
   const ErrorDetails details = DecodeErrorDetails(status);
   EXPECT_EQ(details.reason, "ALREADY_FINAL");
   EXPECT_EQ(details.domain, "remit");
   EXPECT_EQ(details.metadata.at("nextSequence"), "4");
   ASSERT_TRUE(details.original_receipt.has_value());
   EXPECT_EQ(details.original_receipt->height(), 7u);
-  const absl::Status converted =
-      FromGrpcStatus(NodeStatus(grpc::StatusCode::FAILED_PRECONDITION, "SEQUENCE_USED"));
+  const absl::Status converted = FromGrpcStatus(testing::NodeErrorStatus(
+      grpc::StatusCode::FAILED_PRECONDITION, "SEQUENCE_USED", "sequence_used: x"));
   EXPECT_EQ(converted.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(converted), "SEQUENCE_USED");
 }
@@ -71,7 +49,8 @@ TEST(GrpcStatusTest, IgnoresForeignDetails) {
   const grpc::Status foreign(grpc::StatusCode::ALREADY_EXISTS, "x", "\xff\xff not a status");
   EXPECT_TRUE(DecodeErrorDetails(foreign).reason.empty());
   EXPECT_FALSE(DecodeErrorDetails(foreign).original_receipt.has_value());
-  const grpc::Status other = NodeStatus(grpc::StatusCode::INTERNAL, "SEQUENCE_USED");
+  const grpc::Status other =
+      testing::NodeErrorStatus(grpc::StatusCode::INTERNAL, "SEQUENCE_USED", "x");
   const grpc::Status mismatched(grpc::StatusCode::FAILED_PRECONDITION, "x", other.error_details());
   EXPECT_TRUE(DecodeErrorDetails(mismatched).reason.empty());
   EXPECT_EQ(ErrorReason(FromGrpcStatus(mismatched)), "");
