@@ -1,5 +1,5 @@
 // This machine's Ed25519 verification rate, the bound on settlement
-// (DESIGN §7): every validator verifies every transfer's signature, so n
+// (docs/ARCHITECTURE.md §6): every validator verifies every transfer's signature, so n
 // validators sharing this machine settle at most (all cores' verifications
 // per second) / n transfers per second.
 #pragma once

@@ -1,5 +1,5 @@
 // LoadRunner: sends a TransferPlan to the validators in SettleBatch calls and
-// records what happens (DESIGN §5, §7).
+// records what happens (client/README.md, docs/ARCHITECTURE.md §6).
 //
 // One dispatcher thread wakes every tick and sends, in one batch per call
 // (split at batch_max, spread round-robin over the validators that are not

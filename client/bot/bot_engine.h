@@ -1,4 +1,4 @@
-// BotEngine: the chat wallet (DESIGN §5, "Chat commands" is its contract). It
+// BotEngine: the chat wallet (docs/BOT.md; "Chat commands" there is its contract). It
 // maps an authenticated chat identity to an account, parses commands, settles
 // through a LedgerPort, words the replies and keeps its state in a BotStore.
 // It does no I/O of its own: transports hand it messages and send what it

@@ -1,4 +1,4 @@
-// remit-bot: the custodial chat wallet (DESIGN §5) behind a terminal or XMPP.
+// remit-bot: the custodial chat wallet (docs/BOT.md) behind a terminal or XMPP.
 //
 //   remit-bot terminal --testnet DIR [--demo-users alice,bob]
 //   remit-bot xmpp --jid paybot@HOST --password-file F --server HOST:PORT --testnet DIR

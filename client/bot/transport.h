@@ -1,4 +1,4 @@
-// Transport: where chat messages come from and replies go (DESIGN §5). The
+// Transport: where chat messages come from and replies go (docs/BOT.md). The
 // bot engine is the same behind every transport.
 #pragma once
 

@@ -1,7 +1,8 @@
 // remit bench: load-tests settlement against a testnet (--testnet DIR), given
 // validators (--node), or a testnet of its own (--spawn N); or, with
 // --crypto, measures this machine's Ed25519 verification rate and the
-// settlement limit it sets (DESIGN §5, §7). The work is in client/bench/.
+// settlement limit it sets (client/README.md, docs/ARCHITECTURE.md §6). The work is in
+// client/bench/.
 //
 // Output: the human report on stdout; --json FILE writes the JSON report
 // there too, and --json alone (or --json -) prints only the JSON on stdout.

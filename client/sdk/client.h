@@ -1,5 +1,5 @@
 // RemitClient: the SDK's connection to a Remit network, over the public
-// `remit.v1.Ledger` gRPC API (DESIGN §4, §5).
+// `remit.v1.Ledger` gRPC API (docs/API.md; client/README.md, "SDK choices").
 //
 // Fail-over: the client holds a list of validator endpoints. Each call goes to
 // the endpoint that last answered; if it answers UNAVAILABLE (down, or no

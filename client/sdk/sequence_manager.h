@@ -1,5 +1,5 @@
 // SequenceManager: hands out sequence numbers for accounts that keep many
-// transfers in flight at once (DESIGN §5).
+// transfers in flight at once (client/README.md).
 //
 // A transfer must carry its sender's next sequence, and a node admits one
 // only up to NodeLimits::sequence_window beyond the committed next sequence.

@@ -1,4 +1,4 @@
-// Every amount form the chat bot accepts and every form it refuses (DESIGN §5),
+// Every amount form the chat bot accepts and every form it refuses (docs/BOT.md),
 // including the known tip-bot failures.
 #include "client/bot/chat_amount.h"
 
