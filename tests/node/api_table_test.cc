@@ -428,19 +428,23 @@ std::vector<Case> BackPressureCases() {
       {"VERIFY_QUEUE_FULL",
        {},
        [](ApiTableTest&) {
-         WorkerPool pool(1, 1);
+         // The promises outlive the pool, whose worker waits on them.
          std::promise<void> release;
+         const std::shared_future<void> released = release.get_future().share();
          std::promise<void> started;
+         std::future<void> running = started.get_future();
+         WorkerPool pool(1, 1);
          EXPECT_TRUE(pool.Run(0,
                               [&] {
                                 started.set_value();
-                                release.get_future().wait();
+                                released.wait();
                               })
                          .ok());
-         started.get_future().wait();
+         running.wait();
          EXPECT_TRUE(pool.Run(0, [] {}).ok());  // fills the queue of one
          const absl::Status refused = pool.Run(0, [] {});
          release.set_value();
+         pool.Stop();
          return Provoked{ToGrpc(refused), std::nullopt};
        }},
       {"TOO_MANY_CALLS", [](NodeLimits& limits) { limits.calls_max = 1; },
