@@ -9,6 +9,7 @@
 #include "ledger/address.h"
 #include "ledger/check.h"
 #include "ledger/strings.h"
+#include "ledger/transfer.h"
 
 namespace remit::bot {
 namespace {
@@ -37,6 +38,9 @@ absl::StatusOr<std::unique_ptr<BotEngine>> BotEngine::Create(BotStore* store, co
   if (options.message_ids_max_age_ms == 0 || options.message_ids_max == 0) {
     return absl::InvalidArgumentError("message ids must be kept for some time and number");
   }
+  if (options.request_ttl_ms == 0 || options.confirmation_ttl_ms == 0) {
+    return absl::InvalidArgumentError("requests and confirmations need a time to live above 0");
+  }
   ASSIGN_OR_RETURN(Genesis genesis, ledger->GetGenesis());
   if (genesis.FindAsset(options.default_currency) == nullptr) {
     return absl::InvalidArgumentError(
@@ -56,60 +60,58 @@ BotEngine::BotEngine(BotStore* store, const KeyVault* vault, LedgerPort* ledger,
       commands_limiter_(options_.commands_per_minute_max, kMinuteMs),
       payments_limiter_(options_.payments_per_minute_max, kMinuteMs) {}
 
-std::vector<OutboundMessage> BotEngine::Recover(uint64_t now_ms) {
+size_t BotEngine::Recover(uint64_t now_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<OutboundMessage> replies;
   absl::StatusOr<std::vector<MessageRecord>> pending = store_->PendingMessages();
   REMIT_CHECK(pending.ok());  // the store is ours: a broken one is not an expected failure
-  for (MessageRecord& record : *pending) {
+  for (const MessageRecord& record : *pending) {
     REMIT_CHECK(record.state == MessageState::kSigned);
-    replies.push_back({record.identity, Settle(record, now_ms)});
+    REMIT_CHECK(record.transfer.has_value());
+    if (record.payment.kind != PaymentKind::kPay) {
+      // Its recipient hears from FinishKind or the reply, not from Watch.
+      told_ids_.insert(ToString(ComputeTransferId(record.transfer->transfer())));
+    }
+    ScheduleRetry({record.identity, record.message_id}, now_ms);
   }
-  return replies;
+  return pending->size();
 }
 
 std::vector<OutboundMessage> BotEngine::RetryPending(uint64_t now_ms) {
   std::vector<MessageRecord> due;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = retries_.begin(); it != retries_.end() && due.size() < kRetryBatchMax;) {
-      if (it->second.due_ms > now_ms) {
-        ++it;
-        continue;
-      }
-      absl::StatusOr<std::optional<MessageRecord>> record =
-          store_->GetMessage(it->first.first, it->first.second);
-      if (record.ok() && record->has_value() && (*record)->state == MessageState::kSigned) {
-        // Not due again while this attempt is out.
-        it->second.due_ms = now_ms + Backoff(it->second.attempts);
-        due.push_back(std::move(**record));
-        ++it;
-      } else {
-        it = retries_.erase(it);  // finished meanwhile (a redelivery), or unreadable
-      }
+  Lock lock(mutex_);
+  for (auto it = retries_.begin(); it != retries_.end() && due.size() < kRetryBatchMax;) {
+    if (it->second.due_ms > now_ms) {
+      ++it;
+      continue;
+    }
+    absl::StatusOr<std::optional<MessageRecord>> record =
+        store_->GetMessage(it->first.first, it->first.second);
+    if (record.ok() && record->has_value() && (*record)->state == MessageState::kSigned) {
+      // Not due again while this attempt is out.
+      it->second.due_ms = now_ms + Backoff(it->second.attempts);
+      due.push_back(std::move(**record));
+      ++it;
+    } else {
+      it = retries_.erase(it);  // finished meanwhile (a redelivery), or unreadable
     }
   }
   std::vector<OutboundMessage> replies;
-  for (MessageRecord& pending : due) {
+  for (const MessageRecord& pending : due) {
     REMIT_CHECK(pending.transfer.has_value());
+    lock.unlock();
     const Submission submission = Submit(*pending.transfer);  // the engine stays free meanwhile
-    std::lock_guard<std::mutex> lock(mutex_);
-    absl::StatusOr<std::optional<MessageRecord>> record =
-        store_->GetMessage(pending.identity, pending.message_id);
-    if (!record.ok() || !record->has_value() || (*record)->state != MessageState::kSigned) {
-      continue;  // answered by a redelivery while the ledger answered us
-    }
-    bool final_outcome = false;
-    const std::string text = Finish(**record, submission, now_ms, &final_outcome);
-    if (final_outcome) {
+    lock.lock();
+    const MessageKey key{pending.identity, pending.message_id};
+    Outcome outcome = Outcome::kUnknown;
+    const std::string text = Finish(key, submission, now_ms, &outcome);
+    if (outcome == Outcome::kFinal) {
       replies.push_back({pending.identity, StrCat("Update on your earlier payment: ", text)});
-      continue;
+    } else if (auto it = retries_.find(key); outcome == Outcome::kUnknown && it != retries_.end()) {
+      it->second.attempts += 1;
+      it->second.due_ms = now_ms + Backoff(it->second.attempts);
     }
-    auto it = retries_.find({pending.identity, pending.message_id});
-    if (it == retries_.end()) continue;
-    it->second.attempts += 1;
-    it->second.due_ms = now_ms + Backoff(it->second.attempts);
   }
+  for (OutboundMessage& notice : TakeNotices()) replies.push_back(std::move(notice));
   return replies;
 }
 
@@ -128,33 +130,36 @@ absl::StatusOr<uint64_t> BotEngine::PruneMessageIds(uint64_t now_ms) {
 }
 
 std::vector<OutboundMessage> BotEngine::HandleMessage(const InboundMessage& message) {
-  std::lock_guard<std::mutex> lock(mutex_);
   InboundMessage normalized = message;
   normalized.from = Lower(message.from);
   REMIT_CHECK(!normalized.from.empty());
   REMIT_CHECK(normalized.from.size() <= kIdentityBytesMax);
   if (normalized.message_id.size() > kMessageIdBytesMax) normalized.message_id.clear();
-  return HandleLocked(normalized);
+  const UserLocks::Guard user_lock = user_locks_.Lock(normalized.from);
+  Lock lock(mutex_);
+  std::vector<OutboundMessage> replies = HandleLocked(normalized, lock);
+  for (OutboundMessage& notice : TakeNotices()) replies.push_back(std::move(notice));
+  return replies;
 }
 
-std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& message) {
+std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& message, Lock& lock) {
   const std::string& from = message.from;
-  if (!message.message_id.empty()) {
-    absl::StatusOr<std::optional<MessageRecord>> seen =
-        store_->GetMessage(from, message.message_id);
-    if (!seen.ok())
-      return {{from, StrCat("Sorry, I cannot read my records: ", ErrorText(seen.status()))}};
-    if (seen->has_value() && (*seen)->state == MessageState::kDone) return {{from, (*seen)->reply}};
-    if (seen->has_value()) return {{from, Settle(**seen, message.now_ms)}};
+  if (std::optional<std::string> seen = AnswerSeen(message, lock); seen.has_value()) {
+    return {{from, *seen}};
   }
   if (!commands_limiter_.Allow(from, message.now_ms)) {
     return {{from, "Too many messages; wait a minute and try again."}};
   }
   absl::StatusOr<Command> command = ParseCommand(message.text);
-  if (!command.ok()) return {{from, ErrorText(command.status())}};
+  if (!command.ok()) {
+    if (!message.one_to_one) return {};  // not a command: no chatter outside a chat
+    return {{from, ErrorText(command.status())}};
+  }
   const bool money = IsMoneyCommand(command->kind);
   if (money && !message.one_to_one) {
-    return {{from, "Money commands work only in a one-to-one chat with me."}};
+    return {{from,
+             "Money commands work only in a one-to-one chat with me (an XMPP 'chat' message); "
+             "nothing was done. Open a chat with me and send it there."}};
   }
   if (money && !payments_limiter_.Allow(from, message.now_ms)) {
     return {{from, "Too many payment commands; wait a minute and try again."}};
@@ -163,51 +168,60 @@ std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& messa
   absl::StatusOr<UserRecord> user = LoadOrCreateUser(from, &created);
   if (!user.ok())
     return {{from, StrCat("Sorry, I cannot open your wallet: ", ErrorText(user.status()))}};
-  std::string welcome =
+  const std::string welcome =
       created ? StrCat("Welcome! Your new wallet is ", EncodeAddress(user->account), ".\n") : "";
-  Context context{.message = &message, .user = &*user, .welcome = &welcome};
-  std::vector<OutboundMessage> replies = Dispatch(*command, context);
-  REMIT_CHECK(!replies.empty());
-  if (money) RecordReplyIfNew(message, replies[0].text);
-  REMIT_CHECK(replies[0].to == from);
-  replies[0].text = welcome + replies[0].text;
-  return replies;
+  Context context{.message = &message, .user = &*user, .lock = &lock};
+  const std::string reply = Dispatch(*command, context);
+  if (money) RecordReplyIfNew(message, reply);
+  return {{from, welcome + reply}};
 }
 
-std::vector<OutboundMessage> BotEngine::Dispatch(const Command& command, Context& context) {
+std::optional<std::string> BotEngine::AnswerSeen(const InboundMessage& message, Lock& lock) {
+  if (message.message_id.empty()) return std::nullopt;
+  absl::StatusOr<std::optional<MessageRecord>> seen =
+      store_->GetMessage(message.from, message.message_id);
+  if (!seen.ok()) return StrCat("Sorry, I cannot read my records: ", ErrorText(seen.status()));
+  if (!seen->has_value()) return std::nullopt;
+  const MessageRecord& record = **seen;
+  if (!record.text_digest.empty() && record.text_digest != MessageTextDigest(message.text)) {
+    return StrCat(
+        "I already handled a message with this id (", message.message_id,
+        ") and did not run this new text. Nothing more was done. Send it as a new message. ",
+        "What I answered then: ", record.state == MessageState::kDone ? record.reply : "(pending)");
+  }
+  if (record.state == MessageState::kDone) return record.reply;
+  return Settle(record, message.now_ms, lock);
+}
+
+std::string BotEngine::Dispatch(const Command& command, Context& context) {
   UserRecord& user = *context.user;
-  const std::string& from = user.identity;
-  std::string reply;
   switch (command.kind) {
     case CommandKind::kHelp:
-      return {{from, HelpText(options_.faucet_key.has_value())}};
+      return HelpText(options_.faucet_key.has_value());
     case CommandKind::kBalance:
-      return {{from, Balance(user)}};
+      return Balance(user, *context.lock);
     case CommandKind::kHistory:
-      return {{from, History(user, command.count)}};
+      return History(user, command.count, *context.lock);
     case CommandKind::kAddress:
-      return {{from, StrCat("Your address: ", EncodeAddress(user.account))}};
+      return StrCat("Your address: ", EncodeAddress(user.account));
     case CommandKind::kCurrency:
-      return {{from, Currency(user, command.code)}};
+      return Currency(user, command.code);
     case CommandKind::kPay:
-      reply = Pay(command, context);
-      break;
+      return Pay(command, context);
     case CommandKind::kYes:
-      reply = Confirm(command.code, context);
-      break;
+      return Confirm(command.code, context);
     case CommandKind::kCancel:
-      reply = Cancel(context);
-      break;
+      return Cancel(context);
     case CommandKind::kFaucet:
-      reply = Faucet(context);
-      break;
+      return Faucet(context);
     case CommandKind::kRequest:
       return Request(command, context);
     case CommandKind::kAccept:
     case CommandKind::kDecline:
       return Answer(command, context);
   }
-  return {{from, reply}};
+  REMIT_CHECK(false);
+  return "";
 }
 
 void BotEngine::RecordReplyIfNew(const InboundMessage& message, const std::string& reply) {
@@ -222,10 +236,17 @@ void BotEngine::RecordReplyIfNew(const InboundMessage& message, const std::strin
                                  .transfer = std::nullopt,
                                  .payment = {},
                                  .reply = reply,
-                                 .recorded_ms = message.now_ms});
+                                 .recorded_ms = message.now_ms,
+                                 .text_digest = MessageTextDigest(message.text)});
   // Losing this record only loses the reply's replay; nothing was paid.
   (void)store_->Write(batch);
 }
+
+void BotEngine::Notify(const std::string& to, std::string text) {
+  notices_.push_back({to, std::move(text)});
+}
+
+std::vector<OutboundMessage> BotEngine::TakeNotices() { return std::exchange(notices_, {}); }
 
 absl::StatusOr<UserRecord> BotEngine::LoadOrCreateUser(const std::string& identity, bool* created) {
   *created = false;
@@ -253,12 +274,6 @@ absl::StatusOr<std::string> BotEngine::NewCode(std::string_view prefix) {
     if (code != prefix) return code;
   }
   return absl::InternalError("cannot make a code");
-}
-
-bool BotEngine::NeedsConfirmation(const PaymentInfo& payment) const {
-  uint64_t scale = 1;
-  for (uint32_t i = 0; i < payment.decimals; ++i) scale *= 10;
-  return payment.amount_minor > options_.confirm_above_major * scale;
 }
 
 std::vector<OutboundMessage> BotEngine::OnTransferFinal(const v1::TransferRecord& record) {

@@ -1,5 +1,5 @@
-// BotEngine: the chat wallet (docs/BOT.md; "Chat commands" there is its contract). It
-// maps an authenticated chat identity to an account, parses commands, settles
+// BotEngine: the chat wallet (docs/BOT.md is its contract). It maps an
+// authenticated chat identity to an account, parses commands, settles
 // through a LedgerPort, words the replies and keeps its state in a BotStore.
 // It does no I/O of its own: transports hand it messages and send what it
 // returns; the wall clock comes in with each message.
@@ -9,24 +9,31 @@
 //   submission, in one synced write with the sender's next sequence. A
 //   message id seen before never pays again: a finished one gets its reply
 //   again; one whose outcome is unknown re-sends the same signed bytes
-//   (the ledger answers ALREADY_EXISTS with the original receipt).
-// - Recover() re-sends every transfer recorded but not known final, after a
-//   crash, before new messages are handled. While running, RetryPending()
-//   re-sends those whose outcome is still unknown (the ledger was
-//   unavailable), with exponential back-off, and words the outcome for the
-//   sender when it is final.
+//   (the ledger answers ALREADY_EXISTS with the original receipt); the same
+//   id with a different text is not executed, and the reply says so.
+// - Recover() schedules every transfer recorded but not known final, after a
+//   crash, for an immediate re-send. RetryPending() re-sends those whose
+//   outcome is still unknown (the ledger was unreachable), with exponential
+//   back-off, and words the outcome for the sender when it is final.
 // - PruneMessageIds() forgets finished message ids beyond an age and a count
 //   (EngineOptions); an unfinished one is never forgotten. A message
 //   redelivered after its id was forgotten counts as new.
-// - Amounts above the threshold, and any money command that was delayed in an
-//   offline queue, wait for `yes <code>`.
+// - One confirmation rule for every payment out of a wallet (pay, accept,
+//   and any later kind): above the threshold, or delayed in an offline
+//   queue, it waits for `yes <code>` (PayOrAsk).
+// - A contact name never rebinds: a short name that could mean two
+//   identities is refused, naming both; every reply names the full identity.
+// - A payment request stays open until paid, declined or expired, and the
+//   requester is told of each.
 // - Money commands only in one-to-one chats; per-user rate limits.
 // - No secret reaches a reply, a Status or a log.
 //
-// Thread-safe: one mutex serialises every public call.
+// Thread-safe. Calls for one identity run one at a time (a per-user lock,
+// taken in call order); calls for different identities run alongside: the
+// engine's state lock is never held across a ledger call, so one user's
+// settlement that waits for the ledger never delays another user's reply.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,6 +50,7 @@
 #include "client/bot/key_vault.h"
 #include "client/bot/ledger_port.h"
 #include "client/bot/rate_limiter.h"
+#include "client/bot/user_locks.h"
 #include "ledger/crypto.h"
 #include "ledger/genesis.h"
 
@@ -54,15 +62,20 @@ inline constexpr uint32_t kCommandsPerMinuteMaxDefault = 30;
 inline constexpr uint32_t kPaymentsPerMinuteMaxDefault = 10;
 inline constexpr uint32_t kFaucetPerDayMaxDefault = 3;
 inline constexpr uint64_t kFaucetAmountMajorDefault = 10;
+inline constexpr uint64_t kRequestTtlMsDefault = kRequestTtlMsLegacy;  // 7 days
 inline constexpr size_t kIdentityBytesMax = 256;
 inline constexpr size_t kMessageIdBytesMax = 128;
 inline constexpr size_t kToldIdsMax = 10'000;
+// Identities one contact name may stand for that the bot keeps (a name with
+// two is already refused as ambiguous), and users it offers for an
+// unknown name.
+inline constexpr size_t kIdentitiesPerNameMax = 4;
 // Re-sending transfers whose outcome is unknown: the first retry after the
 // minimum, each later one after twice the wait before, up to the maximum.
 inline constexpr uint64_t kRetryBackoffMsMinDefault = 1'000;
 inline constexpr uint64_t kRetryBackoffMsMaxDefault = 60'000;
 // Transfers one RetryPending call re-sends at most (each may wait for the
-// SDK's Settle deadline while the ledger is down).
+// ledger's deadline while it is unreachable).
 inline constexpr size_t kRetryBatchMax = 8;
 // Unfinished transfers scheduled for retry at most; more wait for the next
 // start or a redelivery of their message.
@@ -72,6 +85,8 @@ inline constexpr uint64_t kMessageIdsMaxAgeMsDefault = 30ull * 24 * 60 * 60 * 10
 inline constexpr uint64_t kMessageIdsMaxDefault = 100'000;
 // Records one PruneMessageIds call deletes at most.
 inline constexpr uint64_t kPruneBatchMax = 10'000;
+// Requests one ExpireRequests call closes at most.
+inline constexpr size_t kExpireBatchMax = 1'000;
 
 struct EngineOptions {
   std::string default_currency = "USD";
@@ -82,6 +97,7 @@ struct EngineOptions {
   uint32_t payments_per_minute_max = kPaymentsPerMinuteMaxDefault;
   uint32_t faucet_per_day_max = kFaucetPerDayMaxDefault;
   uint64_t faucet_amount_major = kFaucetAmountMajorDefault;
+  uint64_t request_ttl_ms = kRequestTtlMsDefault;
   uint64_t retry_backoff_ms_min = kRetryBackoffMsMinDefault;
   uint64_t retry_backoff_ms_max = kRetryBackoffMsMaxDefault;
   uint64_t message_ids_max_age_ms = kMessageIdsMaxAgeMsDefault;
@@ -94,9 +110,12 @@ struct InboundMessage {
   std::string from;        // server-authenticated identity: bare JID or terminal name
   std::string message_id;  // the transport's id; empty if it has none
   std::string text;
-  bool one_to_one = true;  // false for group chats
-  bool delayed = false;    // delivered from an offline queue
-  uint64_t now_ms = 0;     // wall clock, Unix ms
+  // False for anything but a one-to-one chat message (a group chat, an
+  // XMPP message of type normal or headline): no money command runs, and
+  // text that is not a command gets no answer.
+  bool one_to_one = true;
+  bool delayed = false;  // delivered from an offline queue
+  uint64_t now_ms = 0;   // wall clock, Unix ms
 };
 
 struct OutboundMessage {
@@ -113,13 +132,14 @@ class BotEngine {
                                                            LedgerPort* ledger,
                                                            EngineOptions options);
 
-  // Re-sends every recorded transfer whose outcome is unknown (same bytes)
-  // and returns the replies owed to their senders.
-  std::vector<OutboundMessage> Recover(uint64_t now_ms);
+  // Schedules every recorded transfer whose outcome is unknown for a re-send
+  // (same bytes) at `now_ms`, for RetryPending. Returns how many.
+  size_t Recover(uint64_t now_ms);
   // Re-sends (same bytes) the unfinished transfers whose retry is due at
   // `now_ms`, at most kRetryBatchMax, without holding the engine while the
   // ledger answers. Returns a message to the sender of each one that became
-  // final. One that is still unknown waits twice as long next time.
+  // final (and to anyone else its outcome concerns). One that is still
+  // unknown waits twice as long next time.
   std::vector<OutboundMessage> RetryPending(uint64_t now_ms);
   // Transfers waiting for a retry (for tests and logs).
   size_t RetriesScheduled();
@@ -127,7 +147,11 @@ class BotEngine {
   // age, and the oldest beyond the maximum count (at most kPruneBatchMax per
   // call). Returns how many were deleted.
   absl::StatusOr<uint64_t> PruneMessageIds(uint64_t now_ms);
-  // The replies to one message: to its sender, and maybe to another user.
+  // Closes payment requests that expired by `now_ms` and nothing is paying
+  // (at most kExpireBatchMax) and tells their requesters.
+  std::vector<OutboundMessage> ExpireRequests(uint64_t now_ms);
+  // The replies to one message: to its sender first (unless the message
+  // deserves none), and maybe to others.
   std::vector<OutboundMessage> HandleMessage(const InboundMessage& message);
   // A transfer became final on the ledger (Watch): tells its recipient, if
   // the recipient is a user of this bot and the transfer settled.
@@ -139,13 +163,17 @@ class BotEngine {
   const Genesis& genesis() const { return genesis_; }
 
  private:
+  using Lock = std::unique_lock<std::mutex>;
+
   BotEngine(BotStore* store, const KeyVault* vault, LedgerPort* ledger, EngineOptions options,
             Genesis genesis);
 
+  // One message being handled: its sender's record, and the state lock,
+  // which ledger calls release meanwhile.
   struct Context {
     const InboundMessage* message;
     UserRecord* user;
-    std::string* welcome;
+    Lock* lock;
   };
   struct Submission {
     absl::StatusOr<sdk::SettleResult> result;
@@ -155,6 +183,12 @@ class BotEngine {
     uint32_t attempts = 0;  // retries made so far
     uint64_t due_ms = 0;
   };
+  // What Finish found.
+  enum class Outcome {
+    kFinal,         // this call made the record final
+    kUnknown,       // still unknown: a retry is scheduled
+    kAlreadyFinal,  // another call had made it final
+  };
   using MessageKey = std::pair<std::string, std::string>;  // identity, message id
   struct Recipient {
     std::string identity;  // empty when paid to a bare address
@@ -162,68 +196,115 @@ class BotEngine {
     std::string label;
   };
 
-  std::vector<OutboundMessage> HandleLocked(const InboundMessage& message);
+  std::vector<OutboundMessage> HandleLocked(const InboundMessage& message, Lock& lock);
+  // The reply to a message id seen before, or nullopt if it is new.
+  std::optional<std::string> AnswerSeen(const InboundMessage& message, Lock& lock);
   absl::StatusOr<UserRecord> LoadOrCreateUser(const std::string& identity, bool* created);
-  std::vector<OutboundMessage> Dispatch(const Command& command, Context& context);
+  std::string Dispatch(const Command& command, Context& context);
   // Records `reply` as the final answer to a money message that has an id
   // and no record yet, so that a redelivery answers the same and does nothing.
   void RecordReplyIfNew(const InboundMessage& message, const std::string& reply);
+  // Queues a message to someone other than the sender of the call at hand;
+  // every public call returns what is queued (TakeNotices).
+  void Notify(const std::string& to, std::string text);
+  std::vector<OutboundMessage> TakeNotices();
 
   // Queries (bot_engine_queries.cc).
-  std::string Balance(const UserRecord& user);
-  std::string History(const UserRecord& user, uint32_t count);
+  std::string Balance(const UserRecord& user, Lock& lock);
+  std::string History(const UserRecord& user, uint32_t count, Lock& lock);
   std::string Currency(UserRecord& user, const std::string& code);
   std::string LabelOf(const AccountId& account);
 
-  // Payments (bot_engine_payments.cc).
+  // Recipients and contacts (bot_engine_recipients.cc).
   absl::StatusOr<Recipient> Resolve(const UserRecord& user, const std::string& who);
+  absl::StatusOr<Recipient> ResolveName(const UserRecord& user, const std::string& name);
+  // Adds to `batch` what each side of a payment between two users may call
+  // the other from now on.
+  void LearnContacts(const UserRecord& user, const PaymentInfo& payment, BotStore::Batch& batch);
+
+  // The payment path (bot_engine_payments.cc): PayOrAsk, the one
+  // confirmation rule, then Execute (prepare what the kind needs, sign,
+  // record), Settle (submit, unlocked) and Finish (word the outcome and
+  // apply what it means for the kind). A new kind of payment plugs into
+  // PrepareKind, SignPayment and FinishKind.
   std::string Pay(const Command& command, Context& context);
-  std::string AskConfirmation(const PaymentInfo& payment, Context& context);
+  std::string PayOrAsk(const PaymentInfo& payment, Context& context);
+  // Why `payment`, sent in `message`, must wait for `yes <code>`: "" if it
+  // may pay at once.
+  std::string ConfirmationReason(const PaymentInfo& payment, const InboundMessage& message) const;
+  std::string AskConfirmation(const PaymentInfo& payment, const std::string& reason,
+                              Context& context);
   std::string Confirm(const std::string& code, Context& context);
   std::string Cancel(Context& context);
   std::string Faucet(Context& context);
-  // Signs, records and settles; `batch` carries the caller's own changes.
-  std::string Execute(UserRecord& user, const std::string& message_id, const PaymentInfo& payment,
-                      BotStore::Batch& batch, uint64_t now_ms);
-  // Pays `payment` from the faucet, at the faucet's current sequence.
+  // Prepares, signs, records and settles `payment` for `context`'s message;
+  // `batch` carries the caller's own changes.
+  std::string Execute(const PaymentInfo& payment, BotStore::Batch& batch, Context& context);
+  // What the kind must check and change in the same write as the signed
+  // transfer (an accepted request: still open, now being paid); an error
+  // is the reply, and nothing is signed.
+  absl::Status PrepareKind(const PaymentInfo& payment, const std::string& payer,
+                           const std::string& message_id, uint64_t now_ms, BotStore::Batch& batch);
+  absl::StatusOr<v1::SignedTransfer> SignPayment(const SigningKey& key, const PaymentInfo& payment,
+                                                 uint64_t sequence, uint64_t now_ms);
+  // What a final outcome means for the kind (`receipt` null: refused before
+  // ordering): its changes go into `batch`, notices to others are queued,
+  // and the returned text ends the sender's reply.
+  std::string FinishKind(const MessageRecord& record, const v1::Receipt* receipt,
+                         BotStore::Batch& batch);
+  // Pays `payment` from the faucet, at the faucet's next sequence.
   std::string FaucetPay(UserRecord& user, const std::string& message_id, const PaymentInfo& payment,
-                        uint64_t now_ms);
+                        uint64_t now_ms, Lock& lock);
   // Records the signed `transfer` for `message_id` (a local id if empty)
   // and `user` as it is now, together with `batch`, in one synced write.
   absl::StatusOr<MessageRecord> RecordSigned(const UserRecord& user, const std::string& message_id,
                                              const v1::SignedTransfer& transfer,
-                                             const PaymentInfo& payment, BotStore::Batch& batch,
+                                             const PaymentInfo& payment,
+                                             const std::string& text_digest, BotStore::Batch& batch,
                                              uint64_t now_ms);
-  // Submit (the ledger call, no engine state) and Finish (words the outcome,
-  // records it if final, schedules a retry if not) make up Settle.
+  // Submit (the ledger call, no engine state) and Finish (re-reads the
+  // record, words the outcome, records it if final, schedules a retry if
+  // not) make up Settle, which releases `lock` while the ledger answers.
   Submission Submit(const v1::SignedTransfer& transfer);
-  std::string Finish(MessageRecord& record, const Submission& submission, uint64_t now_ms,
-                     bool* final_outcome);
-  std::string Settle(MessageRecord& record, uint64_t now_ms);
+  std::string Finish(const MessageKey& key, const Submission& submission, uint64_t now_ms,
+                     Outcome* outcome);
+  std::string Settle(const MessageRecord& record, uint64_t now_ms, Lock& lock);
+  void ScheduleRetry(const MessageKey& key, uint64_t due_ms);
   uint64_t Backoff(uint32_t attempts) const;
-  absl::Status SyncSequence(UserRecord& user);
+  // Makes user.next_sequence the account's next one: the highest any node
+  // reports, or above the user's own unfinished transfers.
+  absl::Status SyncSequence(UserRecord& user, Lock& lock);
+  absl::StatusOr<uint64_t> TakeFaucetSequence(Lock& lock);
 
   // Requests (bot_engine_requests.cc).
-  std::vector<OutboundMessage> Request(const Command& command, Context& context);
-  std::vector<OutboundMessage> Answer(const Command& command, Context& context);
+  std::string Request(const Command& command, Context& context);
+  std::string Answer(const Command& command, Context& context);
+  // Adds to `batch` the closing of an expired request; returns the notice
+  // for its requester, to send once the batch is written.
+  OutboundMessage CloseExpired(const PaymentRequest& request, BotStore::Batch& batch);
 
   absl::StatusOr<std::string> NewCode(std::string_view prefix);
-  bool NeedsConfirmation(const PaymentInfo& payment) const;
 
   BotStore* store_;
   const KeyVault* vault_;
   LedgerPort* ledger_;
   const EngineOptions options_;
   const Genesis genesis_;
+  UserLocks user_locks_;  // taken before mutex_, never while holding it
+  // The state lock: guards everything below and every store change; never
+  // held across a ledger call.
   std::mutex mutex_;
   RateLimiter commands_limiter_;
   RateLimiter payments_limiter_;
   std::set<std::string> synced_;  // users whose sequence was checked against the ledger
-  // Faucet payouts whose recipient asked for them and gets the reply: no
-  // second notice from the Watch stream. Bounded by kToldIdsMax.
+  std::optional<uint64_t> faucet_next_sequence_;  // nullopt: ask the ledger
+  // Transfers whose recipient gets a reply of their own (a faucet payout,
+  // an accepted request): no second notice from the Watch stream. Bounded
+  // by kToldIdsMax.
   std::set<std::string> told_ids_;
   // Unfinished transfers and when to re-send them. Bounded by kRetryScheduledMax.
   std::map<MessageKey, Retry> retries_;
+  std::vector<OutboundMessage> notices_;  // Notify()'s queue
 };
 
 }  // namespace remit::bot

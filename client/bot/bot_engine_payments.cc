@@ -1,4 +1,13 @@
-// BotEngine: pay, yes/cancel, faucet; signing, recording and settling.
+// BotEngine: the payment path. Every payment out of a wallet goes
+//
+//   PayOrAsk (the one confirmation rule)  ->  Execute  ->  Settle  ->  Finish
+//              `yes <code>` -> Confirm ----^
+//
+// Execute prepares what the kind of payment needs (PrepareKind), signs it
+// (SignPayment) and records it with the message id before anything is sent;
+// Settle submits it with the state lock released; Finish words the outcome
+// and applies what it means for the kind (FinishKind). The faucet pays into
+// a wallet, not out of one: it skips the confirmation rule.
 #include <sodium.h>
 
 #include <chrono>
@@ -16,10 +25,6 @@ namespace remit::bot {
 namespace {
 
 constexpr uint64_t kDayMs = 24 * 60 * 60 * 1000;
-
-std::string LocalPart(const std::string& identity) {
-  return identity.substr(0, identity.find('@'));
-}
 
 std::string JoinFrom(const std::vector<std::string>& words, size_t first) {
   std::string out;
@@ -43,68 +48,47 @@ uint64_t Scale(uint32_t decimals) {
 
 }  // namespace
 
-absl::StatusOr<BotEngine::Recipient> BotEngine::Resolve(const UserRecord& user,
-                                                        const std::string& who) {
-  Recipient recipient;
-  if (who.starts_with("@")) {
-    return absl::InvalidArgumentError(
-        StrCat("I never pay display names like '", who,
-               "': use their chat address (bob@example.org), a contact, or an rmt1 address."));
-  }
-  if (who.starts_with(kAddressPrefix) || who.starts_with("RMT1")) {
-    ASSIGN_OR_RETURN(recipient.account, DecodeAddress(who));
-    ASSIGN_OR_RETURN(std::optional<std::string> identity, store_->IdentityOf(recipient.account));
-    recipient.identity = identity.value_or("");
-    recipient.label = identity.has_value() ? *identity : EncodeAddress(recipient.account);
-  } else {
-    std::string name = who;
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    ASSIGN_OR_RETURN(std::optional<UserRecord> target, store_->GetUser(name));
-    if (!target.has_value()) {
-      ASSIGN_OR_RETURN(std::optional<std::string> contact, store_->GetContact(user.identity, name));
-      if (contact.has_value()) {
-        ASSIGN_OR_RETURN(target, store_->GetUser(*contact));
-      }
-    }
-    if (!target.has_value()) {
-      return absl::NotFoundError(StrCat(
-          "I do not know '", who, "'. Nothing was paid. Pay a chat address that has talked to me ",
-          "(bob@example.org) or an rmt1 address; ask them to send me 'help' first."));
-    }
-    recipient = {
-        .identity = target->identity, .account = target->account, .label = target->identity};
-  }
-  if (recipient.account == user.account) {
-    return absl::InvalidArgumentError("You cannot pay yourself. Nothing was paid.");
-  }
-  return recipient;
-}
-
 std::string BotEngine::Pay(const Command& command, Context& context) {
   UserRecord& user = *context.user;
   absl::StatusOr<Recipient> recipient = Resolve(user, command.who);
-  if (!recipient.ok()) return std::string(recipient.status().message());
+  if (!recipient.ok()) return StrCat(recipient.status().message(), " Nothing was paid.");
+  if (recipient->account == user.account) return "You cannot pay yourself. Nothing was paid.";
   absl::StatusOr<ChatAmount> amount = ParseChatAmount(command.rest, user.currency, genesis_);
   if (!amount.ok()) return StrCat("Nothing was paid: ", amount.status().message());
-  PaymentInfo payment{.kind = "pay",
+  PaymentInfo payment{.kind = PaymentKind::kPay,
                       .recipient = recipient->label,
                       .to = recipient->account,
                       .asset = amount->asset,
                       .amount_minor = amount->amount_minor,
                       .decimals = amount->decimals,
                       .note = JoinFrom(command.rest, amount->tokens_used),
-                      .request_code = ""};
+                      .request_code = "",
+                      .requester = ""};
   if (payment.note.size() > kMemoBytesMax || !IsValidUtf8(payment.note)) {
     return StrCat("Nothing was paid: the note is longer than ", kMemoBytesMax, " bytes.");
   }
-  if (context.message->delayed || NeedsConfirmation(payment)) {
-    return AskConfirmation(payment, context);
-  }
-  BotStore::Batch batch;
-  return Execute(user, context.message->message_id, payment, batch, context.message->now_ms);
+  return PayOrAsk(payment, context);
 }
 
-std::string BotEngine::AskConfirmation(const PaymentInfo& payment, Context& context) {
+std::string BotEngine::ConfirmationReason(const PaymentInfo& payment,
+                                          const InboundMessage& message) const {
+  REMIT_CHECK(payment.kind != PaymentKind::kFaucet);
+  if (message.delayed) return "This message was delayed. ";
+  if (payment.amount_minor > options_.confirm_above_major * Scale(payment.decimals)) {
+    return StrCat("That is more than ", options_.confirm_above_major, " ", payment.asset, ". ");
+  }
+  return "";
+}
+
+std::string BotEngine::PayOrAsk(const PaymentInfo& payment, Context& context) {
+  const std::string reason = ConfirmationReason(payment, *context.message);
+  if (!reason.empty()) return AskConfirmation(payment, reason, context);
+  BotStore::Batch batch;
+  return Execute(payment, batch, context);
+}
+
+std::string BotEngine::AskConfirmation(const PaymentInfo& payment, const std::string& reason,
+                                       Context& context) {
   absl::StatusOr<std::string> code = NewCode("");
   if (!code.ok()) return "Sorry, try again.";
   BotStore::Batch batch;
@@ -115,9 +99,11 @@ std::string BotEngine::AskConfirmation(const PaymentInfo& payment, Context& cont
                                      .payment = payment});
   const absl::Status status = store_->Write(batch);
   if (!status.ok()) return StrCat("Sorry, I could not save that: ", status.message());
-  const std::string why = context.message->delayed ? "This message was delayed. " : "";
-  return StrCat(why, "Pay ", DescribePayment(payment), "? Reply 'yes ", *code, "' within ",
-                options_.confirmation_ttl_ms / 60'000, " minutes to pay, or 'cancel'.");
+  const std::string request =
+      payment.request_code.empty() ? "" : StrCat(" (request ", payment.request_code, ")");
+  return StrCat(reason, "Pay ", DescribePayment(payment), request, "? Reply 'yes ", *code,
+                "' within ", options_.confirmation_ttl_ms / 60'000,
+                " minutes to pay, or 'cancel'.");
 }
 
 std::string BotEngine::Confirm(const std::string& code, Context& context) {
@@ -128,7 +114,7 @@ std::string BotEngine::Confirm(const std::string& code, Context& context) {
       store_->GetConfirmation(context.user->identity);
   if (!pending.ok()) return StrCat("Sorry: ", pending.status().message());
   if (!pending->has_value()) return "Nothing is waiting for a confirmation.";
-  const Confirmation& confirmation = **pending;
+  const Confirmation confirmation = **pending;
   if (confirmation.code != code) {
     return StrCat("That code does not match; reply 'yes ",
                   "<code>' with the code I sent, or 'cancel'.");
@@ -139,8 +125,7 @@ std::string BotEngine::Confirm(const std::string& code, Context& context) {
     (void)store_->Write(batch);
     return StrCat("That confirmation expired; nothing was paid. Send the payment again.");
   }
-  return Execute(*context.user, context.message->message_id, confirmation.payment, batch,
-                 context.message->now_ms);
+  return Execute(confirmation.payment, batch, context);
 }
 
 std::string BotEngine::Cancel(Context& context) {
@@ -155,11 +140,22 @@ std::string BotEngine::Cancel(Context& context) {
   return StrCat("Cancelled: ", DescribePayment((*pending)->payment), " was not paid.");
 }
 
-absl::Status BotEngine::SyncSequence(UserRecord& user) {
+absl::Status BotEngine::SyncSequence(UserRecord& user, Lock& lock) {
   if (synced_.contains(user.identity)) return absl::OkStatus();
-  ASSIGN_OR_RETURN(const v1::Account account, ledger_->GetAccount(user.account));
-  if (account.next_sequence() != user.next_sequence) {
-    user.next_sequence = account.next_sequence();
+  lock.unlock();
+  const absl::StatusOr<uint64_t> next = ledger_->NextSequence(user.account);
+  lock.lock();
+  RETURN_IF_ERROR(next.status());
+  uint64_t floor = *next;
+  ASSIGN_OR_RETURN(const std::vector<MessageRecord> pending,
+                   store_->PendingMessagesOf(user.identity));
+  for (const MessageRecord& record : pending) {
+    const v1::Transfer& transfer = record.transfer->transfer();
+    // Its own transfers still on their way keep their sequences.
+    if (transfer.from() == AsBytes(user.account)) floor = std::max(floor, transfer.sequence() + 1);
+  }
+  if (floor != user.next_sequence) {
+    user.next_sequence = floor;
     BotStore::Batch batch;
     batch.PutUser(user);
     RETURN_IF_ERROR(store_->Write(batch));
@@ -168,52 +164,73 @@ absl::Status BotEngine::SyncSequence(UserRecord& user) {
   return absl::OkStatus();
 }
 
-std::string BotEngine::Execute(UserRecord& user, const std::string& message_id,
-                               const PaymentInfo& payment, BotStore::Batch& batch,
-                               uint64_t now_ms) {
-  const absl::Status synced = SyncSequence(user);
-  if (!synced.ok())
-    return StrCat("Nothing was paid: I cannot reach the ledger (", synced.message(), ")");
+std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batch,
+                               Context& context) {
+  REMIT_CHECK(payment.kind != PaymentKind::kFaucet);
+  UserRecord& user = *context.user;
+  const InboundMessage& message = *context.message;
+  const absl::Status synced = SyncSequence(user, *context.lock);
+  if (!synced.ok()) {
+    return StrCat("Nothing was paid: the ledger is not reachable (", synced.message(),
+                  "). Try again in a moment.");
+  }
   absl::StatusOr<SigningKey> key = vault_->Open(user.sealed_key, user.account);
   if (!key.ok())
     return StrCat("Nothing was paid: your key does not open (", key.status().message(), ")");
-  const sdk::TransferRequest request{.to = payment.to,
-                                     .asset = payment.asset,
-                                     .amount_minor = payment.amount_minor,
-                                     .memo = payment.note,
-                                     .sequence = user.next_sequence,
-                                     .ttl_ms = sdk::kTransferTtlMsDefault};
+  const std::string message_id = message.message_id.empty() ? LocalMessageId() : message.message_id;
+  if (absl::Status prepared =
+          PrepareKind(payment, user.identity, message_id, message.now_ms, batch);
+      !prepared.ok()) {
+    return std::string(prepared.message());
+  }
   absl::StatusOr<v1::SignedTransfer> signed_transfer =
-      sdk::BuildTransfer(*key, genesis_, request, now_ms);
+      SignPayment(*key, payment, user.next_sequence, message.now_ms);
   if (!signed_transfer.ok())
     return StrCat("Nothing was paid: ", signed_transfer.status().message());
   user.next_sequence += 1;
-  absl::StatusOr<std::optional<UserRecord>> recipient = store_->GetUser(payment.recipient);
-  if (recipient.ok() && recipient->has_value()) {
-    batch.PutContact(user.identity, LocalPart(payment.recipient), payment.recipient);
-    batch.PutContact(payment.recipient, LocalPart(user.identity), user.identity);
-  }
+  LearnContacts(user, payment, batch);
   absl::StatusOr<MessageRecord> record =
-      RecordSigned(user, message_id, *signed_transfer, payment, batch, now_ms);
+      RecordSigned(user, message_id, *signed_transfer, payment, MessageTextDigest(message.text),
+                   batch, message.now_ms);
   if (!record.ok()) {
     user.next_sequence -= 1;
     return StrCat("Nothing was paid: I could not record it (", record.status().message(), ")");
   }
-  return Settle(*record, now_ms);
+  if (payment.kind == PaymentKind::kAccept) {
+    if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
+    told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
+  }
+  return Settle(*record, message.now_ms, *context.lock);
+}
+
+absl::StatusOr<v1::SignedTransfer> BotEngine::SignPayment(const SigningKey& key,
+                                                          const PaymentInfo& payment,
+                                                          uint64_t sequence, uint64_t now_ms) {
+  return sdk::BuildTransfer(key, genesis_,
+                            {.to = payment.to,
+                             .asset = payment.asset,
+                             .amount_minor = payment.amount_minor,
+                             .memo = payment.note,
+                             .sequence = sequence,
+                             .ttl_ms = sdk::kTransferTtlMsDefault},
+                            now_ms);
 }
 
 absl::StatusOr<MessageRecord> BotEngine::RecordSigned(const UserRecord& user,
                                                       const std::string& message_id,
                                                       const v1::SignedTransfer& transfer,
                                                       const PaymentInfo& payment,
+                                                      const std::string& text_digest,
                                                       BotStore::Batch& batch, uint64_t now_ms) {
+  REMIT_CHECK(!message_id.empty());
   MessageRecord record{.identity = user.identity,
-                       .message_id = message_id.empty() ? LocalMessageId() : message_id,
+                       .message_id = message_id,
                        .state = MessageState::kSigned,
                        .transfer = transfer,
                        .payment = payment,
                        .reply = "",
-                       .recorded_ms = now_ms};
+                       .recorded_ms = now_ms,
+                       .text_digest = text_digest};
   batch.PutUser(user);
   batch.PutMessage(record);
   RETURN_IF_ERROR(store_->Write(batch));
@@ -230,47 +247,65 @@ BotEngine::Submission BotEngine::Submit(const v1::SignedTransfer& transfer) {
   return Submission{.result = std::move(result), .elapsed_us = elapsed_us};
 }
 
-std::string BotEngine::Settle(MessageRecord& record, uint64_t now_ms) {
+std::string BotEngine::Settle(const MessageRecord& record, uint64_t now_ms, Lock& lock) {
   REMIT_CHECK(record.transfer.has_value());
-  bool final_outcome = false;
-  return Finish(record, Submit(*record.transfer), now_ms, &final_outcome);
+  lock.unlock();
+  const Submission submission = Submit(*record.transfer);
+  lock.lock();
+  Outcome outcome = Outcome::kUnknown;
+  return Finish({record.identity, record.message_id}, submission, now_ms, &outcome);
 }
 
-std::string BotEngine::Finish(MessageRecord& record, const Submission& submission, uint64_t now_ms,
-                              bool* final_outcome) {
-  REMIT_CHECK(record.state == MessageState::kSigned);
+std::string BotEngine::Finish(const MessageKey& key, const Submission& submission, uint64_t now_ms,
+                              Outcome* outcome) {
+  absl::StatusOr<std::optional<MessageRecord>> stored = store_->GetMessage(key.first, key.second);
+  if (!stored.ok() || !stored->has_value() || (*stored)->state == MessageState::kDone) {
+    // Finished by another call meanwhile (and maybe pruned since): a signed
+    // record is never pruned.
+    *outcome = Outcome::kAlreadyFinal;
+    return stored.ok() && stored->has_value() ? (*stored)->reply : "";
+  }
+  MessageRecord record = std::move(**stored);
   REMIT_CHECK(record.transfer.has_value());
   const absl::StatusOr<sdk::SettleResult>& result = submission.result;
   const absl::StatusCode code = result.status().code();
-  const MessageKey key{record.identity, record.message_id};
-  *final_outcome = true;
+  BotStore::Batch batch;
+  *outcome = Outcome::kFinal;
   if (result.ok()) {
     record.reply = PaymentReceiptText(record.payment, result->receipt, submission.elapsed_us,
-                                      result->duplicate);
+                                      result->duplicate) +
+                   FinishKind(record, &result->receipt, batch);
   } else if (code == absl::StatusCode::kFailedPrecondition ||
              code == absl::StatusCode::kInvalidArgument) {
     // Refused before ordering: the sequence was not consumed, nothing was paid.
     record.reply =
         StrCat("Not paid: ", DescribePayment(record.payment), ": the ledger refused it (",
-               result.status().message(), "). Nothing was paid; send it again.");
-    synced_.erase(record.identity);
-  } else {
-    *final_outcome = false;
-    if (!retries_.contains(key) && retries_.size() < kRetryScheduledMax) {
-      retries_[key] = Retry{.attempts = 0, .due_ms = now_ms + Backoff(0)};
+               result.status().message(), "). Nothing was paid; send it again.") +
+        FinishKind(record, nullptr, batch);
+    if (record.payment.kind == PaymentKind::kFaucet) {
+      faucet_next_sequence_.reset();
+    } else {
+      synced_.erase(record.identity);
     }
-    return StrCat("The ledger has not answered yet (", result.status().message(),
+  } else {
+    *outcome = Outcome::kUnknown;
+    ScheduleRetry(key, now_ms + Backoff(0));
+    return StrCat("The ledger is not reachable right now (", result.status().message(),
                   "). Your payment ", DescribePayment(record.payment),
-                  " is recorded; I keep re-sending it with the same signature, so it can never be "
-                  "paid twice, and will tell you when it settles.");
+                  " is recorded with its signature: I will retry exactly that (it can be paid "
+                  "only once) and tell you the result.");
   }
   retries_.erase(key);
   record.state = MessageState::kDone;
-  BotStore::Batch batch;
   batch.PutMessage(record);
   const absl::Status written = store_->Write(batch);
   if (!written.ok()) return StrCat(record.reply, " (not recorded: ", written.message(), ")");
   return record.reply;
+}
+
+void BotEngine::ScheduleRetry(const MessageKey& key, uint64_t due_ms) {
+  if (retries_.contains(key) || retries_.size() >= kRetryScheduledMax) return;
+  retries_[key] = Retry{.attempts = 0, .due_ms = due_ms};
 }
 
 uint64_t BotEngine::Backoff(uint32_t attempts) const {
@@ -296,67 +331,90 @@ std::string BotEngine::Faucet(Context& context) {
   const AssetInfo* asset = genesis_.FindAsset(user.currency);
   REMIT_CHECK(asset != nullptr);
   user.faucet_count += 1;
-  PaymentInfo payment{.kind = "faucet",
+  PaymentInfo payment{.kind = PaymentKind::kFaucet,
                       .recipient = user.identity,
                       .to = user.account,
                       .asset = asset->code,
                       .amount_minor = options_.faucet_amount_major * Scale(asset->decimals),
                       .decimals = asset->decimals,
                       .note = "faucet",
-                      .request_code = ""};
-  return FaucetPay(user, context.message->message_id, payment, now_ms);
+                      .request_code = "",
+                      .requester = ""};
+  return FaucetPay(user, context.message->message_id, payment, now_ms, *context.lock);
+}
+
+absl::StatusOr<uint64_t> BotEngine::TakeFaucetSequence(Lock& lock) {
+  if (!faucet_next_sequence_.has_value()) {
+    const AccountId faucet = options_.faucet_key->public_key();
+    lock.unlock();
+    const absl::StatusOr<uint64_t> next = ledger_->NextSequence(faucet);
+    lock.lock();
+    RETURN_IF_ERROR(next.status());
+    uint64_t floor = *next;
+    ASSIGN_OR_RETURN(const std::vector<MessageRecord> pending, store_->PendingMessages());
+    for (const MessageRecord& record : pending) {
+      const v1::Transfer& transfer = record.transfer->transfer();
+      if (transfer.from() == AsBytes(faucet)) floor = std::max(floor, transfer.sequence() + 1);
+    }
+    // Another payout may have synced it while the ledger answered.
+    if (!faucet_next_sequence_.has_value()) faucet_next_sequence_ = floor;
+  }
+  return (*faucet_next_sequence_)++;
 }
 
 std::string BotEngine::FaucetPay(UserRecord& user, const std::string& message_id,
-                                 const PaymentInfo& payment, uint64_t now_ms) {
-  const SigningKey& faucet = *options_.faucet_key;
-  absl::StatusOr<v1::Account> account = ledger_->GetAccount(faucet.public_key());
-  if (!account.ok())
-    return StrCat("The faucet cannot reach the ledger (", account.status().message(), ")");
+                                 const PaymentInfo& payment, uint64_t now_ms, Lock& lock) {
+  const absl::StatusOr<uint64_t> sequence = TakeFaucetSequence(lock);
+  if (!sequence.ok())
+    return StrCat("The faucet cannot reach the ledger (", sequence.status().message(), ")");
   absl::StatusOr<v1::SignedTransfer> signed_transfer =
-      sdk::BuildTransfer(faucet, genesis_,
-                         {.to = payment.to,
-                          .asset = payment.asset,
-                          .amount_minor = payment.amount_minor,
-                          .memo = payment.note,
-                          .sequence = account->next_sequence(),
-                          .ttl_ms = sdk::kTransferTtlMsDefault},
-                         now_ms);
-  if (!signed_transfer.ok())
+      SignPayment(*options_.faucet_key, payment, *sequence, now_ms);
+  if (!signed_transfer.ok()) {
+    faucet_next_sequence_.reset();
     return StrCat("The faucet failed: ", signed_transfer.status().message());
+  }
   BotStore::Batch batch;
   absl::StatusOr<MessageRecord> record =
-      RecordSigned(user, message_id, *signed_transfer, payment, batch, now_ms);
-  if (!record.ok()) return StrCat("The faucet failed: ", record.status().message());
+      RecordSigned(user, message_id.empty() ? LocalMessageId() : message_id, *signed_transfer,
+                   payment, "", batch, now_ms);
+  if (!record.ok()) {
+    faucet_next_sequence_.reset();
+    return StrCat("The faucet failed: ", record.status().message());
+  }
   if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
   told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
-  return Settle(*record, now_ms);
+  return Settle(*record, now_ms, lock);
 }
 
 absl::Status BotEngine::EnsureFunded(const std::string& identity, uint64_t target_major,
                                      uint64_t now_ms) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  const UserLocks::Guard user_lock = user_locks_.Lock(identity);
+  Lock lock(mutex_);
   bool created = false;
   ASSIGN_OR_RETURN(UserRecord user, LoadOrCreateUser(identity, &created));
   if (!options_.faucet_key.has_value() || target_major == 0) return absl::OkStatus();
   const AssetInfo* asset = genesis_.FindAsset(user.currency);
   REMIT_CHECK(asset != nullptr);
-  ASSIGN_OR_RETURN(const v1::Account account, ledger_->GetAccount(user.account));
+  lock.unlock();
+  absl::StatusOr<v1::Account> account = ledger_->GetAccount(user.account);
+  lock.lock();
+  RETURN_IF_ERROR(account.status());
   int64_t balance = 0;
-  for (const v1::AssetBalance& entry : account.balances()) {
+  for (const v1::AssetBalance& entry : account->balances()) {
     if (entry.asset() == asset->code) balance = entry.balance_minor();
   }
   const auto target = static_cast<int64_t>(target_major * Scale(asset->decimals));
   if (balance >= target) return absl::OkStatus();
-  const PaymentInfo payment{.kind = "faucet",
+  const PaymentInfo payment{.kind = PaymentKind::kFaucet,
                             .recipient = user.identity,
                             .to = user.account,
                             .asset = asset->code,
                             .amount_minor = static_cast<uint64_t>(target - balance),
                             .decimals = asset->decimals,
                             .note = "demo funds",
-                            .request_code = ""};
-  const std::string reply = FaucetPay(user, "", payment, now_ms);
+                            .request_code = "",
+                            .requester = ""};
+  const std::string reply = FaucetPay(user, "", payment, now_ms, lock);
   if (!reply.starts_with("Faucet sent you")) return absl::UnavailableError(reply);
   return absl::OkStatus();
 }

@@ -9,8 +9,10 @@
 
 namespace remit::bot {
 
-std::string BotEngine::Balance(const UserRecord& user) {
+std::string BotEngine::Balance(const UserRecord& user, Lock& lock) {
+  lock.unlock();
   absl::StatusOr<v1::Account> account = ledger_->GetAccount(user.account);
+  lock.lock();
   if (!account.ok()) {
     return StrCat("I cannot reach the ledger right now (", account.status().message(),
                   "); try again in a moment.");
@@ -40,9 +42,11 @@ std::string BotEngine::LabelOf(const AccountId& account) {
   return EncodeAddress(account);
 }
 
-std::string BotEngine::History(const UserRecord& user, uint32_t count) {
+std::string BotEngine::History(const UserRecord& user, uint32_t count, Lock& lock) {
   REMIT_CHECK(count > 0 && count <= kHistoryMax);
+  lock.unlock();
   absl::StatusOr<v1::ListTransfersResponse> page = ledger_->ListTransfers(user.account, count);
+  lock.lock();
   if (!page.ok()) {
     return StrCat("I cannot reach the ledger right now (", page.status().message(), ").");
   }

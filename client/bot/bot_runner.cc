@@ -4,13 +4,18 @@
 
 #include <chrono>
 
+#include "client/bot/message_dispatcher.h"
 #include "ledger/check.h"
 
 namespace remit::bot {
 
 BotRunner::BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport,
-                     std::function<uint64_t()> clock)
-    : engine_(engine), client_(client), transport_(transport), clock_(std::move(clock)) {
+                     std::function<uint64_t()> clock, RunnerOptions options)
+    : engine_(engine),
+      client_(client),
+      transport_(transport),
+      clock_(std::move(clock)),
+      options_(options) {
   REMIT_CHECK(engine != nullptr && client != nullptr && transport != nullptr);
   REMIT_CHECK(clock_ != nullptr);
 }
@@ -18,7 +23,9 @@ BotRunner::BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* tra
 BotRunner::~BotRunner() { StopThreads(); }
 
 absl::Status BotRunner::Run(uint64_t now_ms, uint64_t drain_timeout_ms) {
-  for (const OutboundMessage& reply : engine_->Recover(now_ms)) transport_->Post(reply);
+  if (const size_t unfinished = engine_->Recover(now_ms); unfinished > 0) {
+    spdlog::info("re-sending {} payments left unfinished", unfinished);
+  }
   watcher_ = std::thread([this] { WatchLoop(); });
   housekeeper_ = std::thread([this] { HousekeepingLoop(); });
   {
@@ -30,9 +37,21 @@ absl::Status BotRunner::Run(uint64_t now_ms, uint64_t drain_timeout_ms) {
                       [this] { return watching_; });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(kWatchOpenMs));
-  const absl::Status status = transport_->Run([this](const InboundMessage& message) {
+  const MessageHandler handle = [this](const InboundMessage& message) {
     for (const OutboundMessage& reply : engine_->HandleMessage(message)) transport_->Post(reply);
-  });
+  };
+  absl::Status status;
+  if (options_.workers == 0) {
+    status = transport_->Run(handle);
+  } else {
+    MessageDispatcher dispatcher(options_.workers, handle);
+    status = transport_->Run([&dispatcher](const InboundMessage& message) {
+      if (!dispatcher.Dispatch(message)) {
+        spdlog::warn("too many messages waiting; dropped one from {}", message.from);
+      }
+    });
+    dispatcher.Drain();
+  }
   Drain(drain_timeout_ms);
   StopThreads();
   return status;
@@ -84,6 +103,7 @@ void BotRunner::HousekeepingLoop() {
     }
     const uint64_t now_ms = clock_();
     for (const OutboundMessage& reply : engine_->RetryPending(now_ms)) transport_->Post(reply);
+    for (const OutboundMessage& notice : engine_->ExpireRequests(now_ms)) transport_->Post(notice);
     if (now_ms < next_prune_ms) continue;
     next_prune_ms = now_ms + kPruneIntervalMs;
     const absl::StatusOr<uint64_t> pruned = engine_->PruneMessageIds(now_ms);

@@ -1,12 +1,17 @@
-// BotRunner: runs a BotEngine behind a Transport. It re-sends transfers left
-// unfinished by a crash (BotEngine::Recover) before taking messages, and
-// watches the ledger's stream of final transfers on its own thread so that a
-// recipient is told at once, whichever bot instance or CLI sent the money.
-// A broken Watch stream is reopened with back-off. A third thread does the
-// housekeeping: every kRetryTickMs it lets the engine re-send the transfers
-// whose outcome is unknown (BotEngine::RetryPending, which keeps their
-// back-off) and posts what became of them; every kPruneIntervalMs it prunes
-// old message ids (BotEngine::PruneMessageIds).
+// BotRunner: runs a BotEngine behind a Transport. It schedules the transfers
+// left unfinished by a crash for a re-send (BotEngine::Recover) before taking
+// messages, and watches the ledger's stream of final transfers on its own
+// thread so that a recipient is told at once, whichever bot instance or CLI
+// sent the money. A broken Watch stream is reopened with back-off. A third
+// thread does the housekeeping: every kRetryTickMs it lets the engine re-send
+// the transfers whose outcome is unknown (BotEngine::RetryPending, which
+// keeps their back-off) and close expired requests
+// (BotEngine::ExpireRequests), and posts what became of them; every
+// kPruneIntervalMs it prunes old message ids (BotEngine::PruneMessageIds).
+//
+// Messages are handled on the transport's thread, in order (workers = 0,
+// the terminal), or by a MessageDispatcher's workers, so that one user's
+// settlement waiting for the ledger never holds up another user's reply.
 #pragma once
 
 #include <atomic>
@@ -32,11 +37,17 @@ inline constexpr uint64_t kPruneIntervalMs = 10 * 60 * 1000;
 // After the input ends, how long to wait for the recipients' notices.
 inline constexpr uint64_t kDrainTimeoutMsDefault = 3'000;
 
+struct RunnerOptions {
+  // Threads that handle messages; 0: the transport's own thread, one
+  // message at a time in input order.
+  uint32_t workers = 0;
+};
+
 class BotRunner {
  public:
   // The pointers must outlive the runner. `clock` gives Unix ms.
   BotRunner(BotEngine* engine, sdk::RemitClient* client, Transport* transport,
-            std::function<uint64_t()> clock);
+            std::function<uint64_t()> clock, RunnerOptions options = {});
   ~BotRunner();
 
   // Recovers, starts watching, and runs the transport until it ends. When
@@ -54,6 +65,7 @@ class BotRunner {
   sdk::RemitClient* client_;
   Transport* transport_;
   const std::function<uint64_t()> clock_;
+  const RunnerOptions options_;
   std::thread watcher_;
   std::thread housekeeper_;
   sdk::WatchCancel* cancel_ = nullptr;  // guarded by mutex_

@@ -32,9 +32,14 @@ absl::StatusOr<Bot> SetUpBot(BotSetupOptions options) {
   ASSIGN_OR_RETURN(KeyVault vault, KeyVault::OpenOrCreate(options.data_dir + "/master.key"));
   bot.vault = std::make_unique<KeyVault>(vault);
   ASSIGN_OR_RETURN(bot.store, BotStore::Open(options.data_dir + "/db"));
-  ASSIGN_OR_RETURN(const std::vector<std::string> endpoints,
-                   testnet::TestnetEndpoints(options.testnet_dir));
-  ASSIGN_OR_RETURN(bot.client, sdk::RemitClient::Create({.endpoints = endpoints}));
+  ASSIGN_OR_RETURN(const testnet::TestnetManifest manifest,
+                   testnet::ReadManifest(options.testnet_dir));
+  ASSIGN_OR_RETURN(bot.client,
+                   sdk::RemitClient::Create({.endpoints = testnet::ManifestEndpoints(manifest),
+                                             .call_timeout_ms = options.call_timeout_ms,
+                                             .settle_timeout_ms = options.settle_wait_ms,
+                                             .settle_attempts = 1,
+                                             .tls_ca_file = testnet::ManifestTlsCaFile(manifest)}));
   bot.ledger = std::make_unique<SdkLedgerPort>(bot.client.get());
   absl::StatusOr<SigningKey> faucet = ReadKeyFile(testnet::FaucetKeyPath(options.testnet_dir));
   if (faucet.ok()) {

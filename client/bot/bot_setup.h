@@ -14,10 +14,18 @@
 
 namespace remit::bot {
 
+// How long a payment waits for the ledger before the bot answers that the
+// ledger is not reachable (it keeps retrying and tells the user later), and
+// the deadline of the bot's other ledger calls.
+inline constexpr uint64_t kSettleWaitMsDefault = 3'000;
+inline constexpr uint64_t kLedgerCallTimeoutMsDefault = 3'000;
+
 struct BotSetupOptions {
   std::string testnet_dir;
   std::string data_dir;  // the bot's state: master.key and db/
   EngineOptions engine;  // faucet_key is filled from the testnet
+  uint64_t settle_wait_ms = kSettleWaitMsDefault;
+  uint64_t call_timeout_ms = kLedgerCallTimeoutMsDefault;
 };
 
 struct Bot {
@@ -29,8 +37,10 @@ struct Bot {
 };
 
 // Creates data_dir (0700) if needed, opens or creates the master key and the
-// store, connects to the testnet's nodes and reads genesis. Errors say which
-// step failed and what to do.
+// store, connects to the testnet's nodes (over TLS, trusting the testnet's
+// CA, if its manifest says so) and reads genesis. Each Settle is one attempt
+// of settle_wait_ms: the engine's own retries re-send the same bytes.
+// Errors say which step failed and what to do.
 absl::StatusOr<Bot> SetUpBot(BotSetupOptions options);
 
 uint64_t WallClockMs();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/check.h"
+#include "ledger/crypto.h"
 #include "ledger/strings.h"
 
 namespace remit::bot {
@@ -14,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kSep = '\x1f';
-constexpr char kLayoutVersion[] = "2";
+constexpr char kLayoutVersion[] = "3";
 constexpr size_t kTimeHexDigits = 16;
 
 template <typename... Parts>
@@ -36,20 +37,34 @@ AccountId UnhexAccount(const json& value) {
   return *account;
 }
 
+PaymentKind KindFrom(const std::string& name) {
+  for (PaymentKind kind : {PaymentKind::kPay, PaymentKind::kAccept, PaymentKind::kFaucet}) {
+    if (PaymentKindName(kind) == name) return kind;
+  }
+  throw std::runtime_error("bad payment kind");
+}
+
 json PaymentJson(const PaymentInfo& p) {
-  return {{"kind", p.kind},   {"recipient", p.recipient},       {"to", ToHex(p.to)},
-          {"asset", p.asset}, {"amount_minor", p.amount_minor}, {"decimals", p.decimals},
-          {"note", p.note},   {"request_code", p.request_code}};
+  return {{"kind", PaymentKindName(p.kind)},
+          {"recipient", p.recipient},
+          {"to", ToHex(p.to)},
+          {"asset", p.asset},
+          {"amount_minor", p.amount_minor},
+          {"decimals", p.decimals},
+          {"note", p.note},
+          {"request_code", p.request_code},
+          {"requester", p.requester}};
 }
 PaymentInfo PaymentFrom(const json& j) {
-  return PaymentInfo{.kind = j.at("kind"),
+  return PaymentInfo{.kind = KindFrom(j.at("kind")),
                      .recipient = j.at("recipient"),
                      .to = UnhexAccount(j.at("to")),
                      .asset = j.at("asset"),
                      .amount_minor = j.at("amount_minor"),
                      .decimals = j.at("decimals"),
                      .note = j.at("note"),
-                     .request_code = j.at("request_code")};
+                     .request_code = j.at("request_code"),
+                     .requester = j.value("requester", std::string())};
 }
 
 json UserJson(const UserRecord& u) {
@@ -77,7 +92,8 @@ json MessageJson(const MessageRecord& m) {
             {"state", static_cast<int>(m.state)},
             {"payment", PaymentJson(m.payment)},
             {"reply", m.reply},
-            {"recorded_ms", m.recorded_ms}};
+            {"recorded_ms", m.recorded_ms},
+            {"text_digest", m.text_digest}};
   if (m.transfer.has_value()) j["transfer"] = Hex(m.transfer->SerializeAsString());
   return j;
 }
@@ -88,7 +104,8 @@ MessageRecord MessageFrom(const json& j) {
                   .transfer = std::nullopt,
                   .payment = PaymentFrom(j.at("payment")),
                   .reply = j.at("reply"),
-                  .recorded_ms = j.value("recorded_ms", uint64_t{0})};
+                  .recorded_ms = j.value("recorded_ms", uint64_t{0}),
+                  .text_digest = j.value("text_digest", std::string())};
   if (m.state != MessageState::kSigned && m.state != MessageState::kDone) {
     throw std::runtime_error("bad state");
   }
@@ -116,11 +133,19 @@ Confirmation ConfirmationFrom(const json& j) {
 }
 
 json RequestJson(const PaymentRequest& r) {
-  return {{"code", r.code},   {"requester", r.requester},       {"payer", r.payer},
-          {"asset", r.asset}, {"amount_minor", r.amount_minor}, {"decimals", r.decimals},
-          {"note", r.note},   {"created_ms", r.created_ms}};
+  return {{"code", r.code},
+          {"requester", r.requester},
+          {"payer", r.payer},
+          {"asset", r.asset},
+          {"amount_minor", r.amount_minor},
+          {"decimals", r.decimals},
+          {"note", r.note},
+          {"created_ms", r.created_ms},
+          {"expires_ms", r.expires_ms},
+          {"paying_message_id", r.paying_message_id}};
 }
 PaymentRequest RequestFrom(const json& j) {
+  const uint64_t created_ms = j.at("created_ms");
   return PaymentRequest{.code = j.at("code"),
                         .requester = j.at("requester"),
                         .payer = j.at("payer"),
@@ -128,7 +153,9 @@ PaymentRequest RequestFrom(const json& j) {
                         .amount_minor = j.at("amount_minor"),
                         .decimals = j.at("decimals"),
                         .note = j.at("note"),
-                        .created_ms = j.at("created_ms")};
+                        .created_ms = created_ms,
+                        .expires_ms = j.value("expires_ms", created_ms + kRequestTtlMsLegacy),
+                        .paying_message_id = j.value("paying_message_id", std::string())};
 }
 
 // Decodes a stored value with `from`; DATA_LOSS naming the key if it fails.
@@ -141,16 +168,26 @@ absl::StatusOr<T> Decode(const std::string& key, const std::string& value, From 
   }
 }
 
+std::string TimeHex(uint64_t time_ms) {
+  const std::string time = fmt::format("{:016x}", time_ms);
+  REMIT_CHECK(time.size() == kTimeHexDigits);
+  return time;
+}
+
 // The index key of a finished message: its time first, so that keys sort
 // oldest first.
 std::string DoneKey(const MessageRecord& message) {
-  const std::string time = fmt::format("{:016x}", message.recorded_ms);
-  REMIT_CHECK(time.size() == kTimeHexDigits);
-  return Key('t', time, message.identity, message.message_id);
+  return Key('t', TimeHex(message.recorded_ms), message.identity, message.message_id);
 }
 
-// identity and message id from a 't' key; nullopt if malformed.
-std::optional<std::pair<std::string, std::string>> ParseDoneKey(std::string_view key) {
+// The index key of an open request: its expiry first, soonest first.
+std::string ExpiryKey(const PaymentRequest& request) {
+  return Key('x', TimeHex(request.expires_ms), request.payer, request.code);
+}
+
+// The two fields after the time of a 't' or 'x' key (identity and message
+// id; payer and code); nullopt if malformed.
+std::optional<std::pair<std::string, std::string>> ParseTimedKey(std::string_view key) {
   const size_t prefix = 2 + kTimeHexDigits + 1;  // 't' US time US
   if (key.size() <= prefix) return std::nullopt;
   const std::string_view rest = key.substr(prefix);
@@ -202,16 +239,20 @@ void BotStore::Batch::DeleteConfirmation(const std::string& identity) {
 
 void BotStore::Batch::PutRequest(const PaymentRequest& request) {
   REMIT_CHECK(request.amount_minor > 0);
+  REMIT_CHECK(request.expires_ms > request.created_ms);
   REMIT_CHECK(batch_->Put(Key('r', request.payer, request.code), RequestJson(request).dump()).ok());
+  REMIT_CHECK(batch_->Put(ExpiryKey(request), "").ok());
 }
 
-void BotStore::Batch::DeleteRequest(const std::string& payer, const std::string& code) {
-  REMIT_CHECK(batch_->Delete(Key('r', payer, code)).ok());
+void BotStore::Batch::DeleteRequest(const PaymentRequest& request) {
+  REMIT_CHECK(batch_->Delete(Key('r', request.payer, request.code)).ok());
+  REMIT_CHECK(batch_->Delete(ExpiryKey(request)).ok());
 }
 
-void BotStore::Batch::PutContact(const std::string& owner, const std::string& alias,
+void BotStore::Batch::AddContact(const std::string& owner, const std::string& name,
                                  const std::string& identity) {
-  REMIT_CHECK(batch_->Put(Key('k', owner, alias), identity).ok());
+  REMIT_CHECK(!owner.empty() && !name.empty() && !identity.empty());
+  REMIT_CHECK(batch_->Put(Key('k', owner, name, identity), "").ok());
 }
 
 absl::StatusOr<std::unique_ptr<BotStore>> BotStore::Open(const std::string& dir) {
@@ -228,11 +269,19 @@ absl::StatusOr<std::unique_ptr<BotStore>> BotStore::Open(const std::string& dir)
 absl::Status BotStore::Upgrade() {
   ASSIGN_OR_RETURN(const std::optional<std::string> version, Get(Key('v')));
   if (version == kLayoutVersion) return absl::OkStatus();
-  if (version.has_value()) {
+  if (version.has_value() && *version != "2") {
     return absl::FailedPreconditionError(
         StrCat("bot store layout ", *version, " is not ", kLayoutVersion, "; use a matching bot"));
   }
   Batch batch;
+  if (!version.has_value()) RETURN_IF_ERROR(IndexFinishedMessages(batch));  // version 1
+  RETURN_IF_ERROR(UpgradeContactsAndRequests(batch));
+  REMIT_CHECK(batch.batch_->Put(Key('v'), kLayoutVersion).ok());
+  return Write(batch);
+}
+
+// Version 1 to 2: the finished messages' time index.
+absl::Status BotStore::IndexFinishedMessages(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   const std::string prefix = Key('m') + kSep;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -244,8 +293,27 @@ absl::Status BotStore::Upgrade() {
     }
   }
   if (!it->status().ok()) return FromRocks(it->status());
-  REMIT_CHECK(batch.batch_->Put(Key('v'), kLayoutVersion).ok());
-  return Write(batch);
+  return absl::OkStatus();
+}
+
+// Version 2 to 3: a contact name bound to one identity becomes a set of
+// one, and every request gets its expiry index entry.
+absl::Status BotStore::UpgradeContactsAndRequests(Batch& batch) {
+  ASSIGN_OR_RETURN(const auto contacts, Scan(Key('k') + kSep, SIZE_MAX));
+  for (const auto& [rest, identity] : contacts) {
+    const size_t sep = rest.find(kSep);
+    if (sep == std::string::npos) return absl::DataLossError("bot store: malformed contact key");
+    if (identity.empty()) continue;  // already a set entry
+    REMIT_CHECK(batch.batch_->Delete(Key('k') + kSep + rest).ok());
+    batch.AddContact(rest.substr(0, sep), rest.substr(sep + 1), identity);
+  }
+  ASSIGN_OR_RETURN(const auto requests, Scan(Key('r') + kSep, SIZE_MAX));
+  for (const auto& [rest, value] : requests) {
+    ASSIGN_OR_RETURN(const PaymentRequest request,
+                     Decode<PaymentRequest>(Key('r'), value, RequestFrom));
+    batch.PutRequest(request);
+  }
+  return absl::OkStatus();
 }
 
 BotStore::BotStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
@@ -276,8 +344,28 @@ absl::StatusOr<std::optional<UserRecord>> BotStore::GetUser(const std::string& i
   return std::optional<UserRecord>(std::move(user));
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BotStore::Scan(
+    const std::string& prefix, size_t max) {
+  std::vector<std::pair<std::string, std::string>> found;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && found.size() < max;
+       it->Next()) {
+    found.emplace_back(it->key().ToString().substr(prefix.size()), it->value().ToString());
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return found;
+}
+
 absl::StatusOr<std::optional<std::string>> BotStore::IdentityOf(const AccountId& account) {
   return Get(Key('a', ToHex(account)));
+}
+
+absl::StatusOr<std::vector<std::string>> BotStore::UsersNamed(std::string_view local_part,
+                                                              size_t max) {
+  ASSIGN_OR_RETURN(const auto users, Scan(Key('u', StrCat(local_part, "@")), max));
+  std::vector<std::string> identities;
+  for (const auto& [rest, value] : users) identities.push_back(StrCat(local_part, "@", rest));
+  return identities;
 }
 
 absl::StatusOr<std::optional<MessageRecord>> BotStore::GetMessage(const std::string& identity,
@@ -290,19 +378,27 @@ absl::StatusOr<std::optional<MessageRecord>> BotStore::GetMessage(const std::str
 }
 
 absl::StatusOr<std::vector<MessageRecord>> BotStore::PendingMessages() {
+  return PendingMessagesOf("");
+}
+
+absl::StatusOr<std::vector<MessageRecord>> BotStore::PendingMessagesOf(
+    const std::string& identity) {
+  const std::string prefix = identity.empty() ? Key('p') + kSep : Key('p', identity) + kSep;
+  ASSIGN_OR_RETURN(const auto keys, Scan(prefix, SIZE_MAX));
   std::vector<MessageRecord> pending;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  const std::string prefix = Key('p');
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    const std::string rest = it->key().ToString().substr(prefix.size() + 1);
-    const size_t sep = rest.find(kSep);
-    if (sep == std::string::npos) return absl::DataLossError("bot store: malformed pending key");
-    ASSIGN_OR_RETURN(std::optional<MessageRecord> message,
-                     GetMessage(rest.substr(0, sep), rest.substr(sep + 1)));
+  for (const auto& [rest, value] : keys) {
+    std::string owner = identity;
+    std::string message_id = rest;
+    if (identity.empty()) {
+      const size_t sep = rest.find(kSep);
+      if (sep == std::string::npos) return absl::DataLossError("bot store: malformed pending key");
+      owner = rest.substr(0, sep);
+      message_id = rest.substr(sep + 1);
+    }
+    ASSIGN_OR_RETURN(std::optional<MessageRecord> message, GetMessage(owner, message_id));
     if (!message.has_value()) return absl::DataLossError("bot store: pending message missing");
     pending.push_back(std::move(*message));
   }
-  if (!it->status().ok()) return FromRocks(it->status());
   return pending;
 }
 
@@ -318,7 +414,7 @@ absl::StatusOr<uint64_t> BotStore::FinishedMessageCount() {
 absl::StatusOr<uint64_t> BotStore::PruneMessages(const PruneLimits& limits) {
   ASSIGN_OR_RETURN(const uint64_t count, FinishedMessageCount());
   const uint64_t over_count = count > limits.count_max ? count - limits.count_max : 0;
-  const std::string before = Key('t', fmt::format("{:016x}", limits.before_ms));
+  const std::string before = Key('t', TimeHex(limits.before_ms));
   Batch batch;
   uint64_t visited = 0;
   uint64_t pruned = 0;
@@ -329,7 +425,7 @@ absl::StatusOr<uint64_t> BotStore::PruneMessages(const PruneLimits& limits) {
     const std::string key = it->key().ToString();
     if (visited >= over_count && key.compare(before) >= 0) break;
     ++visited;
-    const std::optional<std::pair<std::string, std::string>> ids = ParseDoneKey(key);
+    const std::optional<std::pair<std::string, std::string>> ids = ParseTimedKey(key);
     if (!ids.has_value()) return absl::DataLossError("bot store: malformed message index key");
     ASSIGN_OR_RETURN(const std::optional<MessageRecord> message,
                      GetMessage(ids->first, ids->second));
@@ -354,23 +450,65 @@ absl::StatusOr<std::optional<Confirmation>> BotStore::GetConfirmation(const std:
   return std::optional<Confirmation>(std::move(confirmation));
 }
 
+absl::StatusOr<std::optional<PaymentRequest>> BotStore::GetRequest(const std::string& payer,
+                                                                   const std::string& code) {
+  const std::string key = Key('r', payer, code);
+  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
+  if (!value.has_value()) return std::optional<PaymentRequest>();
+  ASSIGN_OR_RETURN(PaymentRequest request, Decode<PaymentRequest>(key, *value, RequestFrom));
+  return std::optional<PaymentRequest>(std::move(request));
+}
+
 absl::StatusOr<std::vector<PaymentRequest>> BotStore::RequestsFor(const std::string& payer) {
+  ASSIGN_OR_RETURN(const auto found, Scan(Key('r', payer) + kSep, SIZE_MAX));
   std::vector<PaymentRequest> requests;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  const std::string prefix = Key('r', payer) + kSep;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    ASSIGN_OR_RETURN(
-        PaymentRequest request,
-        Decode<PaymentRequest>(it->key().ToString(), it->value().ToString(), RequestFrom));
+  for (const auto& [code, value] : found) {
+    ASSIGN_OR_RETURN(PaymentRequest request, Decode<PaymentRequest>(Key('r'), value, RequestFrom));
     requests.push_back(std::move(request));
   }
-  if (!it->status().ok()) return FromRocks(it->status());
   return requests;
 }
 
-absl::StatusOr<std::optional<std::string>> BotStore::GetContact(const std::string& owner,
-                                                                const std::string& alias) {
-  return Get(Key('k', owner, alias));
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BotStore::ExpiredRequests(
+    uint64_t now_ms, size_t max) {
+  const std::string prefix = Key('x') + kSep;
+  const std::string after_now = Key('x', TimeHex(now_ms + 1));
+  std::vector<std::pair<std::string, std::string>> expired;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && expired.size() < max;
+       it->Next()) {
+    const std::string key = it->key().ToString();
+    if (key.compare(after_now) >= 0) break;
+    std::optional<std::pair<std::string, std::string>> ids = ParseTimedKey(key);
+    if (!ids.has_value()) return absl::DataLossError("bot store: malformed request index key");
+    expired.push_back(std::move(*ids));
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return expired;
+}
+
+absl::StatusOr<std::vector<std::string>> BotStore::ContactsNamed(const std::string& owner,
+                                                                 const std::string& name,
+                                                                 size_t max) {
+  ASSIGN_OR_RETURN(const auto found, Scan(Key('k', owner, name) + kSep, max));
+  std::vector<std::string> identities;
+  for (const auto& [identity, value] : found) identities.push_back(identity);
+  return identities;
+}
+
+std::string MessageTextDigest(std::string_view text) { return ToHex(Blake2b256(text)); }
+
+std::string_view PaymentKindName(PaymentKind kind) {
+  switch (kind) {
+    case PaymentKind::kPay:
+      return "pay";
+    case PaymentKind::kAccept:
+      return "accept";
+    case PaymentKind::kFaucet:
+      return "faucet";
+  }
+  REMIT_CHECK(false);
+  return "";
 }
 
 }  // namespace remit::bot

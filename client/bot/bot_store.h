@@ -10,8 +10,13 @@
 //                                  recorded_ms as 16 hex digits: oldest first)
 //   c US identity                 -> Confirmation   (at most one per user)
 //   r US payer US code            -> PaymentRequest
-//   k US owner US alias           -> identity       (contacts)
-//   v                             -> "2"            (layout version; 1 had no t)
+//   x US time-hex US payer US code -> ""            (an open request, by
+//                                  expires_ms: soonest first)
+//   k US owner US name US identity -> ""            (contacts: every identity
+//                                  the short name could mean to its owner)
+//   v                             -> "3"            (layout version; 1 had no
+//                                  t, 2 had k US owner US name -> identity
+//                                  and no x)
 //
 // Writes go through a Batch applied atomically with sync = true, so a signed
 // transfer, its message id and the sender's next sequence are durable together
@@ -22,6 +27,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -45,16 +52,23 @@ struct UserRecord {
   uint64_t faucet_window_start_ms = 0;
 };
 
-// What a payment is for, enough to word the reply after a restart.
+// The ways money leaves a wallet or reaches one through the bot. Stored by
+// name ("pay", "accept", "faucet").
+enum class PaymentKind { kPay, kAccept, kFaucet };
+std::string_view PaymentKindName(PaymentKind kind);
+
+// What a payment is for, enough to sign it, to word the reply after a
+// restart and to finish what it settles (an accepted request).
 struct PaymentInfo {
-  std::string kind;       // "pay", "faucet", "accept"
+  PaymentKind kind = PaymentKind::kPay;
   std::string recipient;  // identity, or the address when paid to one
   AccountId to{};
   std::string asset;
   uint64_t amount_minor = 0;
   uint32_t decimals = 0;
   std::string note;
-  std::string request_code;  // "accept": the request paid
+  std::string request_code;  // kAccept: the request paid
+  std::string requester;     // kAccept: who asked (the recipient's identity)
 };
 
 enum class MessageState { kSigned = 1, kDone = 2 };
@@ -67,7 +81,11 @@ struct MessageRecord {
   PaymentInfo payment;
   std::string reply;         // kDone: what the user was told
   uint64_t recorded_ms = 0;  // when the message was first recorded (0: before v2)
+  std::string text_digest;   // hex BLAKE2b-256 of the text; empty before v3
 };
+
+// MessageRecord::text_digest of a message's text.
+std::string MessageTextDigest(std::string_view text);
 
 // What PruneMessages may drop: finished records older than `before_ms`, and
 // the oldest finished ones beyond `count_max`; at most `batch_max` per call.
@@ -94,7 +112,15 @@ struct PaymentRequest {
   uint32_t decimals = 0;
   std::string note;
   uint64_t created_ms = 0;
+  uint64_t expires_ms = 0;
+  // The payer's message whose transfer pays this request, while its outcome
+  // is unknown; empty while nothing is paying it.
+  std::string paying_message_id;
 };
+
+// Requests written before v3 had no expiry: they expire this long after
+// they were made.
+inline constexpr uint64_t kRequestTtlMsLegacy = 7ull * 24 * 60 * 60 * 1000;
 
 class BotStore {
  public:
@@ -106,19 +132,24 @@ class BotStore {
     void PutMessage(const MessageRecord& message);
     void PutConfirmation(const Confirmation& confirmation);
     void DeleteConfirmation(const std::string& identity);
+    // Also indexes it by its expiry, which never changes once it is made.
     void PutRequest(const PaymentRequest& request);
-    void DeleteRequest(const std::string& payer, const std::string& code);
-    void PutContact(const std::string& owner, const std::string& alias,
-                    const std::string& identity);
+    // Deletes it and its index entry.
+    void DeleteRequest(const PaymentRequest& request);
+    // Adds `identity` to what `owner` may mean by `name`; idempotent.
+    void AddContact(const std::string& owner, const std::string& name, const std::string& identity);
 
    private:
     friend class BotStore;
     std::unique_ptr<rocksdb::WriteBatch> batch_;
   };
 
-  // Opens or creates the database in `dir`, bringing a version-1 layout up
-  // to date (its finished messages are indexed as recorded at time 0, the
-  // oldest). INTERNAL with RocksDB's message.
+  // Opens or creates the database in `dir`, bringing an older layout up to
+  // date: version 1's finished messages are indexed as recorded at time 0
+  // (the oldest); version 2's contacts become one-identity sets and its
+  // requests are indexed by expiry (kRequestTtlMsLegacy after they were
+  // made). FAILED_PRECONDITION for a newer layout; INTERNAL with RocksDB's
+  // message.
   static absl::StatusOr<std::unique_ptr<BotStore>> Open(const std::string& dir);
   ~BotStore();
 
@@ -128,10 +159,14 @@ class BotStore {
   // nullopt when absent; DATA_LOSS for a record that does not decode.
   absl::StatusOr<std::optional<UserRecord>> GetUser(const std::string& identity);
   absl::StatusOr<std::optional<std::string>> IdentityOf(const AccountId& account);
+  // Users whose identity is `local_part`@something, at most `max`, in order.
+  absl::StatusOr<std::vector<std::string>> UsersNamed(std::string_view local_part, size_t max);
   absl::StatusOr<std::optional<MessageRecord>> GetMessage(const std::string& identity,
                                                           const std::string& message_id);
   // Every message still kSigned (signed, maybe submitted, outcome unknown).
   absl::StatusOr<std::vector<MessageRecord>> PendingMessages();
+  // Those of one identity.
+  absl::StatusOr<std::vector<MessageRecord>> PendingMessagesOf(const std::string& identity);
   // Deletes finished message records as `limits` allow, oldest first, in one
   // synced batch, and returns how many. A record still kSigned is never
   // deleted: it is not in the index.
@@ -139,15 +174,27 @@ class BotStore {
   // How many finished message records are kept (for tests and logs).
   absl::StatusOr<uint64_t> FinishedMessageCount();
   absl::StatusOr<std::optional<Confirmation>> GetConfirmation(const std::string& identity);
+  absl::StatusOr<std::optional<PaymentRequest>> GetRequest(const std::string& payer,
+                                                           const std::string& code);
   // The requests `payer` has not answered, oldest code first.
   absl::StatusOr<std::vector<PaymentRequest>> RequestsFor(const std::string& payer);
-  absl::StatusOr<std::optional<std::string>> GetContact(const std::string& owner,
-                                                        const std::string& alias);
+  // (payer, code) of requests that expire at or before `now_ms`, soonest
+  // first, at most `max`.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ExpiredRequests(uint64_t now_ms,
+                                                                                   size_t max);
+  // Every identity `owner` may mean by `name`, in order, at most `max`.
+  absl::StatusOr<std::vector<std::string>> ContactsNamed(const std::string& owner,
+                                                         const std::string& name, size_t max);
 
  private:
   explicit BotStore(std::unique_ptr<rocksdb::DB> db);
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  // The keys (after `prefix`) and values of a prefix scan, at most `max`.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(const std::string& prefix,
+                                                                        size_t max);
   absl::Status Upgrade();
+  absl::Status IndexFinishedMessages(Batch& batch);
+  absl::Status UpgradeContactsAndRequests(Batch& batch);
 
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -62,12 +62,13 @@ absl::StatusOr<std::string> CodeOf(std::string_view word, const Genesis& genesis
   return std::string();
 }
 
-// Why `number` is not plain digits with at most one point, or OK.
-absl::Status CheckNumberShape(std::string_view number) {
+// Why `number` (from the word `typed`) is not plain digits with at most one
+// point, or OK. Refusals quote the word as typed.
+absl::Status CheckNumberShape(std::string_view number, std::string_view typed) {
   if (number.empty()) return Refuse("the amount is missing");
-  if (number.front() == '-') return Refuse(StrCat("'", number, "' is negative"));
+  if (number.front() == '-') return Refuse(StrCat("'", typed, "' is negative"));
   if (number.find(',') != std::string_view::npos) {
-    return Refuse(StrCat("'", number, "' is ambiguous (a thousand, or a decimal comma?); write ",
+    return Refuse(StrCat("'", typed, "' is ambiguous (a thousand, or a decimal comma?); write ",
                          "1000 or 1.50 without commas"));
   }
   const bool shape_ok = std::all_of(number.begin(), number.end(), [](char c) {
@@ -75,15 +76,15 @@ absl::Status CheckNumberShape(std::string_view number) {
   });
   const auto points = std::count(number.begin(), number.end(), '.');
   if (!shape_ok || points > 1 || !HasDigit(number)) {
-    return Refuse(StrCat("I cannot read '", number, "' as an amount"));
+    return Refuse(StrCat("I cannot read '", typed, "' as an amount"));
   }
   return absl::OkStatus();
 }
 
 // Minor units of `number` for an asset with `decimals`, with chat-worded errors.
-absl::StatusOr<uint64_t> ParseNumber(std::string number, uint32_t decimals, bool cents,
-                                     std::string_view asset) {
-  RETURN_IF_ERROR(CheckNumberShape(number));
+absl::StatusOr<uint64_t> ParseNumber(std::string number, std::string_view typed, uint32_t decimals,
+                                     bool cents, std::string_view asset) {
+  RETURN_IF_ERROR(CheckNumberShape(number, typed));
   if (cents) {
     if (decimals != 2 || number.find('.') != std::string::npos) {
       return Refuse(StrCat("'", number, "c' is not a whole number of cents of ", asset));
@@ -164,8 +165,10 @@ absl::StatusOr<ChatAmount> ParseChatAmount(const std::vector<std::string>& words
   const AssetInfo* info = genesis.FindAsset(asset);
   // A symbol names its currency whether or not this chain has it ("€2").
   if (info == nullptr) return NoSuchCurrency(asset, genesis);
+  const std::string_view typed =
+      result.tokens_used == 2 && AllLetters(words[0]) ? words[1] : words[0];
   ASSIGN_OR_RETURN(result.amount_minor,
-                   ParseNumber(std::string(number), info->decimals, cents, asset));
+                   ParseNumber(std::string(number), typed, info->decimals, cents, asset));
   result.asset = asset;
   result.decimals = info->decimals;
   return result;

@@ -1,5 +1,5 @@
 // Amounts as people type them in a chat, on top of ledger's ParseAmount
-// (docs/BOT.md, "Chat commands"):
+// (docs/BOT.md, "Amounts"):
 //
 //   amount  = number                 ; in the user's currency: "0.50"
 //           | symbol number          ; "$0.50" (USD), "€2" (EUR), "₱100", "₹5"

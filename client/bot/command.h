@@ -1,4 +1,4 @@
-// Chat commands (docs/BOT.md, "Chat commands"): the first word names the
+// Chat commands (docs/BOT.md, "Commands"): the first word names the
 // command, case-insensitively; the rest are its arguments, kept as words so
 // that the amount parser and the note keep what the user typed.
 //

@@ -21,6 +21,9 @@ class LedgerPort {
   // back with duplicate = true and its original receipt.
   virtual absl::StatusOr<sdk::SettleResult> Settle(const v1::SignedTransfer& transfer) = 0;
   virtual absl::StatusOr<v1::Account> GetAccount(const AccountId& account) = 0;
+  // The sequence the account's next transfer must carry: the highest any
+  // node reports (RemitClient::NextSequence).
+  virtual absl::StatusOr<uint64_t> NextSequence(const AccountId& account) = 0;
   virtual absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
                                                                   uint32_t limit) = 0;
 };
@@ -34,6 +37,9 @@ class SdkLedgerPort final : public LedgerPort {
   }
   absl::StatusOr<v1::Account> GetAccount(const AccountId& account) override {
     return client_->GetAccount(account);
+  }
+  absl::StatusOr<uint64_t> NextSequence(const AccountId& account) override {
+    return client_->NextSequence(account);
   }
   absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
                                                           uint32_t limit) override {

@@ -1,5 +1,5 @@
 // LocalProsody: a private Prosody XMPP server on loopback for tests and
-// `remit demo --xmpp` (docs/BOT.md). Everything lives in one directory:
+// `remit demo --xmpp` (docs/BOT.md, "Prosody"). Everything lives in one directory:
 //
 //   DIR/prosody.cfg.lua   the config: loopback only, one c2s port, no s2s,
 //                         no HTTP; STARTTLS required on the c2s port

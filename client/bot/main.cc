@@ -34,6 +34,8 @@ struct CommonArgs {
   uint64_t message_ids_max = kMessageIdsMaxDefault;
   uint64_t message_ids_max_age_hours = kMessageIdsMaxAgeMsDefault / kHourMs;
   uint64_t retry_backoff_max_ms = kRetryBackoffMsMaxDefault;
+  uint64_t settle_wait_ms = kSettleWaitMsDefault;
+  uint64_t request_ttl_hours = kRequestTtlMsDefault / kHourMs;
   std::vector<std::string> demo_users;
   uint64_t demo_funds = kDemoFundsMajorDefault;
 };
@@ -74,6 +76,17 @@ void AddCommon(CLI::App* command, CommonArgs& args) {
                    "longest wait between re-sends of a payment the ledger did not answer")
       ->capture_default_str()
       ->check(CLI::Range(kRetryBackoffMsMinDefault, uint64_t{24} * kHourMs));
+  command
+      ->add_option("--settle-wait-ms", args.settle_wait_ms,
+                   "how long a payment waits for the ledger before the answer says it is not "
+                   "reachable (the bot keeps retrying and tells the user the result)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{100}, uint64_t{600'000}));
+  command
+      ->add_option("--request-ttl-hours", args.request_ttl_hours,
+                   "an unanswered payment request expires after this many hours")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, kMessageIdsMaxAgeHoursMax));
   command->add_option("--demo-users", args.demo_users, "users to create and fund first")
       ->delimiter(',');
   command->add_option("--demo-funds", args.demo_funds, "top demo users up to this many units")
@@ -91,6 +104,8 @@ BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transpor
   options.engine.message_ids_max = args.message_ids_max;
   options.engine.message_ids_max_age_ms = args.message_ids_max_age_hours * kHourMs;
   options.engine.retry_backoff_ms_max = args.retry_backoff_max_ms;
+  options.engine.request_ttl_ms = args.request_ttl_hours * kHourMs;
+  options.settle_wait_ms = args.settle_wait_ms;
   return options;
 }
 

@@ -29,9 +29,9 @@ std::string PaymentReceiptText(const PaymentInfo& payment, const v1::Receipt& re
       StrCat("block ", receipt.height(), ", receipt ", ShortId(receipt.transfer_id()));
   const std::string again = duplicate ? " (already final before; paid once)" : "";
   if (receipt.outcome() == v1::SETTLED) {
-    const std::string verb = payment.kind == "faucet" ? "Faucet sent you" : "Paid";
+    const std::string verb = payment.kind == PaymentKind::kFaucet ? "Faucet sent you" : "Paid";
     const std::string what =
-        payment.kind == "faucet" ? PaymentAmount(payment) : DescribePayment(payment);
+        payment.kind == PaymentKind::kFaucet ? PaymentAmount(payment) : DescribePayment(payment);
     return StrCat(verb, " ", what, ": SETTLED in ", time, again, " (", where, ")");
   }
   return StrCat("Not paid: ", DescribePayment(payment), ": ", OutcomeName(receipt.outcome()),

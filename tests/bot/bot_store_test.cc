@@ -26,16 +26,18 @@ class BotStoreTest : public ::testing::Test {
                          .message_id = id,
                          .state = MessageState::kDone,
                          .transfer = std::nullopt,
-                         .payment = {.kind = "pay",
+                         .payment = {.kind = PaymentKind::kPay,
                                      .recipient = "bob@x",
                                      .to = {},
                                      .asset = "USD",
                                      .amount_minor = 1,
                                      .decimals = 2,
                                      .note = "",
-                                     .request_code = ""},
+                                     .request_code = "",
+                                     .requester = ""},
                          .reply = "done " + id,
-                         .recorded_ms = recorded_ms};
+                         .recorded_ms = recorded_ms,
+                         .text_digest = ""};
   }
 
   // The store's database opened directly, as an older bot left it.
@@ -96,7 +98,7 @@ TEST_F(BotStoreTest, UnknownLayoutRefused) {
   {
     std::unique_ptr<rocksdb::DB> db = OpenRaw();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "v", "3").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "v", "4").ok());
   }
   EXPECT_EQ(BotStore::Open(dir_).status().code(), absl::StatusCode::kFailedPrecondition);
 }

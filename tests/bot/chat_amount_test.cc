@@ -80,6 +80,17 @@ TEST(ChatAmountTest, RefusalCarriesAnExample) {
   EXPECT_NE(amount.status().message().find("pay bob 0.50 USD"), std::string::npos);
 }
 
+// A refusal quotes the amount as it was typed: "abc" is not reported as
+// 'ab' (its "c" taken for cents) nor "$abc" as 'abc' (issue 11).
+TEST(ChatAmountTest, RefusalQuotesTheWordAsTyped) {
+  for (const char* text : {"abc", "$abc", "5cc", "x1c", "€zz"}) {
+    absl::StatusOr<ChatAmount> amount = ParseChatAmount(SplitWords(text), "USD", TestGenesis());
+    ASSERT_FALSE(amount.ok()) << text;
+    EXPECT_NE(amount.status().message().find(std::string("'") + text + "'"), std::string::npos)
+        << text << ": " << amount.status();
+  }
+}
+
 // A currency symbol names its currency even on a chain without it: refused,
 // naming the chain's currencies, never a crash. Found by chat_amount_fuzzer
 // (tests/fuzz/regressions/chat_amount/): "€5" on a USD and JPY chain

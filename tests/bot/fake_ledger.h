@@ -1,10 +1,17 @@
 // FakeLedger: an in-memory LedgerPort for the bot engine's tests. It checks
 // signatures and sequences like a node, answers a known transfer with
 // duplicate = true, and can lose a Settle before or after applying it (a
-// crash or a network failure between submission and reply).
+// crash or a network failure between submission and reply), hold a Settle
+// until the test lets it go, and report a stale next sequence from
+// GetAccount (a lagging node) while NextSequence asks "every node".
+// Thread-safe.
 #pragma once
 
+#include <condition_variable>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,24 +29,47 @@ class FakeLedger final : public LedgerPort {
   absl::StatusOr<Genesis> GetGenesis() override { return genesis_; }
   absl::StatusOr<sdk::SettleResult> Settle(const v1::SignedTransfer& transfer) override;
   absl::StatusOr<v1::Account> GetAccount(const AccountId& account) override;
+  absl::StatusOr<uint64_t> NextSequence(const AccountId& account) override;
   absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
                                                           uint32_t limit) override;
 
   int64_t Balance(const AccountId& account, const std::string& asset) const;
-  // Settle calls that reach the ledger, applied or not.
-  int settle_calls = 0;
+  int settle_calls() const;
   // The next N Settle calls fail UNAVAILABLE without applying.
-  int drop_next = 0;
+  void DropNext(int count);
   // The next N Settle calls apply the transfer, then fail UNAVAILABLE.
-  int lose_answer_next = 0;
+  void LoseAnswerNext(int count);
+  // GetAccount reports next sequences this much lower than they are (never
+  // below 0), as a node that has not caught up would.
+  void SetGetAccountLag(uint64_t lag);
+  // While held, Settle calls for transfers from `account` wait (counted in
+  // held_settles()) until Release().
+  void Hold(const AccountId& account);
+  void Release();
+  int held_settles() const;
+  // Waits until `count` Settle calls are held; false after timeout_ms.
+  bool WaitUntilHeld(int count, uint64_t timeout_ms);
   // Every transfer applied, in order (what Watch would stream).
-  std::vector<v1::TransferRecord> applied;
+  std::vector<v1::TransferRecord> Applied() const;
+  v1::TransferRecord LastApplied() const;
 
  private:
+  absl::StatusOr<sdk::SettleResult> Apply(const v1::SignedTransfer& signed_transfer,
+                                          const std::string& key);
+
   Genesis genesis_;
+  mutable std::mutex mutex_;
+  std::condition_variable released_;
   std::map<std::pair<AccountId, std::string>, int64_t> balances_;
   std::map<AccountId, uint64_t> next_sequence_;
   std::map<std::string, v1::TransferRecord> by_id_;
+  std::vector<v1::TransferRecord> applied_;
+  int settle_calls_ = 0;
+  int drop_next_ = 0;
+  int lose_answer_next_ = 0;
+  uint64_t get_account_lag_ = 0;
+  std::optional<AccountId> held_;
+  int held_settles_ = 0;
 };
 
 }  // namespace remit::bot::testing
