@@ -24,8 +24,14 @@ namespace {
 constexpr uint64_t kPollMs = 50;
 constexpr uint32_t kLogTailLines = 15;
 
-std::string Config(const std::string& dir, const std::string& host, uint32_t port,
-                   const std::string& certificate, const std::string& key) {
+std::string CertificatePath(const std::string& dir, const std::string& host) {
+  return StrCat(dir, "/certs/", host, ".crt");
+}
+std::string KeyPath(const std::string& dir, const std::string& host) {
+  return StrCat(dir, "/certs/", host, ".key");
+}
+
+std::string Config(const std::string& dir, const std::vector<std::string>& hosts, uint32_t port) {
   std::string config =
       StrCat("-- Written by remit (client/bot/local_prosody.cc): a private server on loopback.\n",
              "pidfile = \"", dir, "/prosody.pid\"\n", "data_path = \"", dir, "/data\"\n",
@@ -33,14 +39,21 @@ std::string Config(const std::string& dir, const std::string& host, uint32_t por
              "interfaces = { \"127.0.0.1\" }\n", "local_interfaces = { \"127.0.0.1\" }\n",
              "c2s_ports = { ", port, " }\n", "c2s_direct_tls_ports = { }\n", "s2s_ports = { }\n",
              "http_ports = { }\n", "https_ports = { }\n", "c2s_require_encryption = true\n",
-             "ssl = { certificate = \"", certificate, "\"; key = \"", key, "\"; }\n",
-             "authentication = \"internal_hashed\"\n",
+             "network_settings = { nagle = false }\n", "authentication = \"internal_hashed\"\n",
              "modules_enabled = { \"roster\"; \"saslauth\"; \"tls\"; \"disco\"; \"ping\"; "
              "\"offline\"; \"posix\"; \"private\"; \"vcard_legacy\" }\n",
              "modules_disabled = { \"s2s\" }\n", "log = { info = \"", dir, "/prosody.log\" }\n");
   if (::geteuid() == 0)
     config += "prosody_user = \"root\"\nprosody_group = \"root\"\nrun_as_root = true\n";
-  return StrCat(config, "VirtualHost \"", host, "\"\n");
+  for (const std::string& host : hosts) {
+    config += StrCat("VirtualHost \"", host, "\"\n", "  ssl = { certificate = \"",
+                     CertificatePath(dir, host), "\"; key = \"", KeyPath(dir, host), "\"; }\n");
+  }
+  return config;
+}
+
+bool ValidHost(const std::string& host) {
+  return !host.empty() && host.find_first_of("/\"\\ ") == std::string::npos;
 }
 
 // Runs argv to completion, its standard output to `stdout_path` (or
@@ -66,9 +79,12 @@ int RunAndWait(const std::vector<std::string>& args, const std::string& stdout_p
 }  // namespace
 
 absl::StatusOr<LocalProsody> LocalProsody::Create(const std::string& dir, const std::string& host,
-                                                  uint32_t c2s_port) {
+                                                  uint32_t c2s_port,
+                                                  const std::vector<std::string>& other_hosts) {
   REMIT_CHECK(c2s_port > 0 && c2s_port <= 65535);
-  REMIT_CHECK(!host.empty() && host.find_first_of("/\"\\ ") == std::string::npos);
+  std::vector<std::string> hosts = {host};
+  hosts.insert(hosts.end(), other_hosts.begin(), other_hosts.end());
+  for (const std::string& each : hosts) REMIT_CHECK(ValidHost(each));
   std::error_code error;
   std::filesystem::create_directories(dir + "/data", error);
   if (!error) std::filesystem::create_directories(dir + "/certs", error);
@@ -78,9 +94,9 @@ absl::StatusOr<LocalProsody> LocalProsody::Create(const std::string& dir, const 
                                std::filesystem::perm_options::replace, error);
   if (error) return absl::InternalError(StrCat("cannot restrict ", dir, "/certs"));
   LocalProsody prosody(dir, host, c2s_port);
-  RETURN_IF_ERROR(prosody.MakeCertificate(host));
+  for (const std::string& each : hosts) RETURN_IF_ERROR(prosody.MakeCertificate(each));
   std::ofstream out(prosody.config_path_, std::ios::trunc);
-  out << Config(dir, host, c2s_port, prosody.certificate_path_, prosody.key_path_);
+  out << Config(dir, hosts, c2s_port);
   if (!out.flush()) return absl::InternalError(StrCat("cannot write ", prosody.config_path_));
   return prosody;
 }
@@ -88,20 +104,20 @@ absl::StatusOr<LocalProsody> LocalProsody::Create(const std::string& dir, const 
 LocalProsody::LocalProsody(std::string dir, const std::string& host, uint32_t port)
     : dir_(std::move(dir)),
       config_path_(dir_ + "/prosody.cfg.lua"),
-      certificate_path_(StrCat(dir_, "/certs/", host, ".crt")),
-      key_path_(StrCat(dir_, "/certs/", host, ".key")),
+      certificate_path_(CertificatePath(dir_, host)),
       port_(port) {}
 
 absl::Status LocalProsody::MakeCertificate(const std::string& host) const {
-  const bool valid = std::filesystem::exists(key_path_) &&
-                     RunAndWait({"openssl", "x509", "-in", certificate_path_, "-noout", "-checkend",
+  const std::string certificate = CertificatePath(dir_, host);
+  const std::string key = KeyPath(dir_, host);
+  const bool valid = std::filesystem::exists(key) &&
+                     RunAndWait({"openssl", "x509", "-in", certificate, "-noout", "-checkend",
                                  StrCat(kProsodyCertificateRenewSeconds)}) == 0;
   if (valid) return absl::OkStatus();
-  const int rc = RunAndWait({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                             "ec_paramgen_curve:prime256v1", "-nodes", "-sha256", "-days",
-                             StrCat(kProsodyCertificateDays), "-subj", StrCat("/CN=", host),
-                             "-addext", StrCat("subjectAltName=DNS:", host), "-keyout", key_path_,
-                             "-out", certificate_path_});
+  const int rc = RunAndWait(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-sha256", "-days", StrCat(kProsodyCertificateDays), "-subj", StrCat("/CN=", host),
+       "-addext", StrCat("subjectAltName=DNS:", host), "-keyout", key, "-out", certificate});
   if (rc != 0) {
     return absl::UnavailableError(StrCat("openssl could not make a certificate for ", host,
                                          " (exit ", rc,
@@ -109,9 +125,9 @@ absl::Status LocalProsody::MakeCertificate(const std::string& host) const {
   }
   std::error_code error;
   std::filesystem::permissions(
-      key_path_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
       std::filesystem::perm_options::replace, error);
-  if (error) return absl::InternalError(StrCat("cannot restrict ", key_path_));
+  if (error) return absl::InternalError(StrCat("cannot restrict ", key));
   return absl::OkStatus();
 }
 

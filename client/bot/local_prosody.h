@@ -2,11 +2,14 @@
 // `remit demo --xmpp` (docs/BOT.md, "Prosody"). Everything lives in one directory:
 //
 //   DIR/prosody.cfg.lua   the config: loopback only, one c2s port, no s2s,
-//                         no HTTP; STARTTLS required on the c2s port
-//   DIR/certs/HOST.crt    a self-signed certificate for HOST (CN and
-//   DIR/certs/HOST.key    subjectAltName), made once with `openssl`; the key
-//                         is 0600 in a 0700 directory, unencrypted because
-//                         Prosody reads it unattended (a loopback demo key)
+//                         no HTTP; STARTTLS required on the c2s port;
+//                         Nagle's algorithm off (network_settings), so a
+//                         relayed chat message is not held for an ACK
+//   DIR/certs/HOST.crt    a self-signed certificate for each virtual HOST (CN
+//   DIR/certs/HOST.key    and subjectAltName), made once with `openssl`; the
+//                         key is 0600 in a 0700 directory, unencrypted
+//                         because Prosody reads it unattended (a loopback
+//                         demo key)
 //   DIR/data/             accounts and offline messages
 //   DIR/prosody.log       the server's log
 //   DIR/prosody.pid       its pid
@@ -21,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -35,11 +39,13 @@ inline constexpr uint32_t kProsodyCertificateRenewSeconds = 24 * 60 * 60;
 
 class LocalProsody {
  public:
-  // Writes the config (replacing an old one) for `host` on 127.0.0.1:c2s_port
-  // and makes the certificate unless a valid one is there. UNAVAILABLE if
-  // `openssl` fails (is it installed? scripts/install-deps).
+  // Writes the config (replacing an old one) for `host`, and for each of
+  // `other_hosts` as a virtual host of its own, on 127.0.0.1:c2s_port, and
+  // makes each host's certificate unless a valid one is there. UNAVAILABLE
+  // if `openssl` fails (is it installed? scripts/install-deps).
   static absl::StatusOr<LocalProsody> Create(const std::string& dir, const std::string& host,
-                                             uint32_t c2s_port);
+                                             uint32_t c2s_port,
+                                             const std::vector<std::string>& other_hosts = {});
 
   // prosodyctl register; replaces the password of an existing user.
   absl::Status Register(const std::string& user, const std::string& password) const;
@@ -63,12 +69,12 @@ class LocalProsody {
 
  private:
   LocalProsody(std::string dir, const std::string& host, uint32_t port);
+  // Makes DIR/certs/HOST.crt and .key unless valid ones are there.
   absl::Status MakeCertificate(const std::string& host) const;
 
   std::string dir_;
   std::string config_path_;
-  std::string certificate_path_;
-  std::string key_path_;
+  std::string certificate_path_;  // of the first host
   uint32_t port_;
   pid_t pid_ = 0;
 };

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "client/bot/bot_runner.h"
+#include "client/bot/message_dispatcher.h"
 #include "client/bot/xmpp_transport.h"
 #include "ledger/check.h"
 #include "ledger/strings.h"
@@ -61,6 +62,9 @@ void AddXmppOptions(CLI::App* command, XmppArgs& args) {
   command->add_option("--server", args.server, "HOST:PORT of the XMPP server")->required();
   command->add_flag("--trust-self-signed", args.trust_self_signed,
                     "accept a self-signed TLS certificate (local servers only)");
+  command->add_option("--workers", args.workers, "threads that handle chat messages")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, kDispatchWorkersMax));
 }
 
 int RunXmpp(const XmppArgs& args, Bot& bot) {
@@ -69,12 +73,19 @@ int RunXmpp(const XmppArgs& args, Bot& bot) {
     std::cerr << "remit-bot: " << options.status().message() << "\n";
     return 2;
   }
+  const std::string server = args.server;
+  options->on_online = [server](const XmppSessionInfo& info) {
+    std::cerr << "remit-bot: online as " << info.jid << " via " << server << " ("
+              << (info.secured ? "TLS" : "no TLS") << ", "
+              << (info.no_delay ? "TCP_NODELAY" : "Nagle") << "); serving" << std::endl;
+  };
   XmppTransport transport(*options);
   g_transport.store(&transport);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  BotRunner runner(bot.engine.get(), bot.client.get(), &transport, WallClockMs);
-  std::cerr << "remit-bot: serving " << args.jid << " via " << args.server << "\n";
+  BotRunner runner(bot.engine.get(), bot.client.get(), &transport, WallClockMs,
+                   RunnerOptions{.workers = args.workers});
+  std::cerr << "remit-bot: connecting to " << args.server << " as " << args.jid << std::endl;
   const absl::Status status = runner.Run(WallClockMs(), /*drain_timeout_ms=*/0);
   g_transport.store(nullptr);
   if (!status.ok()) {

@@ -1,19 +1,23 @@
-// For the bot's process tests: a scratch directory, a 1-node testnet on
-// ports derived from the pid (so parallel runs do not collide), and the path
-// of the executables built beside the test.
+// For the bot's process tests: a scratch directory, a testnet of 1 or more
+// validators on a free base port chosen by pid (tests/client/base_port.h, so
+// parallel runs do not collide), and the path of the executables built
+// beside the test.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "client/testnet/testnet.h"
 #include "ledger/strings.h"
+#include "tests/client/base_port.h"
 
 namespace remit::bot::testing {
 
@@ -21,16 +25,21 @@ inline std::string BinDir() {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
 }
 
-// A free-ish port range for this process: 20000..59999, by pid.
-inline uint32_t PortBase(uint32_t salt) {
-  return 20000 + static_cast<uint32_t>((::getpid() * 7 + salt * 101) % 40000);
-}
-
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+// Polls `path` until it contains `part`; false after timeout_ms.
+inline bool WaitForFileText(const std::string& path, const std::string& part, uint64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (ReadAll(path).find(part) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 class TestnetEnv {
@@ -44,12 +53,21 @@ class TestnetEnv {
     (void)testnet::TestnetDown(testnet_, 2'000);
     std::filesystem::remove_all(dir_);
   }
-  void Up() {
-    testnet::UpOptions options;
-    options.nodes = 1;
-    options.base_port = PortBase(1);
-    absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(testnet_, options);
-    ASSERT_TRUE(report.ok()) << report.status();
+  // A new testnet of `nodes` validators (TLS-only with `tls`), on the first
+  // free candidate base port.
+  void Up(uint32_t nodes = 1, bool tls = false) {
+    absl::Status last;
+    for (int attempt = 1; attempt <= remit::testing::kBasePortAttemptsMax; ++attempt) {
+      testnet::UpOptions options;
+      options.nodes = nodes;
+      options.base_port = remit::testing::BasePortCandidate(attempt);
+      options.tls = tls;
+      absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(testnet_, options);
+      if (report.ok()) return;
+      last = report.status();
+      if (last.code() != absl::StatusCode::kFailedPrecondition) break;  // not a taken port
+    }
+    FAIL() << "testnet up failed: " << last;
   }
   const std::string& dir() const { return dir_; }
   const std::string& testnet() const { return testnet_; }

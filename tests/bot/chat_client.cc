@@ -33,10 +33,25 @@ bool ChatClient::Connect(uint64_t timeout_ms) {
 }
 
 void ChatClient::Send(const std::string& to, const std::string& body, const std::string& id) {
-  xmpp_stanza_t* message = xmpp_message_new(ctx_, "chat", to.c_str(), id.c_str());
+  SendTyped(to, body, id, "chat");
+}
+
+void ChatClient::SendTyped(const std::string& to, const std::string& body, const std::string& id,
+                           const std::string& type) {
+  xmpp_stanza_t* message =
+      xmpp_message_new(ctx_, type.empty() ? nullptr : type.c_str(), to.c_str(), id.c_str());
   xmpp_message_set_body(message, body.c_str());
   xmpp_send(conn_, message);
   xmpp_stanza_release(message);
+  xmpp_run_once(ctx_, 1);
+}
+
+void ChatClient::Subscribe(const std::string& to) {
+  xmpp_stanza_t* presence = xmpp_presence_new(ctx_);
+  xmpp_stanza_set_type(presence, "subscribe");
+  xmpp_stanza_set_to(presence, to.c_str());
+  xmpp_send(conn_, presence);
+  xmpp_stanza_release(presence);
   xmpp_run_once(ctx_, 1);
 }
 
@@ -54,6 +69,15 @@ int ChatClient::OnMessage(xmpp_conn_t*, xmpp_stanza_t* stanza, void* userdata) {
   return 1;
 }
 
+int ChatClient::OnPresence(xmpp_conn_t*, xmpp_stanza_t* stanza, void* userdata) {
+  auto* client = static_cast<ChatClient*>(userdata);
+  const char* type = xmpp_stanza_get_type(stanza);
+  const char* from = xmpp_stanza_get_from(stanza);
+  client->presences.push_back(std::string(type == nullptr ? "available" : type) + " " +
+                              (from == nullptr ? "" : from));
+  return 1;
+}
+
 void ChatClient::OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int,
                               xmpp_stream_error_t*, void* userdata) {
   auto* client = static_cast<ChatClient*>(userdata);
@@ -62,6 +86,17 @@ void ChatClient::OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int,
     return;
   }
   xmpp_handler_add(conn, OnMessage, nullptr, "message", nullptr, client);
+  xmpp_handler_add(conn, OnPresence, nullptr, "presence", nullptr, client);
+  // As a stock client does: ask for the roster (so the server delivers
+  // subscription answers here), then become available.
+  xmpp_stanza_t* roster = xmpp_iq_new(client->ctx_, "get", "roster-1");
+  xmpp_stanza_t* query = xmpp_stanza_new(client->ctx_);
+  xmpp_stanza_set_name(query, "query");
+  xmpp_stanza_set_ns(query, "jabber:iq:roster");
+  xmpp_stanza_add_child(roster, query);
+  xmpp_stanza_release(query);
+  xmpp_send(conn, roster);
+  xmpp_stanza_release(roster);
   xmpp_stanza_t* presence = xmpp_presence_new(client->ctx_);
   xmpp_send(conn, presence);
   xmpp_stanza_release(presence);
@@ -79,6 +114,18 @@ std::string WaitFor(const std::vector<ChatClient*>& all, ChatClient& who, const 
       }
     }
     if (std::chrono::steady_clock::now() >= deadline) return "";
+    for (ChatClient* client : all) client->Pump(5);
+  }
+}
+
+bool WaitForPresence(const std::vector<ChatClient*>& all, ChatClient& who,
+                     const std::string& prefix, uint64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    for (const std::string& presence : who.presences) {
+      if (presence.starts_with(prefix)) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     for (ChatClient* client : all) client->Pump(5);
   }
 }
