@@ -120,6 +120,73 @@ TEST_F(BotSafetyTest, FailedAcceptKeepsTheRequestOpen) {
   EXPECT_TRUE(told);
 }
 
+// Defect 3: an unanswered request expires; its requester is told, and an
+// accept after that pays nothing.
+TEST_F(BotSafetyTest, RequestExpiresAndTheRequesterIsTold) {
+  Say("carol@localhost", "help");
+  const std::vector<OutboundMessage> asked =
+      SayAll("carol@localhost", "request bob@localhost 2 tea");
+  ASSERT_EQ(asked.size(), 2u);
+  const std::string code = CodeAfter(asked[1].text, "'accept ", 5);
+  EXPECT_TRUE(engine_->ExpireRequests(now_ms_ + kRequestTtlMsDefault - 1).empty());
+  const std::vector<OutboundMessage> expired =
+      engine_->ExpireRequests(now_ms_ + kRequestTtlMsDefault);
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].to, "carol@localhost");
+  EXPECT_TRUE(Contains(expired[0].text, "Your request to bob@localhost for 2.00 USD"))
+      << expired[0].text;
+  EXPECT_TRUE(Contains(expired[0].text, "expired unpaid")) << expired[0].text;
+  now_ms_ += kRequestTtlMsDefault;
+  EXPECT_TRUE(Contains(Say("bob@localhost", "accept " + code), "no open payment request"));
+  EXPECT_EQ(Usd("carol@localhost"), 0);
+}
+
+// Defect 3: an accept answered lazily after the expiry, before the
+// housekeeping saw it, also closes the request and tells the requester.
+TEST_F(BotSafetyTest, AcceptAfterExpiryClosesTheRequest) {
+  Say("carol@localhost", "help");
+  SayAll("carol@localhost", "request bob@localhost 2 tea");
+  now_ms_ += kRequestTtlMsDefault;
+  const std::vector<OutboundMessage> out = SayAll("bob@localhost", "accept");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(Contains(out[0].text, "no open payment request")) << out[0].text;
+  EXPECT_EQ(out[1].to, "carol@localhost");
+  EXPECT_TRUE(Contains(out[1].text, "expired unpaid")) << out[1].text;
+  EXPECT_EQ(Usd("carol@localhost"), 0);
+}
+
+// Defect 3: while an accept's payment is on its way (the ledger did not
+// answer), a second accept pays nothing more and the request stays open
+// until that payment is final; then the requester is told, once.
+TEST_F(BotSafetyTest, SecondAcceptWhilePayingPaysNothing) {
+  Say("carol@localhost", "help");
+  SayAll("carol@localhost", "request bob@localhost 2 tea");
+  ledger_.DropNext(1);
+  EXPECT_TRUE(Contains(Say("bob@localhost", "accept"), "not reachable"));
+  EXPECT_TRUE(Contains(Say("bob@localhost", "accept"), "already on its way"));
+  EXPECT_TRUE(Contains(Say("bob@localhost", "decline"), "already on its way"));
+  const std::vector<OutboundMessage> later = engine_->RetryPending(now_ms_ + 60'000);
+  ASSERT_EQ(later.size(), 2u);
+  EXPECT_TRUE(Contains(later[0].text, "Paid carol@localhost 2.00 USD")) << later[0].text;
+  EXPECT_EQ(later[1].to, "carol@localhost");
+  EXPECT_TRUE(Contains(later[1].text, "paid your request")) << later[1].text;
+  EXPECT_EQ(Usd("carol@localhost"), 200);
+  EXPECT_TRUE(Contains(Say("bob@localhost", "accept"), "no open payment request"));
+}
+
+// Defect 3: a confirmation of an accept whose request was declined
+// meanwhile pays nothing.
+TEST_F(BotSafetyTest, ConfirmedAcceptOfAClosedRequestPaysNothing) {
+  Say("carol@localhost", "help");
+  SayAll("carol@localhost", "request bob@localhost 25 rent");
+  const std::string ask = Say("bob@localhost", "accept");
+  ASSERT_TRUE(Contains(ask, "Reply 'yes ")) << ask;
+  EXPECT_TRUE(Contains(Say("bob@localhost", "decline"), "Declined"));
+  const std::string reply = Say("bob@localhost", "yes " + CodeAfter(ask, "'yes ", 4));
+  EXPECT_TRUE(Contains(reply, "no longer open")) << reply;
+  EXPECT_EQ(Usd("carol@localhost"), 0);
+}
+
 // Defect 5: a reused message id with a different text is not executed, and
 // the reply says so; nothing is paid twice.
 TEST_F(BotSafetyTest, ReusedMessageIdWithNewTextIsNotExecuted) {

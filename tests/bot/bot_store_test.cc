@@ -1,5 +1,6 @@
-// BotStore's message index: a version-1 store is indexed on open, and
-// pruning deletes only the records its index entries name.
+// BotStore's layout upgrades (a version-1 store's messages are indexed, a
+// version-2 store's contacts become sets and its requests get expiries) and
+// pruning, which deletes only the records its index entries name.
 #include "client/bot/bot_store.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +92,37 @@ TEST_F(BotStoreTest, PruneIsBoundedPerCall) {
   EXPECT_EQ(*store->PruneMessages(limits), 4u);
   EXPECT_EQ(*store->PruneMessages(limits), 2u);
   EXPECT_EQ(*store->FinishedMessageCount(), 0u);
+}
+
+// A version-2 store's contacts (one identity per name) become sets of one,
+// and its requests get an expiry (kRequestTtlMsLegacy after they were
+// made) and their index entry, so they expire like new ones.
+TEST_F(BotStoreTest, VersionTwoContactsAndRequestsAreUpgraded) {
+  {
+    std::unique_ptr<rocksdb::DB> db = OpenRaw();
+    ASSERT_NE(db, nullptr);
+    const rocksdb::WriteOptions write;
+    ASSERT_TRUE(db->Put(write, "v", "2").ok());
+    ASSERT_TRUE(db->Put(write, std::string("k") + kSep + "bob@x" + kSep + "alice", "alice@x").ok());
+    const std::string v2_request =
+        R"({"code":"R1234","requester":"carol@x","payer":"bob@x","asset":"USD",)"
+        R"("amount_minor":100,"decimals":2,"note":"tea","created_ms":1000})";
+    ASSERT_TRUE(
+        db->Put(write, std::string("r") + kSep + "bob@x" + kSep + "R1234", v2_request).ok());
+  }
+  std::unique_ptr<BotStore> store = *BotStore::Open(dir_);
+  EXPECT_EQ(*store->ContactsNamed("bob@x", "alice", 10), std::vector<std::string>{"alice@x"});
+  const std::optional<PaymentRequest> request = *store->GetRequest("bob@x", "R1234");
+  ASSERT_TRUE(request.has_value());
+  EXPECT_EQ(request->expires_ms, 1000 + kRequestTtlMsLegacy);
+  EXPECT_TRUE(store->ExpiredRequests(1000 + kRequestTtlMsLegacy - 1, 10)->empty());
+  const auto expired = *store->ExpiredRequests(1000 + kRequestTtlMsLegacy, 10);
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0], std::make_pair(std::string("bob@x"), std::string("R1234")));
+  store.reset();
+  // Opening again changes nothing.
+  store = *BotStore::Open(dir_);
+  EXPECT_EQ(*store->ContactsNamed("bob@x", "alice", 10), std::vector<std::string>{"alice@x"});
 }
 
 // A store of a newer layout is refused rather than misread.
