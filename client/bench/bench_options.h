@@ -49,6 +49,9 @@ struct BenchOptions {
   std::string testnet_dir;         // --testnet
   uint32_t spawn = 0;              // --spawn N validators in a temporary testnet
   uint32_t spawn_base_port = 0;    // 0: the first free range from 27000 up
+  // --tls-ca: the CA a --node target's TLS certificates chain to; a
+  // testnet's comes from its manifest. Empty: plaintext.
+  std::string tls_ca_file;
 
   // The key that funds the accounts (an issuer of `asset`); empty: the
   // testnet's faucet.key.

@@ -36,6 +36,7 @@ struct Target {
   std::string testnet_dir;  // empty with --node
   std::vector<std::string> endpoints;
   std::string issuer_key_path;
+  std::string tls_ca_file;  // empty: plaintext
 };
 
 absl::StatusOr<Target> ResolveTarget(const BenchOptions& options, const BenchHooks& hooks) {
@@ -52,9 +53,11 @@ absl::StatusOr<Target> ResolveTarget(const BenchOptions& options, const BenchHoo
     target.testnet_dir = manifest->dir;
     target.endpoints = testnet::ManifestEndpoints(*manifest);
     target.issuer_key_path = testnet::FaucetKeyPath(manifest->dir);
+    target.tls_ca_file = testnet::ManifestTlsCaFile(*manifest);
   } else {
     target.endpoints = options.nodes;
   }
+  if (!options.tls_ca_file.empty()) target.tls_ca_file = options.tls_ca_file;
   if (!options.issuer_key_path.empty()) target.issuer_key_path = options.issuer_key_path;
   return target;
 }
@@ -163,10 +166,13 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
       .interrupted = given_hooks.interrupted ? given_hooks.interrupted : [] { return false; }};
   ASSIGN_OR_RETURN(Target target, ResolveTarget(options, hooks));
   ASSIGN_OR_RETURN(std::unique_ptr<sdk::RemitClient> client,
-                   sdk::RemitClient::Create({.endpoints = target.endpoints,
-                                             .call_timeout_ms = options.call_timeout_ms,
-                                             .settle_timeout_ms = std::max(options.call_timeout_ms,
-                                                                           kSettleTimeoutMsMin)}));
+                   sdk::RemitClient::Create(
+                       {.endpoints = target.endpoints,
+                        .call_timeout_ms = options.call_timeout_ms,
+                        .settle_timeout_ms = std::max(options.call_timeout_ms, kSettleTimeoutMsMin),
+                        .tls_ca_file = target.tls_ca_file}));
+  ASSIGN_OR_RETURN(const std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   sdk::ChannelCredentialsFor(target.tls_ca_file));
   ASSIGN_OR_RETURN(const Genesis genesis, client->GetGenesis());
   ASSIGN_OR_RETURN(const SigningKey issuer,
                    LoadIssuer(target.issuer_key_path, genesis, options.asset));
@@ -236,7 +242,8 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
                            : std::min<uint64_t>(uint64_t{options.accounts} * kInFlightPerAccountMax,
                                                 kConcurrencyMax),
       .attempts_max = kAttemptsMaxDefault,
-      .on_receipt = nullptr};
+      .on_receipt = nullptr,
+      .credentials = credentials};
   hooks.note("load started");
   LoadRunner runner(load, plan, sequences, *client, recorder);
   CpuSampler cpu(target.testnet_dir);

@@ -12,13 +12,16 @@ constexpr uint64_t kStatusTimeoutMs = 1'000;
 
 }  // namespace
 
-absl::StatusOr<uint32_t> FindLeader(const std::vector<std::string>& endpoints) {
+absl::StatusOr<uint32_t> FindLeader(const std::vector<std::string>& endpoints,
+                                    const std::string& tls_ca_file) {
   std::optional<v1::GetStatusResponse> newest;
   std::vector<std::string> validator_keys(endpoints.size());
   for (size_t i = 0; i < endpoints.size(); ++i) {
-    absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client = sdk::RemitClient::Create(
-        {.endpoints = {endpoints[i]}, .call_timeout_ms = kStatusTimeoutMs});
-    REMIT_CHECK(client.ok());
+    absl::StatusOr<std::unique_ptr<sdk::RemitClient>> client =
+        sdk::RemitClient::Create({.endpoints = {endpoints[i]},
+                                  .call_timeout_ms = kStatusTimeoutMs,
+                                  .tls_ca_file = tls_ca_file});
+    if (!client.ok()) return client.status();  // an unreadable CA file
     absl::StatusOr<v1::GetStatusResponse> status = (*client)->GetStatus();
     if (!status.ok()) continue;
     validator_keys[i] = status->validator();
@@ -61,7 +64,12 @@ uint64_t LeaderFault::NowUs() const {
 
 void LeaderFault::Run() {
   std::this_thread::sleep_until(start_ + std::chrono::microseconds(kill_at_us_));
-  absl::StatusOr<uint32_t> leader = FindLeader(endpoints_);
+  absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(testnet_dir_);
+  if (!manifest.ok()) {
+    result_.error = StrCat("reading the testnet: ", manifest.status().message());
+    return;
+  }
+  absl::StatusOr<uint32_t> leader = FindLeader(endpoints_, testnet::ManifestTlsCaFile(*manifest));
   if (!leader.ok()) {
     result_.error = StrCat("finding the leader: ", leader.status().message());
     return;

@@ -1,7 +1,7 @@
 // LeaderFault: the --kill-leader-at fault. On its own thread, at the given
-// time it asks every validator for its status, kill -9s the leader named by
-// the one in the highest round, waits, starts it again (remit testnet's
-// restart path) and notes when it answers.
+// time it asks every validator for its status (over TLS for a TLS testnet),
+// kill -9s the leader named by the one in the highest round, waits, starts
+// it again (remit testnet's restart path) and notes when it answers.
 #pragma once
 
 #include <chrono>
@@ -25,8 +25,10 @@ struct LeaderFaultResult {
 
 // The index of the current leader among `endpoints` (validator I at
 // endpoints[I]): each validator's GetStatus names the leader of its round;
-// the highest round's answer wins. UNAVAILABLE if none answers.
-absl::StatusOr<uint32_t> FindLeader(const std::vector<std::string>& endpoints);
+// the highest round's answer wins. Over TLS when `tls_ca_file` names the
+// CA to trust. UNAVAILABLE if none answers.
+absl::StatusOr<uint32_t> FindLeader(const std::vector<std::string>& endpoints,
+                                    const std::string& tls_ca_file = "");
 
 class LeaderFault {
  public:

@@ -69,13 +69,14 @@ LoadRunner::LoadRunner(const LoadOptions& options, const TransferPlan& plan,
   REMIT_CHECK(!options_.endpoints.empty() && options_.endpoints.size() < 256);
   REMIT_CHECK(options_.batch_max > 0 && options_.tick_us > 0 && options_.in_flight_max > 0);
   REMIT_CHECK(options_.attempts_max > 0 && options_.attempts_max < 256);
+  const std::shared_ptr<grpc::ChannelCredentials> credentials =
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureChannelCredentials();
   for (const std::string& endpoint : options_.endpoints) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
     args.SetMaxReceiveMessageSize(64 << 20);
-    stubs_.push_back(v1::Ledger::NewStub(
-        grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args)));
+    stubs_.push_back(v1::Ledger::NewStub(grpc::CreateCustomChannel(endpoint, credentials, args)));
   }
   down_until_us_ = std::make_unique<std::atomic<uint64_t>[]>(stubs_.size());
   for (size_t i = 0; i < stubs_.size(); ++i) down_until_us_[i] = 0;

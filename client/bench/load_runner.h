@@ -70,6 +70,8 @@ struct LoadOptions {
   // Called with every final receipt a node answered (transfer `index` of the
   // plan), from gRPC's threads; for tests that check what clients were told.
   std::function<void(uint64_t index, const v1::Receipt& receipt)> on_receipt;
+  // How to reach the endpoints (sdk::ChannelCredentialsFor); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr;
 };
 
 class LoadRunner {

@@ -1,8 +1,9 @@
 // remit bench: load-tests settlement against a testnet (--testnet DIR), given
 // validators (--node), or a testnet of its own (--spawn N); or, with
 // --crypto, measures this machine's Ed25519 verification rate and the
-// settlement limit it sets (client/README.md, docs/ARCHITECTURE.md §6). The work is in
-// client/bench/.
+// settlement limit it sets (client/README.md, "Load testing"). The work is
+// in client/bench/. A --testnet of `remit testnet up --tls` is loaded over
+// TLS with its own CA; --node targets take --tls-ca FILE.
 //
 // Output: the human report on stdout; --json FILE writes the JSON report
 // there too, and --json alone (or --json -) prints only the JSON on stdout.
@@ -153,6 +154,9 @@ void AddTargetFlags(CLI::App* command, BenchArgs& args) {
                       "start a testnet of N validators in a temporary directory, remove it after");
   command->add_option("--spawn-base-port", o.spawn_base_port,
                       "first port of the --spawn testnet (default: a free range from 17000)");
+  command->add_option("--tls-ca", o.tls_ca_file,
+                      "speak TLS to --node targets, trusting only this CA (a testnet's own CA "
+                      "is used without it)");
   command->add_option("--issuer-key", o.issuer_key_path,
                       "key file of the asset's issuer (default: the testnet's faucet.key)");
   command->add_option("--asset", o.asset, "asset to pay in")->capture_default_str();

@@ -94,32 +94,28 @@ void WatchCancel::Detach() {
   context_ = nullptr;
 }
 
-namespace {
-
-// Plaintext, or TLS trusting only the CA in options.tls_ca_file.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(
-    const ClientOptions& options) {
-  if (options.tls_ca_file.empty()) return grpc::InsecureChannelCredentials();
-  std::ifstream in(options.tls_ca_file);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const std::string& tls_ca_file) {
+  if (tls_ca_file.empty()) return grpc::InsecureChannelCredentials();
+  std::ifstream in(tls_ca_file);
   if (!in) {
-    return absl::NotFoundError(StrCat("cannot read the TLS CA file ", options.tls_ca_file));
+    return absl::NotFoundError(StrCat("cannot read the TLS CA file ", tls_ca_file));
   }
   std::stringstream pem;
   pem << in.rdbuf();
   if (pem.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return absl::InvalidArgumentError(
-        StrCat(options.tls_ca_file, " holds no PEM certificate; give the CA's .crt file"));
+        StrCat(tls_ca_file, " holds no PEM certificate; give the CA's .crt file"));
   }
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = pem.str();
   return grpc::SslCredentials(ssl);
 }
 
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<RemitClient>> RemitClient::Create(const ClientOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials, Credentials(options));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   ChannelCredentialsFor(options.tls_ca_file));
   return std::unique_ptr<RemitClient>(new RemitClient(options, credentials));
 }
 

@@ -77,6 +77,13 @@ struct SettleResult {
   std::string endpoint;   // the node that answered last
 };
 
+// Plaintext credentials for an empty `tls_ca_file`, else TLS trusting only
+// the CA in that PEM file (ClientOptions::tls_ca_file). NOT_FOUND if it
+// cannot be read, INVALID_ARGUMENT if it holds no certificate. For callers
+// that make their own channels (the load generator).
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const std::string& tls_ca_file);
+
 // Cancels a running Watch from another thread. One per Watch call.
 class WatchCancel {
  public:
