@@ -190,6 +190,19 @@ absl::Status LocalProsody::Stop() {
   return killed.status();
 }
 
+absl::StatusOr<bool> LocalProsody::StopRecorded(const std::string& dir) {
+  absl::StatusOr<pid_t> recorded = testnet::ReadPidFile(dir + "/prosody.pid");
+  if (!recorded.ok() || !testnet::IsProcessAlive(*recorded)) return false;
+  // Only the Prosody of this directory: a recycled pid is someone else's.
+  bool ours = false;
+  for (const std::string& arg : testnet::ProcessCommandLine(*recorded)) {
+    ours = ours || arg == dir + "/prosody.cfg.lua";
+  }
+  if (!ours) return false;
+  RETURN_IF_ERROR(testnet::StopProcess(*recorded, kProsodyStopGraceMsDefault).status());
+  return true;
+}
+
 bool LocalProsody::Running() const {
   absl::StatusOr<pid_t> recorded = testnet::ReadPidFile(dir_ + "/prosody.pid");
   return recorded.ok() && testnet::IsProcessAlive(*recorded);

@@ -55,6 +55,9 @@ class LocalProsody {
   absl::Status Start(uint64_t ready_timeout_ms = kProsodyReadyTimeoutMsDefault);
   // SIGTERM, then SIGKILL. OK if not running.
   absl::Status Stop();
+  // Stops the Prosody whose pid DIR/prosody.pid records, if it runs; true
+  // if one was running. For `remit demo --stop`, which has no instance.
+  static absl::StatusOr<bool> StopRecorded(const std::string& dir);
   // True if a Prosody recorded in DIR/prosody.pid is running.
   bool Running() const;
   // The certificate's fingerprint with `digest` ("sha256", "sha1") as
