@@ -27,7 +27,7 @@ std::string RunScript(const TestnetEnv& env, const std::string& script) {
 // balances and contacts across a restart of the bot.
 TEST(BotTerminalTest, ScriptedChatSettlesAndSurvivesRestart) {
   TestnetEnv env;
-  env.Up();
+  ASSERT_TRUE(env.Up().ok());
   std::string out = RunScript(env,
                               "alice: pay bob $0.50 coffee\n"
                               "alice: pay bob 1,000\n"

@@ -1,10 +1,9 @@
-// For the bot's process tests: a scratch directory, a testnet of 1 or more
-// validators on a free base port chosen by pid (tests/client/base_port.h, so
-// parallel runs do not collide), and the path of the executables built
-// beside the test.
+// For the bot's process tests and benchmark: a scratch directory, a testnet
+// of 1 or more validators on a free base port chosen by pid
+// (tests/client/base_port.h, so parallel runs do not collide), and the path
+// of the executables built beside the test.
 #pragma once
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -54,8 +53,8 @@ class TestnetEnv {
     std::filesystem::remove_all(dir_);
   }
   // A new testnet of `nodes` validators (TLS-only with `tls`), on the first
-  // free candidate base port.
-  void Up(uint32_t nodes = 1, bool tls = false) {
+  // free candidate base port; TestnetUp's error otherwise.
+  absl::Status Up(uint32_t nodes = 1, bool tls = false) {
     absl::Status last;
     for (int attempt = 1; attempt <= remit::testing::kBasePortAttemptsMax; ++attempt) {
       testnet::UpOptions options;
@@ -63,11 +62,11 @@ class TestnetEnv {
       options.base_port = remit::testing::BasePortCandidate(attempt);
       options.tls = tls;
       absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(testnet_, options);
-      if (report.ok()) return;
+      if (report.ok()) return absl::OkStatus();
       last = report.status();
       if (last.code() != absl::StatusCode::kFailedPrecondition) break;  // not a taken port
     }
-    FAIL() << "testnet up failed: " << last;
+    return last;
   }
   const std::string& dir() const { return dir_; }
   const std::string& testnet() const { return testnet_; }

@@ -35,7 +35,7 @@ std::tuple<int, std::string, std::string> RunCommand(const TestnetEnv& env,
 class BotTlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    env_.Up(/*nodes=*/1, /*tls=*/true);
+    ASSERT_TRUE(env_.Up(/*nodes=*/1, /*tls=*/true).ok());
     absl::StatusOr<testnet::TestnetManifest> manifest = testnet::ReadManifest(env_.testnet());
     ASSERT_TRUE(manifest.ok()) << manifest.status();
     ASSERT_TRUE(manifest->tls);

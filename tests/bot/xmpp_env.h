@@ -34,7 +34,7 @@ class XmppEnv {
  public:
   // Everything but the bot; call StartBot() next.
   absl::Status SetUp(const XmppEnvOptions& options = {}) {
-    testnet_.Up(options.validators);
+    RETURN_IF_ERROR(testnet_.Up(options.validators));
     prosody_dir_ = testnet_.dir() + "/prosody";
     port_ = remit::testing::UnusedPort();
     ASSIGN_OR_RETURN(LocalProsody prosody,
@@ -54,16 +54,28 @@ class XmppEnv {
     if (prosody_ != nullptr) (void)prosody_->Stop();
   }
 
-  // Starts the bot; with `wait_online`, waits until it says it serves.
-  absl::Status StartBot(const std::string& confirm_above = "20", bool wait_online = true) {
+  // Starts the bot with `extra_args`; with `wait_online`, waits until it
+  // says it serves.
+  absl::Status StartBot(const std::string& confirm_above = "20", bool wait_online = true,
+                        const std::vector<std::string>& extra_args = {}) {
     const size_t log_before = BotLog().size();
-    ASSIGN_OR_RETURN(bot_pid_,
-                     testnet::SpawnDetached(
-                         {BinDir() + "/remit-bot", "xmpp", "--jid", kBotJid, "--password-file",
-                          testnet_.dir() + "/bot.password", "--server", StrCat("127.0.0.1:", port_),
-                          "--trust-self-signed", "--testnet", testnet_.testnet(), "--data",
-                          testnet_.dir() + "/bot-data", "--confirm-above", confirm_above},
-                         BotLogPath()));
+    std::vector<std::string> argv = {BinDir() + "/remit-bot",
+                                     "xmpp",
+                                     "--jid",
+                                     kBotJid,
+                                     "--password-file",
+                                     testnet_.dir() + "/bot.password",
+                                     "--server",
+                                     StrCat("127.0.0.1:", port_),
+                                     "--trust-self-signed",
+                                     "--testnet",
+                                     testnet_.testnet(),
+                                     "--data",
+                                     testnet_.dir() + "/bot-data",
+                                     "--confirm-above",
+                                     confirm_above};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    ASSIGN_OR_RETURN(bot_pid_, testnet::SpawnDetached(argv, BotLogPath()));
     if (!wait_online) return absl::OkStatus();
     if (!WaitForBotLog("serving", log_before, kBotOnlineTimeoutMs)) {
       return absl::DeadlineExceededError(StrCat("the bot did not come online:\n", BotLog()));
