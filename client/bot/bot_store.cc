@@ -336,12 +336,16 @@ absl::StatusOr<std::optional<std::string>> BotStore::Get(const std::string& key)
   return std::optional<std::string>(std::move(value));
 }
 
-absl::StatusOr<std::optional<UserRecord>> BotStore::GetUser(const std::string& identity) {
-  const std::string key = Key('u', identity);
+template <typename T, typename From>
+absl::StatusOr<std::optional<T>> BotStore::GetRecord(const std::string& key, From from) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
-  if (!value.has_value()) return std::optional<UserRecord>();
-  ASSIGN_OR_RETURN(UserRecord user, Decode<UserRecord>(key, *value, UserFrom));
-  return std::optional<UserRecord>(std::move(user));
+  if (!value.has_value()) return std::optional<T>();
+  ASSIGN_OR_RETURN(T record, Decode<T>(key, *value, from));
+  return std::optional<T>(std::move(record));
+}
+
+absl::StatusOr<std::optional<UserRecord>> BotStore::GetUser(const std::string& identity) {
+  return GetRecord<UserRecord>(Key('u', identity), UserFrom);
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> BotStore::Scan(
@@ -370,11 +374,7 @@ absl::StatusOr<std::vector<std::string>> BotStore::UsersNamed(std::string_view l
 
 absl::StatusOr<std::optional<MessageRecord>> BotStore::GetMessage(const std::string& identity,
                                                                   const std::string& message_id) {
-  const std::string key = Key('m', identity, message_id);
-  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
-  if (!value.has_value()) return std::optional<MessageRecord>();
-  ASSIGN_OR_RETURN(MessageRecord message, Decode<MessageRecord>(key, *value, MessageFrom));
-  return std::optional<MessageRecord>(std::move(message));
+  return GetRecord<MessageRecord>(Key('m', identity, message_id), MessageFrom);
 }
 
 absl::StatusOr<std::vector<MessageRecord>> BotStore::PendingMessages() {
@@ -443,20 +443,12 @@ absl::StatusOr<uint64_t> BotStore::PruneMessages(const PruneLimits& limits) {
 }
 
 absl::StatusOr<std::optional<Confirmation>> BotStore::GetConfirmation(const std::string& identity) {
-  const std::string key = Key('c', identity);
-  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
-  if (!value.has_value()) return std::optional<Confirmation>();
-  ASSIGN_OR_RETURN(Confirmation confirmation, Decode<Confirmation>(key, *value, ConfirmationFrom));
-  return std::optional<Confirmation>(std::move(confirmation));
+  return GetRecord<Confirmation>(Key('c', identity), ConfirmationFrom);
 }
 
 absl::StatusOr<std::optional<PaymentRequest>> BotStore::GetRequest(const std::string& payer,
                                                                    const std::string& code) {
-  const std::string key = Key('r', payer, code);
-  ASSIGN_OR_RETURN(std::optional<std::string> value, Get(key));
-  if (!value.has_value()) return std::optional<PaymentRequest>();
-  ASSIGN_OR_RETURN(PaymentRequest request, Decode<PaymentRequest>(key, *value, RequestFrom));
-  return std::optional<PaymentRequest>(std::move(request));
+  return GetRecord<PaymentRequest>(Key('r', payer, code), RequestFrom);
 }
 
 absl::StatusOr<std::vector<PaymentRequest>> BotStore::RequestsFor(const std::string& payer) {

@@ -189,6 +189,10 @@ class BotStore {
  private:
   explicit BotStore(std::unique_ptr<rocksdb::DB> db);
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  // The record at `key` decoded by `from`; nullopt when absent, DATA_LOSS
+  // if it does not decode.
+  template <typename T, typename From>
+  absl::StatusOr<std::optional<T>> GetRecord(const std::string& key, From from);
   // The keys (after `prefix`) and values of a prefix scan, at most `max`.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(const std::string& prefix,
                                                                         size_t max);

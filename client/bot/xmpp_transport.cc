@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "client/bot/bot_setup.h"
+#include "client/bot/xmpp_stanzas.h"
 #include "ledger/check.h"
 
 namespace remit::bot {
@@ -129,11 +130,7 @@ int OnPresence(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata) {
   char* bare = xmpp_jid_bare(session->ctx, from);
   char* node = xmpp_jid_node(session->ctx, from);
   if (bare != nullptr && node != nullptr && *node != '\0') {
-    xmpp_stanza_t* answer = xmpp_presence_new(session->ctx);
-    xmpp_stanza_set_type(answer, "subscribed");
-    xmpp_stanza_set_to(answer, bare);
-    xmpp_send(conn, answer);
-    xmpp_stanza_release(answer);
+    SendPresence(session->ctx, conn, "subscribed", bare);
   }
   if (node != nullptr) xmpp_free(session->ctx, node);
   if (bare != nullptr) xmpp_free(session->ctx, bare);
@@ -152,18 +149,9 @@ void OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int error,
   xmpp_handler_add(conn, OnMessage, nullptr, "message", nullptr, session);
   xmpp_handler_add(conn, OnPresence, nullptr, "presence", nullptr, session);
   // Asking for the roster makes this an "interested resource": the server
-  // delivers subscription requests to it (RFC 6121, 3.1.3).
-  xmpp_stanza_t* roster = xmpp_iq_new(session->ctx, "get", "roster-1");
-  xmpp_stanza_t* query = xmpp_stanza_new(session->ctx);
-  xmpp_stanza_set_name(query, "query");
-  xmpp_stanza_set_ns(query, "jabber:iq:roster");
-  xmpp_stanza_add_child(roster, query);
-  xmpp_stanza_release(query);
-  xmpp_send(conn, roster);
-  xmpp_stanza_release(roster);
-  xmpp_stanza_t* presence = xmpp_presence_new(session->ctx);
-  xmpp_send(conn, presence);
-  xmpp_stanza_release(presence);
+  // delivers subscription requests to it.
+  RequestRoster(session->ctx, conn);
+  SendPresence(session->ctx, conn, nullptr, nullptr);
   session->last_traffic_ms = SteadyMs();
   const char* bound = xmpp_conn_get_bound_jid(conn);
   const XmppSessionInfo info{.jid = bound == nullptr ? session->own_bare_jid : bound,

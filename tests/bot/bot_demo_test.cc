@@ -20,10 +20,6 @@ namespace {
 
 constexpr uint64_t kDemoTimeoutMs = 60'000;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class BotDemoTest : public ::testing::Test {
  protected:
   BotDemoTest() {

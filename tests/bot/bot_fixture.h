@@ -12,6 +12,7 @@
 
 #include "client/bot/bot_engine.h"
 #include "ledger/strings.h"
+#include "tests/bot/bot_test_env.h"
 #include "tests/bot/fake_ledger.h"
 
 namespace remit::bot::testing {
@@ -78,9 +79,5 @@ class BotFixture : public ::testing::Test {
   uint64_t now_ms_ = 1'700'000'000'000;
   int next_id_ = 0;
 };
-
-inline bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace remit::bot::testing

@@ -28,6 +28,13 @@ class BotSafetyTest : public BotFixture {
     Fund("alice@localhost", 50);
     Fund("bob@localhost", 50);
   }
+  // `requester` (a new user) sends `request ...`; the code the payer is told.
+  std::string AskFor(const std::string& requester, const std::string& request) {
+    Say(requester, "help");
+    const std::vector<OutboundMessage> asked = SayAll(requester, request);
+    EXPECT_EQ(asked.size(), 2u);
+    return asked.size() == 2 ? CodeAfter(asked[1].text, "'accept ", 5) : "";
+  }
 };
 
 // Defect 1: a stranger on another server who shares a contact's local part
@@ -70,8 +77,7 @@ TEST_F(BotSafetyTest, IdentityWithoutLocalPartDoesNotTakeOverAName) {
 // Defect 2: `accept` of a request above the confirmation threshold asks
 // for `yes <code>` like `pay` does; nothing moves before it.
 TEST_F(BotSafetyTest, AcceptAboveThresholdAsksForConfirmation) {
-  Say("carol@localhost", "help");
-  SayAll("carol@localhost", "request bob@localhost 25.00 USD rent");
+  AskFor("carol@localhost", "request bob@localhost 25.00 USD rent");
   const std::string ask = Say("bob@localhost", "accept");
   EXPECT_TRUE(Contains(ask, "Reply 'yes ")) << ask;
   EXPECT_EQ(Usd("carol@localhost"), 0);
@@ -84,8 +90,7 @@ TEST_F(BotSafetyTest, AcceptAboveThresholdAsksForConfirmation) {
 // confirmation, whatever its amount; the request stays open meanwhile, and
 // its requester is told when the confirmed payment settles.
 TEST_F(BotSafetyTest, DelayedAcceptAsksForConfirmation) {
-  Say("carol@localhost", "help");
-  SayAll("carol@localhost", "request bob@localhost 1 coffee");
+  AskFor("carol@localhost", "request bob@localhost 1 coffee");
   const std::string ask = SayAll("bob@localhost", "accept", "", /*delayed=*/true)[0].text;
   EXPECT_TRUE(Contains(ask, "delayed")) << ask;
   EXPECT_EQ(Usd("carol@localhost"), 0);
@@ -101,10 +106,7 @@ TEST_F(BotSafetyTest, DelayedAcceptAsksForConfirmation) {
 // again) and the requester is told when it is finally paid.
 TEST_F(BotSafetyTest, FailedAcceptKeepsTheRequestOpen) {
   Say("carol@localhost", "help");
-  const std::vector<OutboundMessage> asked =
-      SayAll("bob@localhost", "request carol@localhost 15 USD car");
-  ASSERT_EQ(asked.size(), 2u);
-  const std::string code = CodeAfter(asked[1].text, "'accept ", 5);
+  const std::string code = AskFor("bob@localhost", "request carol@localhost 15 USD car");
   const std::string failed = Say("carol@localhost", "accept " + code);
   EXPECT_TRUE(Contains(failed, "INSUFFICIENT_FUNDS")) << failed;
   const std::string again = Say("carol@localhost", "accept " + code);
@@ -123,11 +125,7 @@ TEST_F(BotSafetyTest, FailedAcceptKeepsTheRequestOpen) {
 // Defect 3: an unanswered request expires; its requester is told, and an
 // accept after that pays nothing.
 TEST_F(BotSafetyTest, RequestExpiresAndTheRequesterIsTold) {
-  Say("carol@localhost", "help");
-  const std::vector<OutboundMessage> asked =
-      SayAll("carol@localhost", "request bob@localhost 2 tea");
-  ASSERT_EQ(asked.size(), 2u);
-  const std::string code = CodeAfter(asked[1].text, "'accept ", 5);
+  const std::string code = AskFor("carol@localhost", "request bob@localhost 2 tea");
   EXPECT_TRUE(engine_->ExpireRequests(now_ms_ + kRequestTtlMsDefault - 1).empty());
   const std::vector<OutboundMessage> expired =
       engine_->ExpireRequests(now_ms_ + kRequestTtlMsDefault);
@@ -144,8 +142,7 @@ TEST_F(BotSafetyTest, RequestExpiresAndTheRequesterIsTold) {
 // Defect 3: an accept answered lazily after the expiry, before the
 // housekeeping saw it, also closes the request and tells the requester.
 TEST_F(BotSafetyTest, AcceptAfterExpiryClosesTheRequest) {
-  Say("carol@localhost", "help");
-  SayAll("carol@localhost", "request bob@localhost 2 tea");
+  AskFor("carol@localhost", "request bob@localhost 2 tea");
   now_ms_ += kRequestTtlMsDefault;
   const std::vector<OutboundMessage> out = SayAll("bob@localhost", "accept");
   ASSERT_EQ(out.size(), 2u);
@@ -159,8 +156,7 @@ TEST_F(BotSafetyTest, AcceptAfterExpiryClosesTheRequest) {
 // answer), a second accept pays nothing more and the request stays open
 // until that payment is final; then the requester is told, once.
 TEST_F(BotSafetyTest, SecondAcceptWhilePayingPaysNothing) {
-  Say("carol@localhost", "help");
-  SayAll("carol@localhost", "request bob@localhost 2 tea");
+  AskFor("carol@localhost", "request bob@localhost 2 tea");
   ledger_.DropNext(1);
   EXPECT_TRUE(Contains(Say("bob@localhost", "accept"), "not reachable"));
   EXPECT_TRUE(Contains(Say("bob@localhost", "accept"), "already on its way"));
@@ -177,8 +173,7 @@ TEST_F(BotSafetyTest, SecondAcceptWhilePayingPaysNothing) {
 // Defect 3: a confirmation of an accept whose request was declined
 // meanwhile pays nothing.
 TEST_F(BotSafetyTest, ConfirmedAcceptOfAClosedRequestPaysNothing) {
-  Say("carol@localhost", "help");
-  SayAll("carol@localhost", "request bob@localhost 25 rent");
+  AskFor("carol@localhost", "request bob@localhost 25 rent");
   const std::string ask = Say("bob@localhost", "accept");
   ASSERT_TRUE(Contains(ask, "Reply 'yes ")) << ask;
   EXPECT_TRUE(Contains(Say("bob@localhost", "decline"), "Declined"));

@@ -8,10 +8,6 @@
 namespace remit::bot::testing {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Runs remit-bot terminal with `script` on stdin; returns stdout.
 std::string RunScript(const TestnetEnv& env, const std::string& script) {
   const std::string in = env.dir() + "/in.txt";

@@ -24,6 +24,10 @@ inline std::string BinDir() {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
 }
 
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream buffer;

@@ -14,10 +14,6 @@
 namespace remit::bot::testing {
 namespace {
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Runs `command` with stdin from `in` (may be empty); its exit code, its
 // standard output, and its standard error.
 std::tuple<int, std::string, std::string> RunCommand(const TestnetEnv& env,

@@ -18,10 +18,6 @@ namespace {
 
 constexpr uint64_t kReplyTimeoutMs = 15'000;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 class BotXmppTest : public ::testing::Test {
  protected:
   // Prosody, the bot (confirming above 5) and a connected client per user.

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "client/bot/xmpp_stanzas.h"
+
 namespace remit::bot::testing {
 
 ChatClient::ChatClient(std::string jid, std::string password, uint16_t port)
@@ -47,11 +49,7 @@ void ChatClient::SendTyped(const std::string& to, const std::string& body, const
 }
 
 void ChatClient::Subscribe(const std::string& to) {
-  xmpp_stanza_t* presence = xmpp_presence_new(ctx_);
-  xmpp_stanza_set_type(presence, "subscribe");
-  xmpp_stanza_set_to(presence, to.c_str());
-  xmpp_send(conn_, presence);
-  xmpp_stanza_release(presence);
+  SendPresence(ctx_, conn_, "subscribe", to.c_str());
   xmpp_run_once(ctx_, 1);
 }
 
@@ -89,17 +87,8 @@ void ChatClient::OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t status, int,
   xmpp_handler_add(conn, OnPresence, nullptr, "presence", nullptr, client);
   // As a stock client does: ask for the roster (so the server delivers
   // subscription answers here), then become available.
-  xmpp_stanza_t* roster = xmpp_iq_new(client->ctx_, "get", "roster-1");
-  xmpp_stanza_t* query = xmpp_stanza_new(client->ctx_);
-  xmpp_stanza_set_name(query, "query");
-  xmpp_stanza_set_ns(query, "jabber:iq:roster");
-  xmpp_stanza_add_child(roster, query);
-  xmpp_stanza_release(query);
-  xmpp_send(conn, roster);
-  xmpp_stanza_release(roster);
-  xmpp_stanza_t* presence = xmpp_presence_new(client->ctx_);
-  xmpp_send(conn, presence);
-  xmpp_stanza_release(presence);
+  RequestRoster(client->ctx_, conn);
+  SendPresence(client->ctx_, conn, nullptr, nullptr);
   client->connected_ = true;
 }
 
