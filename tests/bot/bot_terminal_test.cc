@@ -13,8 +13,9 @@ std::string RunScript(const TestnetEnv& env, const std::string& script) {
   const std::string in = env.dir() + "/in.txt";
   const std::string out = env.dir() + "/out.txt";
   std::ofstream(in) << script;
-  const std::string command = StrCat(BinDir(), "/remit-bot terminal --testnet ", env.testnet(),
-                                     " --demo-users alice,bob < ", in, " > ", out, " 2>&1");
+  const std::string command =
+      StrCat(BinDir(), "/remit-bot terminal --testnet ", env.testnet(),
+             " --demo-users alice,bob --settle-wait-ms 15000 < ", in, " > ", out, " 2>&1");
   EXPECT_EQ(std::system(command.c_str()), 0) << ReadAll(out);
   return ReadAll(out);
 }

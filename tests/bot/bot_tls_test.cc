@@ -46,10 +46,11 @@ class BotTlsTest : public ::testing::Test {
 
 // The terminal bot pays over TLS.
 TEST_F(BotTlsTest, BotSettlesOverTls) {
-  const auto [code, out, err] = RunCommand(
-      env_,
-      StrCat(BinDir(), "/remit-bot terminal --testnet ", env_.testnet(), " --demo-users alice,bob"),
-      "alice: pay bob 0.50 tls\nbob: balance\n");
+  const auto [code, out, err] =
+      RunCommand(env_,
+                 StrCat(BinDir(), "/remit-bot terminal --testnet ", env_.testnet(),
+                        " --demo-users alice,bob --settle-wait-ms 15000"),
+                 "alice: pay bob 0.50 tls\nbob: balance\n");
   EXPECT_EQ(code, 0) << out << err;
   EXPECT_TRUE(Contains(out, "bot -> alice: Paid bob 0.50 USD for \"tls\": SETTLED")) << out << err;
   EXPECT_TRUE(Contains(out, "bot -> bob: Your balance: 20.50 USD")) << out;

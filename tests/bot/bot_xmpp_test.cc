@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "client/bot/bot_setup.h"
 #include "tests/bot/xmpp_env.h"
 
 namespace remit::bot::testing {
@@ -199,10 +200,13 @@ TEST_F(BotXmppTest, StrangerOnSecondHostCannotTakeOverAContactName) {
 // Defect 6 over XMPP: with two of four validators down there is no quorum;
 // alice's payment is answered at once (not reachable, will retry), bob's
 // balance is answered meanwhile, and once the quorum is back alice is told
-// the payment settled, once.
+// the payment settled, once. (The bot's default settle wait; retries at
+// most 2 s apart, so the result comes soon after the quorum.)
 TEST_F(BotXmppTest, NoQuorumAnswersAtOnceAndTellsTheResultLater) {
   XmppEnvOptions options;
   options.validators = 4;
+  options.settle_wait_ms = kSettleWaitMsDefault;
+  options.bot_args = {"--retry-backoff-max-ms", "2000"};
   Start(options);
   ChatClient& alice = Client(0);
   ChatClient& bob = Client(1);
@@ -220,7 +224,7 @@ TEST_F(BotXmppTest, NoQuorumAnswersAtOnceAndTellsTheResultLater) {
     ASSERT_TRUE(testnet::TestnetUp(env_.testnet(), up).ok());
   }
   const std::string update =
-      WaitFor(all_, alice, "Update on your earlier payment", 3 * kReplyTimeoutMs);
+      WaitFor(all_, alice, "Update on your earlier payment", 4 * kReplyTimeoutMs);
   EXPECT_TRUE(Contains(update, "Paid bob@localhost 1.00 USD for \"later\"")) << update;
   EXPECT_FALSE(Ask(bob, "balance", "Your balance: 1.00 USD").empty());
 }

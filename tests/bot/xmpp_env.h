@@ -28,12 +28,19 @@ struct XmppEnvOptions {
   std::vector<std::string> users = {"alice@localhost", "bob@localhost"};
   std::vector<std::string> other_hosts = {};
   bool start_prosody = true;  // else StartProsody() later
+  // How long a payment waits for the ledger before the bot answers "not
+  // reachable": long by default, so that a slow (sanitizer) build still
+  // settles; the no-quorum test wants it short.
+  uint64_t settle_wait_ms = 15'000;
+  // More arguments for every start of the bot.
+  std::vector<std::string> bot_args = {};
 };
 
 class XmppEnv {
  public:
   // Everything but the bot; call StartBot() next.
   absl::Status SetUp(const XmppEnvOptions& options = {}) {
+    options_ = options;
     RETURN_IF_ERROR(testnet_.Up(options.validators));
     prosody_dir_ = testnet_.dir() + "/prosody";
     port_ = remit::testing::UnusedPort();
@@ -73,7 +80,10 @@ class XmppEnv {
                                      "--data",
                                      testnet_.dir() + "/bot-data",
                                      "--confirm-above",
-                                     confirm_above};
+                                     confirm_above,
+                                     "--settle-wait-ms",
+                                     StrCat(options_.settle_wait_ms)};
+    argv.insert(argv.end(), options_.bot_args.begin(), options_.bot_args.end());
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     ASSIGN_OR_RETURN(bot_pid_, testnet::SpawnDetached(argv, BotLogPath()));
     if (!wait_online) return absl::OkStatus();
@@ -110,6 +120,7 @@ class XmppEnv {
 
  private:
   TestnetEnv testnet_;
+  XmppEnvOptions options_;
   std::string prosody_dir_;
   uint32_t port_ = 0;
   std::unique_ptr<LocalProsody> prosody_;
