@@ -1,5 +1,6 @@
 #include "ledger/executor.h"
 
+#include <optional>
 #include <set>
 
 #include "ledger/amount.h"
@@ -62,14 +63,18 @@ v1::Outcome MoveFunds(const AssetInfo& asset, const v1::Transfer& transfer, cons
   return v1::SETTLED;
 }
 
-v1::Outcome Apply(const Genesis& genesis, const v1::Transfer& transfer, uint64_t block_time_unix_ms,
-                  const Overlay& overlay, BlockEffects& effects) {
+// nullopt: the sequence is above the sender's next, so the transfer is
+// skipped with no record and may execute in a later block.
+std::optional<v1::Outcome> Apply(const Genesis& genesis, const v1::Transfer& transfer,
+                                 uint64_t block_time_unix_ms, const Overlay& overlay,
+                                 BlockEffects& effects) {
   const auto from = ToArray<kPublicKeyBytes>(transfer.from(), "sender");
   const auto to = ToArray<kPublicKeyBytes>(transfer.to(), "recipient");
   REMIT_CHECK(from.ok() && to.ok());
   REMIT_CHECK(*from != *to);
   const uint64_t next_sequence = overlay.NextSequence(*from);
-  if (transfer.sequence() != next_sequence) return v1::BAD_SEQUENCE;
+  if (transfer.sequence() > next_sequence) return std::nullopt;
+  if (transfer.sequence() < next_sequence) return v1::BAD_SEQUENCE;
   REMIT_CHECK(next_sequence < UINT64_MAX);
   effects.next_sequences[*from] = next_sequence + 1;
 
@@ -96,10 +101,13 @@ BlockEffects ExecuteBlock(const Genesis& genesis, const StateReader& state,
   for (int position = 0; position < block.transfers_size(); ++position) {
     const v1::SignedTransfer& signed_transfer = block.transfers(position);
     const TransferId id = ComputeTransferId(signed_transfer.transfer());
-    if (state.HasTransfer(id) || !final_in_block.insert(id).second) continue;
-    const v1::Outcome outcome =
+    if (state.HasTransfer(id) || final_in_block.contains(id)) continue;
+    const std::optional<v1::Outcome> applied =
         Apply(genesis, signed_transfer.transfer(), header.timestamp_unix_ms(), overlay, effects);
+    if (!applied) continue;
+    const v1::Outcome outcome = *applied;
     REMIT_CHECK(outcome != v1::OUTCOME_UNSPECIFIED);
+    REMIT_CHECK(final_in_block.insert(id).second);
     v1::TransferRecord& record = effects.records.emplace_back();
     *record.mutable_signed_transfer() = signed_transfer;
     v1::Receipt& receipt = *record.mutable_receipt();

@@ -15,7 +15,10 @@ namespace remit {
 //
 // Each transfer gets exactly one outcome, in block order:
 //   - id already final (in state or earlier in this block): skipped, no record;
-//   - sequence != sender's next sequence: BAD_SEQUENCE, sequence not consumed;
+//   - sequence above the sender's next: skipped, no record (it may execute in
+//     a later block, so a leader that orders n+1 before n destroys nothing);
+//   - sequence below the sender's next (already used): BAD_SEQUENCE,
+//     sequence not consumed;
 //   - otherwise the sequence is consumed, and the outcome is the first of
 //     UNKNOWN_ASSET, EXPIRED (block time > expiry), LIMIT_EXCEEDED,
 //     INSUFFICIENT_FUNDS (non-issuer balance below amount + fee),

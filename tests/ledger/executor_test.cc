@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -278,7 +279,8 @@ TEST_F(ExecutorTest, SettleMovesFunds) {
 }
 
 // Each rejection outcome: the transfer gets exactly that outcome, no balance
-// moves, and the sequence is consumed except for BAD_SEQUENCE.
+// moves, and the sequence is consumed except for BAD_SEQUENCE (a sequence
+// below the next; one above it is skipped with no record, tested below).
 TEST_F(ExecutorTest, EachOutcomeAndWhetherItConsumesTheSequence) {
   const uint64_t block_time = kGenesisTimeMs + 1000;
   struct Case {
@@ -290,8 +292,6 @@ TEST_F(ExecutorTest, EachOutcomeAndWhetherItConsumesTheSequence) {
     bool consumes_sequence;
   };
   const std::vector<Case> cases = {
-      {"sequence ahead", &alice_, &bob_, {.sequence = 1}, v1::BAD_SEQUENCE, false},
-      {"sequence far ahead", &alice_, &bob_, {.sequence = UINT64_MAX}, v1::BAD_SEQUENCE, false},
       {"unknown asset", &alice_, &bob_, {.asset = "JPY"}, v1::UNKNOWN_ASSET, true},
       {"expired", &alice_, &bob_, {.expiry_unix_ms = block_time - 1}, v1::EXPIRED, true},
       {"expired at 0", &alice_, &bob_, {.expiry_unix_ms = 0}, v1::EXPIRED, true},
@@ -383,14 +383,14 @@ TEST_F(ExecutorTest, BoundariesAreInclusive) {
   ExpectAssetsSumToZero();
 }
 
-// A wrong sequence, lower or higher, does not consume it: the sender's
-// correct next transfer still settles afterwards.
+// A used sequence is BAD_SEQUENCE and one ahead is skipped; neither
+// consumes anything: the sender's correct next transfer still settles.
 TEST_F(ExecutorTest, BadSequenceLeavesTheSequenceUnconsumed) {
   EXPECT_EQ(CommitOne(alice_, bob_, {.amount_minor = 1}).receipt().outcome(), v1::SETTLED);
   EXPECT_EQ(CommitOne(alice_, bob_, {.amount_minor = 2, .sequence = 0}).receipt().outcome(),
             v1::BAD_SEQUENCE);
-  EXPECT_EQ(CommitOne(alice_, bob_, {.amount_minor = 3, .sequence = 2}).receipt().outcome(),
-            v1::BAD_SEQUENCE);
+  EXPECT_TRUE(chain_.Commit({MakeTransfer(alice_, bob_, {.amount_minor = 3, .sequence = 2})})
+                  .records.empty());
   EXPECT_EQ(chain_.Next(alice_), 1u);
   EXPECT_EQ(CommitOne(alice_, bob_, {.amount_minor = 4, .sequence = 1}).receipt().outcome(),
             v1::SETTLED);
@@ -398,8 +398,41 @@ TEST_F(ExecutorTest, BadSequenceLeavesTheSequenceUnconsumed) {
   EXPECT_EQ(chain_.Balance(bob_, "USD"), 5);
 }
 
+// Issue 12's finding: a Byzantine leader that orders a sender's sequence
+// n+1 before n must not destroy n+1. The early one is skipped with no
+// record (it stays pending), n settles, and n+1 settles in a later block.
+TEST_F(ExecutorTest, SequenceAheadIsSkippedWithoutRecordAndSettlesLater) {
+  const v1::SignedTransfer first = MakeTransfer(alice_, bob_, {.amount_minor = 1, .sequence = 0});
+  const v1::SignedTransfer second = MakeTransfer(alice_, bob_, {.amount_minor = 2, .sequence = 1});
+  const BlockEffects reordered = chain_.Commit({second, first});
+  ASSERT_EQ(reordered.records.size(), 1u);
+  EXPECT_EQ(reordered.records[0].receipt().transfer_id(),
+            ToString(ComputeTransferId(first.transfer())));
+  EXPECT_EQ(reordered.records[0].receipt().outcome(), v1::SETTLED);
+  EXPECT_FALSE(chain_.state().HasTransfer(ComputeTransferId(second.transfer())));
+  EXPECT_EQ(chain_.Next(alice_), 1u);
+  const BlockEffects later = chain_.Commit({second});
+  ASSERT_EQ(later.records.size(), 1u);
+  EXPECT_EQ(later.records[0].receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(chain_.Balance(bob_, "USD"), 3);
+}
+
+// Within one block, n+1 placed before n is skipped, and placed again after
+// n it executes: a skip leaves no mark on the transfer id.
+TEST_F(ExecutorTest, SkippedSequenceMayExecuteLaterInTheSameBlock) {
+  const v1::SignedTransfer first = MakeTransfer(alice_, bob_, {.amount_minor = 1, .sequence = 0});
+  const v1::SignedTransfer second = MakeTransfer(alice_, bob_, {.amount_minor = 2, .sequence = 1});
+  const BlockEffects effects = chain_.Commit({second, first, second});
+  ASSERT_EQ(effects.records.size(), 2u);
+  EXPECT_EQ(effects.records[0].receipt().position(), 1u);
+  EXPECT_EQ(effects.records[1].receipt().position(), 2u);
+  EXPECT_EQ(effects.records[1].receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(chain_.Next(alice_), 2u);
+}
+
 // Within a block, sequences apply in block order: 0,1,2 all settle; a later
-// transfer sees an earlier one's balances; out-of-order 4 before 3 fails.
+// transfer sees an earlier one's balances; 3 before 2 is skipped (no
+// record) rather than failed.
 TEST_F(ExecutorTest, TransfersInOneBlockApplyInOrder) {
   const BlockEffects effects = chain_.Commit({
       MakeTransfer(alice_, bob_, {.amount_minor = 6000, .sequence = 0}),
@@ -409,13 +442,13 @@ TEST_F(ExecutorTest, TransfersInOneBlockApplyInOrder) {
       MakeTransfer(alice_, carol_, {.amount_minor = 1, .sequence = 2}),
       MakeTransfer(carol_, alice_, {.amount_minor = 10001, .sequence = 0}),
   });
-  ASSERT_EQ(effects.records.size(), 6u);
-  const v1::Outcome expected[] = {
-      v1::SETTLED,           v1::SETTLED, v1::SETTLED, v1::BAD_SEQUENCE, v1::INSUFFICIENT_FUNDS,
-      v1::INSUFFICIENT_FUNDS};
-  for (size_t i = 0; i < 6; ++i) {
-    EXPECT_EQ(effects.records[i].receipt().outcome(), expected[i]) << "position " << i;
-    EXPECT_EQ(effects.records[i].receipt().position(), i);
+  ASSERT_EQ(effects.records.size(), 5u);
+  const v1::Outcome expected[] = {v1::SETTLED, v1::SETTLED, v1::SETTLED, v1::INSUFFICIENT_FUNDS,
+                                  v1::INSUFFICIENT_FUNDS};
+  const uint32_t positions[] = {0, 1, 2, 4, 5};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(effects.records[i].receipt().outcome(), expected[i]) << "record " << i;
+    EXPECT_EQ(effects.records[i].receipt().position(), positions[i]);
   }
   EXPECT_EQ(chain_.Balance(carol_, "USD"), 10000);
   EXPECT_EQ(chain_.Next(alice_), 3u);
@@ -489,20 +522,20 @@ TEST_F(ExecutorTest, DuplicateTransferIsSkippedWithoutRecord) {
   EXPECT_EQ(chain_.Next(alice_), 2u);
 }
 
-// A rejected transfer is final too: BAD_SEQUENCE is its outcome for good, so
-// including it again once its sequence would fit does nothing; the sender
-// must sign a new transfer (a new id).
+// A rejected transfer is final too: once a transfer has an outcome
+// (here INSUFFICIENT_FUNDS), including it again does nothing, even when it
+// would now succeed; the sender must sign a new transfer (a new id).
 TEST_F(ExecutorTest, RejectedTransferIsFinalForItsId) {
-  const v1::SignedTransfer early = MakeTransfer(alice_, bob_, {.amount_minor = 1, .sequence = 1});
-  EXPECT_EQ(chain_.Commit({early}).records[0].receipt().outcome(), v1::BAD_SEQUENCE);
+  const v1::SignedTransfer poor = MakeTransfer(bob_, carol_, {.amount_minor = 1});
+  EXPECT_EQ(chain_.Commit({poor}).records[0].receipt().outcome(), v1::INSUFFICIENT_FUNDS);
   EXPECT_EQ(chain_.Commit({MakeTransfer(alice_, bob_, {.amount_minor = 2})})
                 .records[0]
                 .receipt()
                 .outcome(),
             v1::SETTLED);
-  EXPECT_TRUE(chain_.Commit({early}).records.empty());
-  EXPECT_EQ(chain_.Next(alice_), 1u);
-  EXPECT_EQ(chain_.state().outcomes.at(ComputeTransferId(early.transfer())), v1::BAD_SEQUENCE);
+  EXPECT_TRUE(chain_.Commit({poor}).records.empty());
+  EXPECT_EQ(chain_.Next(bob_), 1u);
+  EXPECT_EQ(chain_.state().outcomes.at(ComputeTransferId(poor.transfer())), v1::INSUFFICIENT_FUNDS);
 }
 
 // Execution is a pure function: the same block on the same state gives the
@@ -568,12 +601,14 @@ class Model {
     }
   }
 
-  // The outcome of a transfer not seen before, applied to the model.
-  v1::Outcome Apply(const v1::Transfer& transfer, uint64_t block_time_ms) {
+  // The outcome of a transfer not seen before, applied to the model;
+  // nullopt when its sequence is ahead (skipped, no record).
+  std::optional<v1::Outcome> Apply(const v1::Transfer& transfer, uint64_t block_time_ms) {
     const AccountId from = *ToArray<kPublicKeyBytes>(transfer.from(), "from");
     const AccountId to = *ToArray<kPublicKeyBytes>(transfer.to(), "to");
     uint64_t& next = next_sequences_[from];
-    if (transfer.sequence() != next) return v1::BAD_SEQUENCE;
+    if (transfer.sequence() > next) return std::nullopt;
+    if (transfer.sequence() < next) return v1::BAD_SEQUENCE;
     ++next;
     const AssetInfo* asset = genesis_.FindAsset(transfer.asset());
     if (asset == nullptr) return v1::UNKNOWN_ASSET;
@@ -671,6 +706,7 @@ TEST(ExecutorPropertyTest, RandomBlocksKeepTheInvariants) {
   uint64_t time_ms = kGenesisTimeMs;
   std::map<v1::Outcome, int> outcome_counts;
   int skipped = 0;
+  int skipped_ahead = 0;
 
   for (int height = 1; height <= 150; ++height) {
     time_ms += uniform(0, 3000);
@@ -729,18 +765,28 @@ TEST(ExecutorPropertyTest, RandomBlocksKeepTheInvariants) {
       history.push_back(transfers.back());
     }
 
-    // Expected records: one per transfer whose id is new, in block order.
+    // Expected records: one per transfer whose id is new and whose
+    // sequence is not ahead, in block order, with the model's outcome.
     const MemoryState before = chain.state();
     std::vector<int> expected_positions;
+    std::vector<v1::Outcome> expected_outcomes;
     std::set<TransferId> seen;
     std::map<AccountId, uint64_t> consumed;
     for (int position = 0; position < static_cast<int>(transfers.size()); ++position) {
       const TransferId id = ComputeTransferId(transfers[position].transfer());
-      if (before.HasTransfer(id) || !seen.insert(id).second) {
+      if (before.HasTransfer(id) || seen.contains(id)) {
         ++skipped;
         continue;
       }
+      const std::optional<v1::Outcome> outcome =
+          model.Apply(transfers[position].transfer(), time_ms);
+      if (!outcome) {
+        ++skipped_ahead;
+        continue;
+      }
+      seen.insert(id);
       expected_positions.push_back(position);
+      expected_outcomes.push_back(*outcome);
     }
 
     const v1::Block block = chain.NextBlock(transfers, time_ms);
@@ -752,7 +798,7 @@ TEST(ExecutorPropertyTest, RandomBlocksKeepTheInvariants) {
       const v1::SignedTransfer& transfer = transfers[expected_positions[r]];
       ASSERT_EQ(receipt.position(), static_cast<uint32_t>(expected_positions[r]));
       ASSERT_EQ(receipt.transfer_id(), ToString(ComputeTransferId(transfer.transfer())));
-      const v1::Outcome expected = model.Apply(transfer.transfer(), time_ms);
+      const v1::Outcome expected = expected_outcomes[r];
       ASSERT_EQ(receipt.outcome(), expected)
           << "position " << r << ": got " << v1::Outcome_Name(receipt.outcome()) << ", model says "
           << v1::Outcome_Name(expected);
@@ -792,6 +838,7 @@ TEST(ExecutorPropertyTest, RandomBlocksKeepTheInvariants) {
     EXPECT_GT(outcome_counts[outcome], 0) << v1::Outcome_Name(outcome);
   }
   EXPECT_GT(skipped, 0);
+  EXPECT_GT(skipped_ahead, 0);
   int total = 0;
   for (const auto& [outcome, n] : outcome_counts) total += n;
   EXPECT_GT(total, 2000);
