@@ -64,8 +64,9 @@ absl::Status CheckBlockShape(const v1::Block& block) {
     const v1::Transfer& transfer = signed_transfer.transfer();
     if (signed_transfer.signature().size() != kSignatureBytes ||
         transfer.chain_id().size() > kChainIdBytesMax ||
-        transfer.from().size() != kPublicKeyBytes || transfer.to().size() != kPublicKeyBytes ||
-        transfer.asset().size() > kAssetCodeBytesMax || transfer.memo().size() > kMemoBytesMax) {
+        transfer.genesis_hash().size() != kHashBytes || transfer.from().size() != kPublicKeyBytes ||
+        transfer.to().size() != kPublicKeyBytes || transfer.asset().size() > kAssetCodeBytesMax ||
+        transfer.memo().size() > kMemoBytesMax) {
       return absl::InvalidArgumentError("block carries a malformed transfer");
     }
   }

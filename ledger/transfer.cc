@@ -10,14 +10,16 @@ namespace remit {
 
 std::string SigningBytes(const v1::Transfer& transfer) {
   REMIT_CHECK(transfer.chain_id().size() <= kChainIdBytesMax);
+  REMIT_CHECK(transfer.genesis_hash().size() == kHashBytes);
   REMIT_CHECK(transfer.from().size() == kPublicKeyBytes);
   REMIT_CHECK(transfer.to().size() == kPublicKeyBytes);
   REMIT_CHECK(transfer.asset().size() <= kAssetCodeBytesMax);
   REMIT_CHECK(transfer.memo().size() <= kMemoBytesMax);
   std::string out;
-  out.reserve(kTransferDomain.size() + 2 * kPublicKeyBytes + 64 + transfer.memo().size());
+  out.reserve(kTransferDomain.size() + 3 * kHashBytes + 64 + transfer.memo().size());
   out.append(kTransferDomain);
   PutShortBytes(out, transfer.chain_id());
+  out.append(transfer.genesis_hash());
   out.append(transfer.from());
   out.append(transfer.to());
   PutShortBytes(out, transfer.asset());
@@ -93,12 +95,33 @@ absl::Status Refuse(std::string_view reason, std::string_view detail) {
   return absl::InvalidArgumentError(StrCat(reason, ": ", detail));
 }
 
-absl::Status CheckFields(const v1::Transfer& transfer, std::string_view chain_id) {
-  if (transfer.chain_id() != chain_id) {
+}  // namespace
+
+absl::Status CheckChain(std::string_view signed_chain_id, std::string_view signed_genesis_hash,
+                        std::string_view chain_id, const Hash32& genesis_hash) {
+  if (signed_chain_id != chain_id) {
     return Refuse("wrong_chain",
-                  StrCat("transfer is for chain '", transfer.chain_id().substr(0, kChainIdBytesMax),
+                  StrCat("transfer is for chain '", signed_chain_id.substr(0, kChainIdBytesMax),
                          "' but this is '", chain_id, "'"));
   }
+  if (signed_genesis_hash.size() != kHashBytes) {
+    return Refuse("malformed", "genesis_hash must be the chain's 32-byte genesis hash");
+  }
+  if (signed_genesis_hash != AsBytes(genesis_hash)) {
+    return Refuse("wrong_chain",
+                  StrCat("transfer is for genesis hash ", ToHex(signed_genesis_hash),
+                         " but chain '", chain_id, "' has genesis hash ", ToHex(genesis_hash),
+                         " (another chain with the same id); fetch this chain's genesis and sign "
+                         "again"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+absl::Status CheckFields(const v1::Transfer& transfer, std::string_view chain_id,
+                         const Hash32& genesis_hash) {
+  RETURN_IF_ERROR(CheckChain(transfer.chain_id(), transfer.genesis_hash(), chain_id, genesis_hash));
   if (transfer.from().size() != kPublicKeyBytes) {
     return Refuse("malformed", "sender must be a 32-byte public key");
   }
@@ -128,18 +151,32 @@ absl::Status CheckFields(const v1::Transfer& transfer, std::string_view chain_id
 }  // namespace
 
 absl::Status CheckTransferFields(const v1::SignedTransfer& signed_transfer,
-                                 std::string_view chain_id) {
+                                 std::string_view chain_id, const Hash32& genesis_hash) {
   if (!signed_transfer.has_transfer()) return Refuse("malformed", "transfer is missing");
-  RETURN_IF_ERROR(CheckFields(signed_transfer.transfer(), chain_id));
+  RETURN_IF_ERROR(CheckFields(signed_transfer.transfer(), chain_id, genesis_hash));
   if (signed_transfer.signature().size() != kSignatureBytes) {
     return Refuse("bad_signature", "signature must be 64 bytes");
   }
   return absl::OkStatus();
 }
 
+bool VerifyTransferSignature(const v1::SignedTransfer& signed_transfer) {
+  const v1::Transfer& transfer = signed_transfer.transfer();
+  if (!signed_transfer.has_transfer() || signed_transfer.signature().size() != kSignatureBytes ||
+      transfer.chain_id().size() > kChainIdBytesMax ||
+      transfer.genesis_hash().size() != kHashBytes || transfer.from().size() != kPublicKeyBytes ||
+      transfer.to().size() != kPublicKeyBytes || transfer.asset().size() > kAssetCodeBytesMax ||
+      transfer.memo().size() > kMemoBytesMax) {
+    return false;
+  }
+  const AccountId from = *ToArray<kPublicKeyBytes>(transfer.from(), "sender");
+  const Signature signature = *ToArray<kSignatureBytes>(signed_transfer.signature(), "signature");
+  return VerifySignature(from, SigningBytes(transfer), signature);
+}
+
 absl::StatusOr<TransferId> CheckTransfer(const v1::SignedTransfer& signed_transfer,
-                                         std::string_view chain_id) {
-  RETURN_IF_ERROR(CheckTransferFields(signed_transfer, chain_id));
+                                         std::string_view chain_id, const Hash32& genesis_hash) {
+  RETURN_IF_ERROR(CheckTransferFields(signed_transfer, chain_id, genesis_hash));
   const v1::Transfer& transfer = signed_transfer.transfer();
   const std::string signing_bytes = SigningBytes(transfer);
   ASSIGN_OR_RETURN(const AccountId from, ToArray<kPublicKeyBytes>(transfer.from(), "sender"));

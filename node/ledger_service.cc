@@ -42,6 +42,7 @@ LedgerService::LedgerService(const Genesis& genesis, const AccountId& validator_
                              LedgerStore& store, Validator& validator, WorkerPool& workers,
                              WatchHub& watch_hub, const Clock& clock, const NodeLimits& limits)
     : genesis_(genesis),
+      genesis_hash_(GenesisHash(genesis)),
       validator_key_(validator_key),
       genesis_json_(GenesisToJson(genesis)),
       store_(store),
@@ -71,13 +72,13 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
   // Field checks first, so that an oversized field is named (a 4 KiB memo is
   // memo_too_long); they are cheap and bounded whatever the sizes. Within
   // the field limits only unknown fields can exceed the size bound.
-  RETURN_IF_ERROR(CheckTransferFields(transfer, genesis_.chain_id));
+  RETURN_IF_ERROR(CheckTransferFields(transfer, genesis_.chain_id, genesis_hash_));
   if (transfer.ByteSizeLong() > kSignedTransferBytesMax) {
     return absl::InvalidArgumentError(StrCat("malformed: transfer is ", transfer.ByteSizeLong(),
                                              " bytes; at most ", kSignedTransferBytesMax,
                                              " (it carries fields remit.v1 does not define)"));
   }
-  ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id));
+  ASSIGN_OR_RETURN(const TransferId id, CheckTransfer(transfer, genesis_.chain_id, genesis_hash_));
   SubmitRequest request;
   request.signed_transfer = transfer;
   request.id = id;

@@ -85,6 +85,7 @@ class LedgerService final : public v1::Ledger::CallbackService {
   void OnWorker(class UnaryCall* call, std::function<void()> job);
 
   const Genesis& genesis_;
+  const Hash32 genesis_hash_;  // GenesisHash(genesis_), computed once
   const AccountId validator_key_;
   const std::string genesis_json_;
   LedgerStore& store_;

@@ -37,6 +37,7 @@ Validator::Validator(const Genesis& genesis, const SigningKey& key, LedgerStore&
                      const ConsensusOptions& consensus, SafetyStorage& safety,
                      PeerTransport* transport)
     : genesis_(genesis),
+      genesis_hash_(GenesisHash(genesis)),
       key_(key),
       store_(store),
       clock_(clock),
@@ -249,7 +250,7 @@ bool Validator::Dispatch(CoreOutput& out) {
 
 void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {
   if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
-  const auto id = CheckTransfer(transfer, genesis_.chain_id);
+  const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
   if (!id.ok() || store_.HasTransfer(*id) || mempool_.Contains(*id)) return;
   if (genesis_.FindAsset(transfer.transfer().asset()) == nullptr) return;
   PendingTransfer pending;

@@ -118,6 +118,7 @@ class Validator {
   void FailAllWaiters(const absl::Status& status);
 
   const Genesis& genesis_;
+  const Hash32 genesis_hash_;  // GenesisHash(genesis_), computed once
   const SigningKey key_;
   LedgerStore& store_;
   const Clock& clock_;

@@ -28,6 +28,7 @@ absl::StatusOr<std::vector<v1::SignedTransfer>> SignChunk(
   std::vector<absl::Status> errors(plan.threads);
   std::atomic<uint32_t> next_error{0};
   const uint64_t now_ms = NowUnixMs();
+  const Hash32 genesis_hash = GenesisHash(genesis);
   ParallelFor(indexes.size(), plan.threads, [&](uint64_t begin, uint64_t end) {
     for (uint64_t i = begin; i < end; ++i) {
       const sdk::TransferRequest request{.to = accounts[indexes[i]],
@@ -37,7 +38,7 @@ absl::StatusOr<std::vector<v1::SignedTransfer>> SignChunk(
                                          .sequence = first_sequence + i,
                                          .ttl_ms = sdk::kTransferTtlMsDefault};
       absl::StatusOr<v1::SignedTransfer> built =
-          sdk::BuildTransfer(issuer, genesis, request, now_ms);
+          sdk::BuildTransfer(issuer, genesis, genesis_hash, request, now_ms);
       if (!built.ok()) {
         errors[next_error.fetch_add(1) % errors.size()] = built.status();
         return;

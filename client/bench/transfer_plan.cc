@@ -53,6 +53,7 @@ absl::StatusOr<TransferPlan> PresignTransfers(const std::vector<SigningKey>& key
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count());
+  const Hash32 genesis_hash = GenesisHash(genesis);
   std::atomic<bool> failed{false};
   absl::Status first_error;
   std::mutex error_mutex;
@@ -67,7 +68,7 @@ absl::StatusOr<TransferPlan> PresignTransfers(const std::vector<SigningKey>& key
                                            .sequence = plan.first_sequences[a] + nth,
                                            .ttl_ms = ttl_ms};
         absl::StatusOr<v1::SignedTransfer> built =
-            sdk::BuildTransfer(keys[a], genesis, request, now_ms);
+            sdk::BuildTransfer(keys[a], genesis, genesis_hash, request, now_ms);
         if (!built.ok()) {
           std::lock_guard lock(error_mutex);
           if (first_error.ok()) first_error = built.status();

@@ -57,6 +57,7 @@ BotEngine::BotEngine(BotStore* store, const KeyVault* vault, LedgerPort* ledger,
       ledger_(ledger),
       options_(std::move(options)),
       genesis_(std::move(genesis)),
+      genesis_hash_(GenesisHash(genesis_)),
       commands_limiter_(options_.commands_per_minute_max, kMinuteMs),
       payments_limiter_(options_.payments_per_minute_max, kMinuteMs) {}
 

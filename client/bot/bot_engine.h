@@ -293,6 +293,7 @@ class BotEngine {
   UserLocks user_locks_;  // taken before mutex_, never while holding it
   // The state lock: guards everything below and every store change; never
   // held across a ledger call.
+  const Hash32 genesis_hash_;  // GenesisHash(genesis_), computed once
   std::mutex mutex_;
   RateLimiter commands_limiter_;
   RateLimiter payments_limiter_;

@@ -206,7 +206,7 @@ std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batc
 absl::StatusOr<v1::SignedTransfer> BotEngine::SignPayment(const SigningKey& key,
                                                           const PaymentInfo& payment,
                                                           uint64_t sequence, uint64_t now_ms) {
-  return sdk::BuildTransfer(key, genesis_,
+  return sdk::BuildTransfer(key, genesis_, genesis_hash_,
                             {.to = payment.to,
                              .asset = payment.asset,
                              .amount_minor = payment.amount_minor,

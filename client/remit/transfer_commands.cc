@@ -91,7 +91,7 @@ absl::Status SignAndSettle(const SigningKey& key, const AccountId& to, const Tra
                                      .sequence = *sequence,
                                      .ttl_ms = args.ttl_ms};
   absl::StatusOr<v1::SignedTransfer> signed_transfer =
-      sdk::BuildTransfer(key, *genesis, request, NowUnixMs());
+      sdk::BuildTransfer(key, *genesis, GenesisHash(*genesis), request, NowUnixMs());
   if (!signed_transfer.ok()) return BadInput(signed_transfer.status());
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<sdk::SettleResult> result = client->Settle(*signed_transfer);

@@ -48,6 +48,7 @@ std::string AssetCodes(const Genesis& genesis) {
 }  // namespace
 
 absl::StatusOr<v1::SignedTransfer> BuildTransfer(const SigningKey& key, const Genesis& genesis,
+                                                 const Hash32& genesis_hash,
                                                  const TransferRequest& request,
                                                  uint64_t now_unix_ms) {
   const AssetInfo* asset = genesis.FindAsset(request.asset);
@@ -58,6 +59,7 @@ absl::StatusOr<v1::SignedTransfer> BuildTransfer(const SigningKey& key, const Ge
   RETURN_IF_ERROR(CheckRequest(key, *asset, request));
   v1::Transfer transfer;
   transfer.set_chain_id(genesis.chain_id);
+  transfer.set_genesis_hash(ToString(genesis_hash));
   transfer.set_from(ToString(key.public_key()));
   transfer.set_to(ToString(request.to));
   transfer.set_asset(asset->code);

@@ -28,12 +28,15 @@ struct TransferRequest {
   uint64_t ttl_ms = kTransferTtlMsDefault;
 };
 
-// Returns the transfer signed by `key`, expiring at now_unix_ms + ttl_ms.
+// Returns the transfer signed by `key`, expiring at now_unix_ms + ttl_ms,
+// bound to the chain by `genesis_hash` (GenesisHash(genesis): compute it once
+// per genesis, not per transfer, since it serialises the genesis).
 // INVALID_ARGUMENT, naming the problem and what to do, when the asset is not
 // in genesis, the amount is zero or above the asset's transfer_max_minor, the
 // memo is longer than kMemoBytesMax or not UTF-8, the recipient is the sender,
 // or ttl_ms is 0 or above kTransferTtlMsMax. Nothing is sent anywhere.
 absl::StatusOr<v1::SignedTransfer> BuildTransfer(const SigningKey& key, const Genesis& genesis,
+                                                 const Hash32& genesis_hash,
                                                  const TransferRequest& request,
                                                  uint64_t now_unix_ms);
 

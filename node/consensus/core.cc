@@ -17,6 +17,7 @@ ConsensusCore::ConsensusCore(const Genesis& genesis, const SigningKey& key, Comm
                              SafetyStorage& safety_storage, Mempool& mempool, const Clock& clock,
                              const ConsensusOptions& options)
     : genesis_(genesis),
+      genesis_hash_(GenesisHash(genesis)),
       key_(key),
       domain_(SigningDomain::Of(genesis)),
       validators_(genesis),

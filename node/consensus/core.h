@@ -234,6 +234,7 @@ class ConsensusCore {
   uint64_t NowMs() const { return clock_.MonotonicUs() / 1000; }
 
   const Genesis& genesis_;
+  const Hash32 genesis_hash_;  // GenesisHash(genesis_), computed once
   const SigningKey key_;
   const SigningDomain domain_;  // every signature's chain and genesis hash
   const ValidatorSet validators_;

@@ -209,11 +209,12 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   for (const v1::SignedTransfer& transfer : block.transfers()) {
     const v1::SignedTransfer* pooled =
         certified_state_hash ? nullptr : mempool_.Find(ComputeTransferId(transfer.transfer()));
-    const bool ok = FitsInBlock(transfer) &&
-                    (certified_state_hash.has_value()
-                         ? CheckTransferFields(transfer, genesis_.chain_id).ok()
-                         : (pooled != nullptr && pooled->signature() == transfer.signature()) ||
-                               CheckTransfer(transfer, genesis_.chain_id).ok());
+    const bool ok =
+        FitsInBlock(transfer) &&
+        (certified_state_hash.has_value()
+             ? CheckTransferFields(transfer, genesis_.chain_id, genesis_hash_).ok()
+             : (pooled != nullptr && pooled->signature() == transfer.signature()) ||
+                   CheckTransfer(transfer, genesis_.chain_id, genesis_hash_).ok());
     if (!ok) {
       ++counters_.dropped_bad_block;
       return false;

@@ -3,7 +3,8 @@
 // gossip, proposals and fetched blocks; proposals, votes, timeouts, QCs and
 // TCs) is verified here, so that the core's own checks on the event loop are
 // hits in the verification memo (ledger/crypto.h) and the loop does no
-// signature work. Gossiped transfers that fail their checks are removed.
+// signature work. Gossiped transfers whose signatures do not verify are
+// removed (their chain binding is checked on admission).
 //
 // Results are advisory except for that removal: the core still checks
 // everything, so a message that fails here fails there too. What the core

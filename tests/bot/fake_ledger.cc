@@ -13,6 +13,7 @@ FakeLedger::FakeLedger(const AccountId& issuer) {
         AssetInfo{.code = code, .decimals = 2, .issuer = issuer, .transfer_max_minor = 1'000'000});
   }
   genesis_.validators.push_back(ValidatorInfo{.public_key = issuer, .endpoint = "fake"});
+  genesis_hash_ = GenesisHash(genesis_);
 }
 
 absl::StatusOr<sdk::SettleResult> FakeLedger::Settle(const v1::SignedTransfer& signed_transfer) {
@@ -28,7 +29,7 @@ absl::StatusOr<sdk::SettleResult> FakeLedger::Settle(const v1::SignedTransfer& s
     --drop_next_;
     return absl::UnavailableError("fake: dropped");
   }
-  absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, genesis_.chain_id);
+  absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, genesis_.chain_id, genesis_hash_);
   if (!id.ok()) return id.status();
   const std::string key = ToString(*id);
   if (auto it = by_id_.find(key); it != by_id_.end()) {

@@ -60,6 +60,7 @@ class FakeLedger final : public LedgerPort {
   Genesis genesis_;
   mutable std::mutex mutex_;
   std::condition_variable released_;
+  Hash32 genesis_hash_{};
   std::map<std::pair<AccountId, std::string>, int64_t> balances_;
   std::map<AccountId, uint64_t> next_sequence_;
   std::map<std::string, v1::TransferRecord> by_id_;

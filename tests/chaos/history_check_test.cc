@@ -35,7 +35,7 @@ class HistoryCheckTest : public ::testing::Test {
     REMIT_CHECK(client.ok());
     std::map<TransferId, v1::Receipt> receipts;
     for (int sequence = 0; sequence < kTransfers; ++sequence) {
-      const auto transfer = sdk::BuildTransfer(issuer_, genesis_,
+      const auto transfer = sdk::BuildTransfer(issuer_, genesis_, GenesisHash(genesis_),
                                                {.to = payee_.public_key(),
                                                 .asset = "USD",
                                                 .amount_minor = 25,

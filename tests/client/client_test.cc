@@ -39,7 +39,7 @@ class ClientTest : public ::testing::Test {
 
   v1::SignedTransfer Transfer(uint64_t sequence, uint64_t amount_minor = 50) {
     absl::StatusOr<v1::SignedTransfer> signed_transfer =
-        BuildTransfer(faucet_, genesis_,
+        BuildTransfer(faucet_, genesis_, GenesisHash(genesis_),
                       {.to = SigningKey::Generate().public_key(),
                        .asset = "USD",
                        .amount_minor = amount_minor,

@@ -93,7 +93,8 @@ grpc::Status FakeLedger::Settle(grpc::ServerContext* context, const v1::SettleRe
   ++settle_calls_;
   std::unique_lock<std::mutex> lock(mutex_);
   received_.push_back(request->transfer());
-  absl::StatusOr<TransferId> id = CheckTransfer(request->transfer(), genesis_.chain_id);
+  absl::StatusOr<TransferId> id =
+      CheckTransfer(request->transfer(), genesis_.chain_id, genesis_hash_);
   if (!id.ok()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(id.status().message()));
   }

@@ -75,6 +75,7 @@ class FakeLedger final : public v1::Ledger::Service {
   v1::Receipt CommitLocked(const v1::SignedTransfer& signed_transfer, v1::Outcome outcome);
 
   const Genesis genesis_;
+  const Hash32 genesis_hash_ = GenesisHash(genesis_);
   std::atomic<SettleMode> settle_mode_{SettleMode::kSettle};
   std::atomic<v1::Outcome> outcome_{v1::SETTLED};
   std::atomic<int> settle_calls_{0};

@@ -104,14 +104,15 @@ class BuildTransferTest : public ::testing::Test {
 };
 
 // Proves: the built transfer carries exactly the requested fields, the
-// chain id from genesis, expiry = now + TTL, and a signature that passes the
+// chain id and genesis hash, expiry = now + TTL, and a signature that passes the
 // ledger's own stateless checks.
 TEST_F(BuildTransferTest, SignsWhatWasAsked) {
   absl::StatusOr<v1::SignedTransfer> signed_transfer =
-      BuildTransfer(key_, genesis_, Request(), 1'000'000);
+      BuildTransfer(key_, genesis_, GenesisHash(genesis_), Request(), 1'000'000);
   ASSERT_TRUE(signed_transfer.ok()) << signed_transfer.status();
   const v1::Transfer& transfer = signed_transfer->transfer();
   EXPECT_EQ(transfer.chain_id(), "remit-test");
+  EXPECT_EQ(transfer.genesis_hash(), ToString(GenesisHash(genesis_)));
   EXPECT_EQ(transfer.from(), ToString(key_.public_key()));
   EXPECT_EQ(transfer.to(), ToString(recipient_));
   EXPECT_EQ(transfer.asset(), "USD");
@@ -120,7 +121,8 @@ TEST_F(BuildTransferTest, SignsWhatWasAsked) {
   EXPECT_EQ(transfer.expiry_unix_ms(), 1'060'000u);
   EXPECT_EQ(transfer.memo(), "lunch");
   EXPECT_EQ(transfer.fee_minor(), 0u);
-  absl::StatusOr<TransferId> id = CheckTransfer(*signed_transfer, "remit-test");
+  absl::StatusOr<TransferId> id =
+      CheckTransfer(*signed_transfer, "remit-test", GenesisHash(genesis_));
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(*id, ComputeTransferId(transfer));
 }
@@ -129,7 +131,8 @@ TEST_F(BuildTransferTest, SignsWhatWasAsked) {
 TEST_F(BuildTransferTest, DefaultTtlIsTenMinutes) {
   TransferRequest request = Request();
   request.ttl_ms = TransferRequest{}.ttl_ms;
-  absl::StatusOr<v1::SignedTransfer> signed_transfer = BuildTransfer(key_, genesis_, request, 0);
+  absl::StatusOr<v1::SignedTransfer> signed_transfer =
+      BuildTransfer(key_, genesis_, GenesisHash(genesis_), request, 0);
   ASSERT_TRUE(signed_transfer.ok());
   EXPECT_EQ(signed_transfer->transfer().expiry_unix_ms(), 600'000u);
 }
@@ -154,7 +157,8 @@ TEST_F(BuildTransferTest, RefusesBadRequests) {
   for (const Case& c : cases) {
     TransferRequest request = Request();
     c.mutate(request);
-    absl::StatusOr<v1::SignedTransfer> signed_transfer = BuildTransfer(key_, genesis_, request, 1);
+    absl::StatusOr<v1::SignedTransfer> signed_transfer =
+        BuildTransfer(key_, genesis_, GenesisHash(genesis_), request, 1);
     ASSERT_FALSE(signed_transfer.ok()) << c.name;
     EXPECT_EQ(signed_transfer.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_NE(signed_transfer.status().message().find(c.message), absl::string_view::npos)

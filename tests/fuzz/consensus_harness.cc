@@ -27,6 +27,7 @@ const SigningDomain& Domain() {
 bool TransferFieldsOk(const v1::SignedTransfer& signed_transfer) {
   const v1::Transfer& transfer = signed_transfer.transfer();
   return transfer.chain_id().size() <= kChainIdBytesMax &&
+         transfer.genesis_hash().size() == kHashBytes &&
          transfer.from().size() == kPublicKeyBytes && transfer.to().size() == kPublicKeyBytes &&
          transfer.asset().size() <= kAssetCodeBytesMax && transfer.memo().size() <= kMemoBytesMax;
 }
@@ -53,6 +54,7 @@ void FillTransfer(v1::SignedTransfer& signed_transfer) {
   if (transfer.to().size() == 1) {
     transfer.set_to(ToString(chain.Key(static_cast<uint8_t>(transfer.to()[0])).public_key()));
   }
+  if (transfer.genesis_hash().empty()) transfer.set_genesis_hash(ToString(chain.genesis_hash()));
   if (signed_transfer.signature().size() == 1 && TransferFieldsOk(signed_transfer)) {
     if (const SigningKey* key = chain.KeyOf(transfer.from())) {
       signed_transfer = SignTransfer(transfer, *key);

@@ -52,7 +52,7 @@ void TransferSeeds() {
                               const std::string& memo) {
     v1::SignedTransfer signed_transfer;
     v1::Transfer& transfer = *signed_transfer.mutable_transfer();
-    transfer.set_chain_id(chain.genesis.chain_id);
+    transfer.set_chain_id(chain.genesis.chain_id);  // genesis_hash left empty: a placeholder
     transfer.set_from(Byte(from));
     transfer.set_to(Byte(to));
     transfer.set_asset(asset);

@@ -14,8 +14,8 @@
 // Raw bytes rarely carry a valid signature, so a second pass fills in
 // placeholders, the way a client would build a transfer: a 1-byte `from` or
 // `to` names key k of the test chain (users, then the issuer), and a 1-byte
-// signature is replaced by the sender's real signature. Seeds in
-// corpus/transfer use both forms.
+// signature is replaced by the sender's real signature, and an empty
+// genesis_hash by the chain's. Seeds in corpus/transfer use these forms.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -139,7 +139,8 @@ void CheckAdmission(const FuzzChain& chain, const v1::SignedTransfer& signed_tra
 // Prepare's checks, then the invariants of an accepted transfer.
 void CheckTransferPath(const FuzzChain& chain, const v1::SignedTransfer& signed_transfer) {
   if (signed_transfer.ByteSizeLong() > kSignedTransferBytesMax) return;  // refused by Prepare
-  const absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, chain.genesis.chain_id);
+  const absl::StatusOr<TransferId> id =
+      CheckTransfer(signed_transfer, chain.genesis.chain_id, chain.genesis_hash());
   if (!id.ok()) {
     REMIT_CHECK(id.status().code() == absl::StatusCode::kInvalidArgument);
     const std::string_view message(id.status().message().data(), id.status().message().size());
@@ -149,12 +150,13 @@ void CheckTransferPath(const FuzzChain& chain, const v1::SignedTransfer& signed_
   REMIT_CHECK(*id == ComputeTransferId(signed_transfer.transfer()));
   v1::SignedTransfer reparsed;
   REMIT_CHECK(reparsed.ParseFromString(signed_transfer.SerializeAsString()));
-  const absl::StatusOr<TransferId> same = CheckTransfer(reparsed, chain.genesis.chain_id);
+  const absl::StatusOr<TransferId> same =
+      CheckTransfer(reparsed, chain.genesis.chain_id, chain.genesis_hash());
   REMIT_CHECK(same.ok() && *same == *id);
   v1::SignedTransfer tampered = signed_transfer;
   std::string& signature = *tampered.mutable_signature();
   signature[id->front() % signature.size()] ^= static_cast<char>(1 << (id->back() % 8));
-  REMIT_CHECK(!CheckTransfer(tampered, chain.genesis.chain_id).ok());
+  REMIT_CHECK(!CheckTransfer(tampered, chain.genesis.chain_id, chain.genesis_hash()).ok());
   CheckAdmission(chain, signed_transfer, *id);
   CheckExecution(chain, signed_transfer, *id);
 }
@@ -171,12 +173,16 @@ bool FillPlaceholders(const FuzzChain& chain, v1::SignedTransfer& signed_transfe
     transfer.set_to(ToString(chain.Key(static_cast<uint8_t>(transfer.to()[0])).public_key()));
     filled = true;
   }
+  if (transfer.genesis_hash().empty()) {
+    transfer.set_genesis_hash(ToString(chain.genesis_hash()));
+    filled = true;
+  }
   if (signed_transfer.signature().size() == 1) {
     const SigningKey* key = chain.KeyOf(transfer.from());
     // SigningBytes needs the field lengths CheckTransfer enforces.
     if (key != nullptr && transfer.chain_id().size() <= kChainIdBytesMax &&
-        transfer.to().size() == kPublicKeyBytes && transfer.asset().size() <= kAssetCodeBytesMax &&
-        transfer.memo().size() <= kMemoBytesMax) {
+        transfer.genesis_hash().size() == kHashBytes && transfer.to().size() == kPublicKeyBytes &&
+        transfer.asset().size() <= kAssetCodeBytesMax && transfer.memo().size() <= kMemoBytesMax) {
       signed_transfer = SignTransfer(transfer, *key);
     }
     filled = true;

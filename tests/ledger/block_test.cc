@@ -71,6 +71,7 @@ v1::Transfer ParseSigningBytes(std::string_view bytes) {
     return value;
   };
   transfer.set_chain_id(take(static_cast<uint8_t>(take(1)[0])));
+  transfer.set_genesis_hash(take(32));
   transfer.set_from(take(32));
   transfer.set_to(take(32));
   transfer.set_asset(take(static_cast<uint8_t>(take(1)[0])));
@@ -141,7 +142,8 @@ TEST(ChainVectorsTest, BlockOneMatches) {
     *signed_transfer.mutable_transfer() = ParseSigningBytes(Unhex(item.at("signing_bytes")));
     signed_transfer.set_signature(Unhex(item.at("signature")));
     EXPECT_EQ(ToHex(SigningBytes(signed_transfer.transfer())), Hex(item.at("signing_bytes")));
-    const absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, genesis.chain_id);
+    const absl::StatusOr<TransferId> id =
+        CheckTransfer(signed_transfer, genesis.chain_id, GenesisHash(genesis));
     ASSERT_TRUE(id.ok()) << id.status();
     EXPECT_EQ(ToHex(*id), Hex(item.at("transfer_id")));
   }

@@ -120,6 +120,7 @@ v1::SignedTransfer MakeTransfer(const TestChain& chain, size_t from, size_t to,
                                 uint64_t expiry_unix_ms, const std::string& memo) {
   v1::Transfer transfer;
   transfer.set_chain_id(chain.genesis.chain_id);
+  transfer.set_genesis_hash(ToString(GenesisHash(chain.genesis)));
   transfer.set_from(ToString(chain.account(from)));
   transfer.set_to(ToString(chain.account(to)));
   transfer.set_asset(asset);

@@ -28,6 +28,12 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr std::string_view kChainId = "remit-local";
+// Any 32 bytes serve as this chain's genesis hash in the stateless checks.
+const Hash32 kGenesisHash = [] {
+  Hash32 hash{};
+  for (size_t i = 0; i < hash.size(); ++i) hash[i] = static_cast<uint8_t>(0xa0 + i);
+  return hash;
+}();
 
 std::string Unhex(std::string_view hex) {
   const absl::StatusOr<std::string> bytes = FromHex(hex);
@@ -64,6 +70,7 @@ nlohmann::json LoadVectors() {
 v1::Transfer TransferFromJson(const nlohmann::json& fields) {
   v1::Transfer transfer;
   transfer.set_chain_id(Str(fields, "chain_id"));
+  transfer.set_genesis_hash(Unhex(Str(fields, "genesis_hash")));
   transfer.set_from(Unhex(Str(fields, "from")));
   transfer.set_to(Unhex(Str(fields, "to")));
   transfer.set_asset(Str(fields, "asset"));
@@ -113,7 +120,9 @@ TEST(TransferVectorsTest, LedgerMatchesEveryVector) {
     v1::SignedTransfer from_vector;
     *from_vector.mutable_transfer() = transfer;
     from_vector.set_signature(Unhex(Str(vector, "signature")));
-    const absl::StatusOr<TransferId> id = CheckTransfer(from_vector, transfer.chain_id());
+    const Hash32 genesis_hash = *ToArray<kHashBytes>(transfer.genesis_hash(), "genesis hash");
+    const absl::StatusOr<TransferId> id =
+        CheckTransfer(from_vector, transfer.chain_id(), genesis_hash);
     ASSERT_TRUE(id.ok()) << id.status();
     EXPECT_EQ(ToHex(*id), Str(vector, "transfer_id"));
   }
@@ -149,8 +158,9 @@ TEST(TransferVectorsTest, BasicVectorMatchesHandAssembledBytes) {
       Unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   const std::string to = Unhex("8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c");
 
-  std::string expected = "remit-transfer-v1";                      // domain tag, 17 bytes
-  expected += std::string("\x0b", 1) + "remit-local";              // u8 len || chain_id
+  std::string expected = "remit-transfer-v2";          // domain tag, 17 bytes
+  expected += std::string("\x0b", 1) + "remit-local";  // u8 len || chain_id
+  expected += Unhex("9978b9f6af6ed944547c2788edc8482c6092b9a9fdf44b8a1f6ad5635b8b9d6c");
   expected += from + to;                                           // 32 + 32 bytes
   expected += std::string("\x03", 1) + "USD";                      // u8 len || asset
   expected += std::string("\x00\x00\x00\x00\x00\x00\x04\xe2", 8);  // amount 1250
@@ -158,7 +168,7 @@ TEST(TransferVectorsTest, BasicVectorMatchesHandAssembledBytes) {
   expected += std::string("\x00\x00\x01\x9b\x76\xda\xa8\x00", 8);  // expiry 1767225600000
   expected += std::string("\x00\x00", 2);                          // u16 len(memo) = 0
   expected += std::string(8, '\0');                                // fee 0
-  ASSERT_EQ(expected.size(), 17u + 1 + 11 + 64 + 1 + 3 + 24 + 2 + 8);
+  ASSERT_EQ(expected.size(), 17u + 1 + 11 + 32 + 64 + 1 + 3 + 24 + 2 + 8);
 
   const v1::Transfer transfer = TransferFromJson(vector->at("transfer"));
   EXPECT_EQ(transfer.from(), from);
@@ -197,8 +207,9 @@ TEST(TransferVectorsTest, MaximaVectorMatchesHandAssembledBytes) {
   const nlohmann::json* vector = FindVector(vectors, "field_maxima");
   ASSERT_NE(vector, nullptr);
   const v1::Transfer transfer = TransferFromJson(vector->at("transfer"));
-  std::string expected = "remit-transfer-v1";
+  std::string expected = "remit-transfer-v2";
   expected += std::string("\x20", 1) + "remit-testnet-0123456789abcdefgh";
+  expected += std::string(kHashBytes, '\xff');  // genesis hash
   expected += transfer.from() + transfer.to();
   expected += std::string("\x0c", 1) + "ABCDEFGH1234";
   expected += "\x7f" + std::string(7, '\xff');  // amount 2^63-1
@@ -234,6 +245,7 @@ class CheckTransferTest : public ::testing::Test {
         recipient_(SigningKey::FromSeed(Seed{4, 5, 6})),
         stranger_(SigningKey::FromSeed(Seed{7, 8, 9})) {
     transfer_.set_chain_id(std::string(kChainId));
+    transfer_.set_genesis_hash(ToString(kGenesisHash));
     transfer_.set_from(ToString(sender_.public_key()));
     transfer_.set_to(ToString(recipient_.public_key()));
     transfer_.set_asset("USD");
@@ -256,7 +268,7 @@ class CheckTransferTest : public ::testing::Test {
 
 // The unmodified transfer passes and CheckTransfer returns its id.
 TEST_F(CheckTransferTest, AcceptsValidTransfer) {
-  const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer_), kChainId);
+  const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer_), kChainId, kGenesisHash);
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(*id, ComputeTransferId(transfer_));
   EXPECT_EQ(*id, Blake2b256(SigningBytes(transfer_)));
@@ -283,6 +295,17 @@ TEST_F(CheckTransferTest, EachReasonFromItsMutation) {
       {"empty chain", [](v1::Transfer& t) { t.set_chain_id(""); }, nullptr, "wrong_chain:"},
       {"chain prefix", [](v1::Transfer& t) { t.set_chain_id("remit-loca"); }, nullptr,
        "wrong_chain:"},
+      {"other genesis, same chain id",
+       [](v1::Transfer& t) { t.set_genesis_hash(std::string(kHashBytes, '\x01')); }, nullptr,
+       "wrong_chain:"},
+      {"genesis hash changed after signing", nullptr,
+       [](v1::SignedTransfer& s) { (*s.mutable_transfer()->mutable_genesis_hash())[0] ^= 1; },
+       "wrong_chain:"},
+      {"no genesis hash", nullptr,
+       [](v1::SignedTransfer& s) { s.mutable_transfer()->clear_genesis_hash(); }, "malformed:"},
+      {"short genesis hash", nullptr,
+       [](v1::SignedTransfer& s) { s.mutable_transfer()->mutable_genesis_hash()->pop_back(); },
+       "malformed:"},
       {"no transfer", nullptr, [](v1::SignedTransfer& s) { s.clear_transfer(); }, "malformed:"},
       {"short sender", nullptr,
        [](v1::SignedTransfer& s) { s.mutable_transfer()->mutable_from()->pop_back(); },
@@ -363,13 +386,13 @@ TEST_F(CheckTransferTest, EachReasonFromItsMutation) {
     if (mutation.edit_fields) mutation.edit_fields(transfer);
     v1::SignedTransfer signed_transfer = Signed(transfer);
     if (mutation.edit_signed) mutation.edit_signed(signed_transfer);
-    const absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, kChainId);
+    const absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, kChainId, kGenesisHash);
     ASSERT_FALSE(id.ok());
     EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(id.status().message()), StartsWith(mutation.expected_reason));
     // CheckTransferFields refuses the same, except a well-sized signature
     // that does not verify: that one check is all it leaves out.
-    const absl::Status fields = CheckTransferFields(signed_transfer, kChainId);
+    const absl::Status fields = CheckTransferFields(signed_transfer, kChainId, kGenesisHash);
     if (mutation.expected_reason == "bad_signature:" &&
         signed_transfer.signature().size() == kSignatureBytes) {
       EXPECT_TRUE(fields.ok()) << fields;
@@ -384,10 +407,47 @@ TEST_F(CheckTransferTest, EachReasonFromItsMutation) {
 TEST_F(CheckTransferTest, WrongChainMessageNamesBothChains) {
   v1::Transfer transfer = transfer_;
   transfer.set_chain_id("remit-testnet");
-  const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId);
+  const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId, kGenesisHash);
   ASSERT_FALSE(id.ok());
   EXPECT_THAT(std::string(id.status().message()), HasSubstr("remit-testnet"));
   EXPECT_THAT(std::string(id.status().message()), HasSubstr("remit-local"));
+}
+
+// Issue 12's finding: two chains that reuse a chain id must not accept each
+// other's transfers. A transfer signed for one genesis is refused by a chain
+// with the same id and another genesis, naming both genesis hashes, and
+// passes on its own chain.
+TEST_F(CheckTransferTest, TransferOfAnotherChainWithTheSameIdIsRefused) {
+  Hash32 other_genesis = kGenesisHash;
+  other_genesis[0] ^= 0xff;
+  const v1::SignedTransfer signed_transfer = Signed(transfer_);
+  const absl::StatusOr<TransferId> refused =
+      CheckTransfer(signed_transfer, kChainId, other_genesis);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()), StartsWith("wrong_chain:"));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(ToHex(kGenesisHash)));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(ToHex(other_genesis)));
+  EXPECT_FALSE(CheckTransferFields(signed_transfer, kChainId, other_genesis).ok());
+  EXPECT_TRUE(CheckTransfer(signed_transfer, kChainId, kGenesisHash).ok());
+}
+
+// VerifyTransferSignature (the precheck that warms the verification memo)
+// checks the signature and field sizes only: a transfer properly signed for
+// another chain passes it (CheckTransfer refuses that), anything edited after
+// signing or mis-sized fails it.
+TEST_F(CheckTransferTest, VerifyTransferSignatureChecksOnlyTheSignature) {
+  EXPECT_TRUE(VerifyTransferSignature(Signed(transfer_)));
+  v1::Transfer other_chain = transfer_;
+  other_chain.set_chain_id("remit-other");
+  other_chain.set_genesis_hash(std::string(kHashBytes, '\x07'));
+  EXPECT_TRUE(VerifyTransferSignature(Signed(other_chain)));
+  v1::SignedTransfer edited = Signed(transfer_);
+  edited.mutable_transfer()->set_amount_minor(1251);
+  EXPECT_FALSE(VerifyTransferSignature(edited));
+  v1::SignedTransfer short_hash = Signed(transfer_);
+  short_hash.mutable_transfer()->mutable_genesis_hash()->pop_back();
+  EXPECT_FALSE(VerifyTransferSignature(short_hash));
+  EXPECT_FALSE(VerifyTransferSignature(v1::SignedTransfer()));
 }
 
 // Invalid UTF-8 in a memo is refused as malformed: overlong forms,
@@ -424,7 +484,7 @@ TEST_F(CheckTransferTest, RefusesInvalidUtf8Memos) {
     EXPECT_FALSE(IsValidUtf8(memo));
     v1::Transfer transfer = transfer_;
     transfer.set_memo(memo);
-    const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId);
+    const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId, kGenesisHash);
     ASSERT_FALSE(id.ok());
     EXPECT_THAT(std::string(id.status().message()), StartsWith("malformed:"));
     EXPECT_THAT(std::string(id.status().message()), HasSubstr("UTF-8"));
@@ -459,7 +519,7 @@ TEST_F(CheckTransferTest, AcceptsValidUtf8Memos) {
     EXPECT_TRUE(IsValidUtf8(memo));
     v1::Transfer transfer = transfer_;
     transfer.set_memo(memo);
-    const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId);
+    const absl::StatusOr<TransferId> id = CheckTransfer(Signed(transfer), kChainId, kGenesisHash);
     EXPECT_TRUE(id.ok()) << id.status();
   }
 }
@@ -470,10 +530,10 @@ TEST_F(CheckTransferTest, AcceptsLargestAmountAndFee) {
   v1::Transfer transfer = transfer_;
   transfer.set_amount_minor(uint64_t{INT64_MAX});
   transfer.set_fee_minor(uint64_t{INT64_MAX});
-  EXPECT_TRUE(CheckTransfer(Signed(transfer), kChainId).ok());
+  EXPECT_TRUE(CheckTransfer(Signed(transfer), kChainId, kGenesisHash).ok());
   transfer.set_amount_minor(1);
   transfer.set_fee_minor(0);
-  EXPECT_TRUE(CheckTransfer(Signed(transfer), kChainId).ok());
+  EXPECT_TRUE(CheckTransfer(Signed(transfer), kChainId, kGenesisHash).ok());
 }
 
 // Asset codes are 1 to 12 characters of A-Z and 0-9, nothing else.
@@ -495,6 +555,7 @@ TEST_F(CheckTransferTest, EveryFieldIsCoveredByTheId) {
   const TransferId base = ComputeTransferId(transfer_);
   const std::vector<std::function<void(v1::Transfer&)>> edits = {
       [](v1::Transfer& t) { t.set_chain_id("remit-locaL"); },
+      [](v1::Transfer& t) { (*t.mutable_genesis_hash())[31] ^= 1; },
       [this](v1::Transfer& t) { t.set_from(ToString(stranger_.public_key())); },
       [this](v1::Transfer& t) { t.set_to(ToString(stranger_.public_key())); },
       [](v1::Transfer& t) { t.set_asset("USE"); },

@@ -96,6 +96,7 @@ class Simulation {
   std::mt19937_64 rng_;
   SimClock clock_;
   Genesis genesis_;
+  Hash32 genesis_hash_{};  // GenesisHash(genesis_), once it is complete
   std::vector<Node> nodes_;
   std::vector<Client> clients_;
   std::multimap<std::pair<uint64_t, uint64_t>, Packet> in_flight_;  // (time, seq)
@@ -132,6 +133,7 @@ Simulation::Simulation(const SimOptions& options) : options_(options), rng_(opti
     genesis_.validators.push_back({nodes_[i].key->public_key(), StrCat("sim:", i)});
   }
   REMIT_CHECK(ValidateGenesis(genesis_).ok());
+  genesis_hash_ = GenesisHash(genesis_);
   const uint32_t faults_max = (options_.validators - 1) / 3;
   REMIT_CHECK(options_.byzantine <= faults_max);
   for (uint32_t i = 0; i < options_.validators; ++i) {
@@ -267,7 +269,7 @@ void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
 
 void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) {
   Node& node = nodes_[node_index];
-  const auto id = CheckTransfer(transfer, genesis_.chain_id);
+  const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
   REMIT_CHECK(id.ok());
   if (node.ledger->HasTransfer(*id)) return;
   PendingTransfer pending;
@@ -296,6 +298,7 @@ void Simulation::SubmitClients(bool send_new) {
     if (to.key->public_key() == client.key->public_key()) return;
     v1::Transfer transfer;
     transfer.set_chain_id(genesis_.chain_id);
+    transfer.set_genesis_hash(ToString(genesis_hash_));
     transfer.set_from(ToString(client.key->public_key()));
     transfer.set_to(ToString(to.key->public_key()));
     transfer.set_asset(kAsset);

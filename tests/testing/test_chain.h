@@ -51,12 +51,16 @@ struct TestChain {
     return chain;
   }
 
+  // Computed on each call, since tests may edit `genesis` after Make.
+  Hash32 genesis_hash() const { return GenesisHash(genesis); }
+
   v1::SignedTransfer Transfer(const SigningKey& from, const AccountId& to, uint64_t amount_minor,
                               uint64_t sequence, const std::string& asset = "USD",
                               const std::string& memo = "",
                               uint64_t expiry_unix_ms = UINT64_MAX) const {
     v1::Transfer transfer;
     transfer.set_chain_id(genesis.chain_id);
+    transfer.set_genesis_hash(ToString(genesis_hash()));
     transfer.set_from(ToString(from.public_key()));
     transfer.set_to(ToString(to));
     transfer.set_asset(asset);

@@ -18,7 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_transfer_vectors import (  # noqa: E402
-    RFC8032_SEED_1, SEED_ONES, address, public_key, signing_bytes)
+    CHAIN_GENESIS_HASH, RFC8032_SEED_1, SEED_ONES, address, public_key, signing_bytes)
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 
@@ -86,6 +86,7 @@ def main() -> None:
         "validators": [{"public_key": address(validator), "endpoint": "127.0.0.1:7100"}],
     }
     canonical, g_hash = genesis_hash(genesis)
+    assert g_hash == CHAIN_GENESIS_HASH, g_hash.hex()
 
     # Block 0: no transfers, zero parent hash and proposer.
     header_0 = {"chain_id": "remit-local", "height": 0, "round": 0, "parent_hash": bytes(32),
@@ -96,7 +97,7 @@ def main() -> None:
     state_0 = state_hash(g_hash, 0, genesis_balances, {}, [])
 
     # Block 1: the "basic" transfer vector, which settles.
-    transfer = {"chain_id": "remit-local", "from": sender, "to": recipient, "asset": "USD",
+    transfer = {"chain_id": "remit-local", "genesis_hash": g_hash, "from": sender, "to": recipient, "asset": "USD",
                 "amount_minor": 1250, "sequence": 0, "expiry_unix_ms": 1767225600000,
                 "memo": "", "fee_minor": 0}
     message = signing_bytes(transfer)
