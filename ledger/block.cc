@@ -3,6 +3,7 @@
 #include "ledger/check.h"
 #include "ledger/crypto.h"
 #include "ledger/encoding.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -10,7 +11,79 @@ namespace remit {
 namespace {
 constexpr std::string_view kPayloadDomain = "remit-payload-v1";
 constexpr std::string_view kBlockDomain = "remit-block-v1";
-constexpr std::string_view kStateDomain = "remit-state-v1";
+constexpr std::string_view kStateDomain = "remit-state-v2";
+
+void PutCount(std::string& out, size_t count) {
+  REMIT_CHECK(count <= UINT32_MAX);
+  PutU32(out, static_cast<uint32_t>(count));
+}
+
+void PutOffers(const BlockEffects& effects, std::string& out) {
+  PutCount(out, effects.offers.size());
+  for (const auto& [id, write] : effects.offers) {
+    out.append(AsBytes(id));
+    PutU8(out, write.live ? 1 : 0);
+    if (!write.live) continue;
+    const v1::Offer& offer = write.offer;
+    REMIT_CHECK(offer.owner().size() == kPublicKeyBytes);
+    out.append(offer.owner());
+    PutShortBytes(out, offer.sell_asset());
+    PutShortBytes(out, offer.buy_asset());
+    PutU64(out, offer.price_n());
+    PutU64(out, offer.price_d());
+    PutU64(out, offer.amount_minor());
+    PutU64(out, offer.expiry_unix_ms());
+    PutU64(out, offer.created_height());
+    PutU32(out, offer.created_position());
+  }
+}
+
+void PutClaims(const BlockEffects& effects, std::string& out) {
+  PutCount(out, effects.claims.size());
+  for (const auto& [id, claim] : effects.claims) {
+    REMIT_CHECK(claim.sender().size() == kPublicKeyBytes);
+    REMIT_CHECK(claim.claim_key().size() == kPublicKeyBytes);
+    REMIT_CHECK(claim.claimant().empty() || claim.claimant().size() == kPublicKeyBytes);
+    out.append(AsBytes(id));
+    out.append(claim.sender());
+    PutShortBytes(out, claim.asset());
+    PutU64(out, claim.amount_minor());
+    out.append(claim.claim_key());
+    PutU64(out, claim.expiry_unix_ms());
+    PutU8(out, static_cast<uint8_t>(claim.status()));
+    out.append(claim.claimant().empty() ? std::string(kPublicKeyBytes, '\0') : claim.claimant());
+    PutU64(out, claim.created_height());
+    PutU64(out, claim.ended_height());
+  }
+}
+
+void PutBasket(const BlockEffects& effects, std::string& out) {
+  PutU8(out, effects.basket ? 1 : 0);
+  if (!effects.basket) return;
+  PutU64(out, effects.basket->outstanding_minor);
+  PutCount(out, effects.basket->reserve_minor.size());
+  for (uint64_t reserve : effects.basket->reserve_minor) PutU64(out, reserve);
+}
+
+void PutRecords(const BlockEffects& effects, std::string& out) {
+  PutCount(out, effects.records.size());
+  for (const v1::TransferRecord& record : effects.records) {
+    const v1::Receipt& receipt = record.receipt();
+    REMIT_CHECK(receipt.transfer_id().size() == kHashBytes);
+    REMIT_CHECK(receipt.fills_size() <= UINT16_MAX);
+    out.append(receipt.transfer_id());
+    PutU8(out, static_cast<uint8_t>(receipt.outcome()));
+    PutU64(out, receipt.sent_minor());
+    PutU64(out, receipt.delivered_minor());
+    PutU16(out, static_cast<uint16_t>(receipt.fills_size()));
+    for (const v1::Fill& fill : receipt.fills()) {
+      REMIT_CHECK(fill.offer_id().size() == kHashBytes);
+      out.append(fill.offer_id());
+      PutU64(out, fill.sold_minor());
+      PutU64(out, fill.bought_minor());
+    }
+  }
+}
 }  // namespace
 
 Hash32 ComputePayloadHash(const v1::Block& block) {
@@ -22,7 +95,7 @@ Hash32 ComputePayloadHash(const v1::Block& block) {
   hasher.Update(count);
   for (const v1::SignedTransfer& signed_transfer : block.transfers()) {
     REMIT_CHECK(signed_transfer.signature().size() == kSignatureBytes);
-    hasher.Update(AsBytes(ComputeTransferId(signed_transfer.transfer())));
+    hasher.Update(AsBytes(OperationId(signed_transfer)));
     hasher.Update(signed_transfer.signature());
   }
   return hasher.Finish();
@@ -61,12 +134,7 @@ absl::Status CheckBlockShape(const v1::Block& block) {
                                              " allowed"));
   }
   for (const v1::SignedTransfer& signed_transfer : block.transfers()) {
-    const v1::Transfer& transfer = signed_transfer.transfer();
-    if (signed_transfer.signature().size() != kSignatureBytes ||
-        transfer.chain_id().size() > kChainIdBytesMax ||
-        transfer.genesis_hash().size() != kHashBytes || transfer.from().size() != kPublicKeyBytes ||
-        transfer.to().size() != kPublicKeyBytes || transfer.asset().size() > kAssetCodeBytesMax ||
-        transfer.memo().size() > kMemoBytesMax) {
+    if (!HasSigningShape(signed_transfer)) {
       return absl::InvalidArgumentError("block carries a malformed transfer");
     }
   }
@@ -77,27 +145,25 @@ absl::Status CheckBlockShape(const v1::Block& block) {
 }
 
 Hash32 ComputeStateHash(const Hash32& parent_state_hash, const BlockEffects& effects) {
-  Blake2bHasher hasher;
-  hasher.Update(kStateDomain);
-  hasher.Update(AsBytes(parent_state_hash));
-  std::string bytes;
+  std::string bytes(kStateDomain);
+  bytes.append(AsBytes(parent_state_hash));
   PutU64(bytes, effects.height);
+  PutCount(bytes, effects.balances.size());
   for (const auto& [key, balance] : effects.balances) {
     bytes.append(AsBytes(key.account));
     PutShortBytes(bytes, key.asset);
     PutI64(bytes, balance);
   }
+  PutCount(bytes, effects.next_sequences.size());
   for (const auto& [account, next_sequence] : effects.next_sequences) {
     bytes.append(AsBytes(account));
     PutU64(bytes, next_sequence);
   }
-  for (const v1::TransferRecord& record : effects.records) {
-    REMIT_CHECK(record.receipt().transfer_id().size() == kHashBytes);
-    bytes.append(record.receipt().transfer_id());
-    PutU8(bytes, static_cast<uint8_t>(record.receipt().outcome()));
-  }
-  hasher.Update(bytes);
-  return hasher.Finish();
+  PutOffers(effects, bytes);
+  PutClaims(effects, bytes);
+  PutBasket(effects, bytes);
+  PutRecords(effects, bytes);
+  return Blake2b256(bytes);
 }
 
 }  // namespace remit

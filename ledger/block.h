@@ -1,7 +1,7 @@
 // Block hashing and the chained state hash (see docs/ENCODING.md).
 //
 //   payload_hash = BLAKE2b-256("remit-payload-v1" || u32 count ||
-//                              for each transfer: transfer_id[32] || signature[64])
+//                              for each transfer or operation: id[32] || signature[64])
 //   block_hash   = BLAKE2b-256("remit-block-v1" || u8 len(chain_id) || chain_id ||
 //                              u64 height || u64 round || parent_hash[32] ||
 //                              u64 timestamp_unix_ms || parent_state_hash[32] ||
@@ -25,14 +25,16 @@ inline constexpr size_t kParentSignersBytesMax = 8;
 Hash32 ComputePayloadHash(const v1::Block& block);
 Hash32 ComputeBlockHash(const v1::BlockHeader& header);
 
-// Sizes of the header's hash, key and parent_signers fields, the transfer count within
-// kBlockTransfersMax and payload_hash matching the transfers.
+// Sizes of the header's hash, key and parent_signers fields, the transfer
+// count within kBlockTransfersMax, every entry's fields sized for its signing
+// bytes (HasSigningShape) and payload_hash matching the entries.
 absl::Status CheckBlockShape(const v1::Block& block);
 
-// state_hash = BLAKE2b-256("remit-state-v1" || parent_state_hash[32] || u64 height ||
-//   for each balance in key order: account[32] || u8 len(asset) || asset || i64 balance ||
-//   for each sequence in key order: account[32] || u64 next_sequence ||
-//   for each record in order: transfer_id[32] || u8 outcome)
+// The state hash after a block, chained from its parent's: the domain tag
+// "remit-state-v2", parent_state_hash[32], u64 height, then counted
+// sections of everything the block wrote (balances, next sequences, offers,
+// claims, the basket, records with their amounts and fills). The grammar is
+// in docs/ENCODING.md, "State hash".
 Hash32 ComputeStateHash(const Hash32& parent_state_hash, const BlockEffects& effects);
 
 }  // namespace remit

@@ -10,18 +10,42 @@
 #include "ledger/amount.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
+#include "ledger/genesis_fx.h"
+#include "ledger/genesis_json.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
 namespace remit {
 
 using nlohmann::json;
+__extension__ typedef unsigned __int128 Uint128;
 
 const AssetInfo* Genesis::FindAsset(std::string_view code) const {
   for (const AssetInfo& asset : assets) {
     if (asset.code == code) return &asset;
   }
+  if (basket && basket->asset.code == code) return &basket->asset;
   return nullptr;
+}
+
+bool MayGoNegative(const AssetInfo& asset, const AccountId& account) {
+  return asset.has_issuer && account == asset.issuer;
+}
+
+BasketState EmptyBasket(const BasketInfo& basket) {
+  BasketState state;
+  state.reserve_minor.assign(basket.components.size(), 0);
+  return state;
+}
+
+bool BasketReserveMatches(const BasketInfo& basket, const BasketState& state) {
+  if (state.reserve_minor.size() != basket.components.size()) return false;
+  for (size_t i = 0; i < basket.components.size(); ++i) {
+    const Uint128 expected =
+        static_cast<Uint128>(state.outstanding_minor) * basket.components[i].weight_minor;
+    if (state.reserve_minor[i] != expected) return false;
+  }
+  return true;
 }
 
 int Genesis::ValidatorIndex(const AccountId& public_key) const {
@@ -33,54 +57,9 @@ int Genesis::ValidatorIndex(const AccountId& public_key) const {
 
 namespace {
 
-absl::Status Invalid(std::string_view what) {
-  return absl::InvalidArgumentError(StrCat("genesis: ", what));
-}
-
-// True if `value` is a JSON integer that T holds exactly. json::get<T>()
-// alone would truncate 2.5 to 2, turn true into 1 and wrap -1 or 2^64-1.
-template <typename T>
-bool IsIntegerFor(const json& value) {
-  if (value.is_number_unsigned()) {
-    return value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
-  }
-  if (!value.is_number_integer()) return false;
-  const int64_t signed_value = value.get<int64_t>();
-  if constexpr (std::is_unsigned_v<T>) {
-    return signed_value >= 0 &&
-           static_cast<uint64_t>(signed_value) <= std::numeric_limits<T>::max();
-  } else {
-    return signed_value >= std::numeric_limits<T>::min() &&
-           signed_value <= std::numeric_limits<T>::max();
-  }
-}
-
-// Reads `object[key]` as T, or fails naming the field.
-template <typename T>
-absl::StatusOr<T> Field(const json& object, const char* key, std::string_view where) {
-  if (!object.is_object() || !object.contains(key)) {
-    return Invalid(StrCat(where, " lacks '", key, "'"));
-  }
-  if constexpr (std::is_integral_v<T>) {
-    if (!IsIntegerFor<T>(object.at(key))) {
-      return Invalid(StrCat(where, " has a '", key, "' that is not a whole number from ",
-                            std::numeric_limits<T>::min(), " to ", std::numeric_limits<T>::max()));
-    }
-  }
-  try {
-    return object.at(key).get<T>();
-  } catch (const json::exception&) {
-    return Invalid(StrCat(where, " has a '", key, "' of the wrong type"));
-  }
-}
-
-absl::StatusOr<AccountId> AccountField(const json& object, const char* key,
-                                       std::string_view where) {
-  ASSIGN_OR_RETURN(const std::string text, Field<std::string>(object, key, where));
-  auto account = DecodeAddress(text);
-  if (!account.ok()) return Invalid(StrCat(where, ".", key, ": ", account.status().message()));
-  return *account;
-}
+using genesis_json::AccountField;
+using genesis_json::Field;
+using genesis_json::Invalid;
 
 absl::StatusOr<AssetInfo> ParseAsset(const json& object) {
   AssetInfo asset;
@@ -144,6 +123,7 @@ json ToJson(const Genesis& genesis) {
   if (genesis.leader_window_rounds != kLeaderWindowRoundsDefault) {
     root["leader_window_rounds"] = genesis.leader_window_rounds;
   }
+  genesis_fx::AddToJson(genesis, root);
   return root;
 }
 
@@ -181,6 +161,7 @@ absl::StatusOr<Genesis> ParseGenesis(std::string_view text) {
     ASSIGN_OR_RETURN(genesis.leader_window_rounds,
                      Field<uint64_t>(root, "leader_window_rounds", "genesis"));
   }
+  RETURN_IF_ERROR(genesis_fx::Parse(root, genesis));
   RETURN_IF_ERROR(ValidateGenesis(genesis));
   return genesis;
 }
@@ -209,7 +190,7 @@ absl::Status ValidateGenesis(const Genesis& genesis) {
     if (!seen.insert({balance.account, balance.asset}).second) {
       return Invalid(StrCat("two balances for one account in ", balance.asset));
     }
-    if (balance.amount_minor < 0 && balance.account != asset->issuer) {
+    if (balance.amount_minor < 0 && !MayGoNegative(*asset, balance.account)) {
       return Invalid(StrCat("only the issuer of ", balance.asset, " may start negative"));
     }
     const auto sum = CheckedAdd(sums[balance.asset], balance.amount_minor);
@@ -232,7 +213,7 @@ absl::Status ValidateGenesis(const Genesis& genesis) {
   if (genesis.leader_window_rounds < 1 || genesis.leader_window_rounds > kLeaderWindowRoundsMax) {
     return Invalid(StrCat("leader_window_rounds must be 1 to ", kLeaderWindowRoundsMax));
   }
-  return absl::OkStatus();
+  return genesis_fx::Validate(genesis);
 }
 
 Hash32 GenesisHash(const Genesis& genesis) { return Blake2b256(ToJson(genesis).dump()); }

@@ -2,13 +2,15 @@
 // Every key starts with a one-byte tag; every integer is big-endian and
 // fixed-width, so keys of one kind sort by their integers.
 //
-//   key      = meta | balance | sequence | transfer | history | block
+//   key      = meta | balance | sequence | transfer | history | block | offer | claim
 //   meta     = 'M' name                                 -> see below
 //   balance  = 'B' account[32] asset                    -> i64 balance_minor
 //   sequence = 'S' account[32]                          -> u64 next_sequence
 //   transfer = 'T' transfer_id[32]                      -> v1.TransferRecord
 //   history  = 'H' account[32] u64 height u32 position  -> transfer_id[32]
 //   block    = 'K' u64 height                           -> v1.CommittedBlock
+//   offer    = 'O' offer_id[32]                         -> v1.Offer (live offers only)
+//   claim    = 'C' claim_id[32]                         -> v1.ClaimEntry (kept after it ends)
 //
 //   meta name                 value
 //   "format_version"          u32, kFormatVersion
@@ -17,14 +19,20 @@
 //   "committed_block_hash"    [32]
 //   "committed_state_hash"    [32]
 //   "transfers_committed"     u64, records (final outcomes) in blocks 0..height
+//   "basket"                  u64 outstanding_minor, then u64 reserve_minor per
+//                             component in genesis order; only with a basket
 //
 // `asset` is the rest of a balance key, so (account, asset) pairs are unique.
 // An absent balance or sequence is zero; a balance that becomes zero is
-// deleted. Every record has a history entry for its sender and one for its
-// recipient. v1.* values are protobuf serializations.
+// deleted, and so is an offer once filled or cancelled. Every record has a
+// history entry for each account it touches (operation.h TouchedAccounts:
+// sender, recipient, offer owners it filled, a claim's sender). v1.* values
+// are protobuf serializations.
 //
 // A history page token is `u64 height u32 position` of the last entry the page
-// returned; the next page starts strictly below it.
+// returned; the next page starts strictly below it. An offer page token is
+// `u64 price_n u64 price_d u64 created_height u32 created_position` of the last
+// offer returned; the next page starts strictly after it in book order.
 #include "ledger/store.h"
 
 #include <rocksdb/cache.h>
@@ -39,19 +47,24 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <utility>
 
+#include "ledger/amount.h"
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/encoding.h"
+#include "ledger/exchange.h"
 #include "ledger/executor.h"
+#include "ledger/offer_book.h"
+#include "ledger/operation.h"
 #include "ledger/state_cache.h"
 #include "ledger/strings.h"
 
 namespace remit {
 namespace {
 
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 
 constexpr char kMetaTag = 'M';
 constexpr char kBalanceTag = 'B';
@@ -59,6 +72,8 @@ constexpr char kSequenceTag = 'S';
 constexpr char kTransferTag = 'T';
 constexpr char kHistoryTag = 'H';
 constexpr char kBlockTag = 'K';
+constexpr char kOfferTag = 'O';
+constexpr char kClaimTag = 'C';
 
 constexpr std::string_view kMetaFormatVersion = "format_version";
 constexpr std::string_view kMetaGenesisHash = "genesis_hash";
@@ -66,12 +81,14 @@ constexpr std::string_view kMetaCommittedHeight = "committed_height";
 constexpr std::string_view kMetaCommittedBlockHash = "committed_block_hash";
 constexpr std::string_view kMetaCommittedStateHash = "committed_state_hash";
 constexpr std::string_view kMetaTransfersCommitted = "transfers_committed";
+constexpr std::string_view kMetaBasket = "basket";
 
 constexpr size_t kU32Bytes = 4;
 constexpr size_t kU64Bytes = 8;
 constexpr size_t kAccountPrefixBytes = 1 + kPublicKeyBytes;
 constexpr size_t kHistoryKeyBytes = kAccountPrefixBytes + kU64Bytes + kU32Bytes;
 constexpr size_t kPageTokenBytes = kU64Bytes + kU32Bytes;
+constexpr size_t kOfferPageTokenBytes = 3 * kU64Bytes + kU32Bytes;
 
 constexpr int kBloomBitsPerKey = 10;
 constexpr double kMemtableBloomRatio = 0.05;
@@ -114,6 +131,35 @@ std::string HistoryKey(std::string_view account, uint64_t height, uint32_t posit
   PutU64(key, height);
   PutU32(key, position);
   return key;
+}
+
+std::string OfferKey(const OfferId& id) { return Tagged(kOfferTag, AsBytes(id)); }
+std::string ClaimKey(const ClaimId& id) { return Tagged(kClaimTag, AsBytes(id)); }
+
+std::string BasketBytes(const BasketState& basket) {
+  std::string bytes;
+  PutU64(bytes, basket.outstanding_minor);
+  for (uint64_t reserve : basket.reserve_minor) PutU64(bytes, reserve);
+  return bytes;
+}
+
+std::string EncodeOfferToken(const BookPosition& position) {
+  std::string token;
+  PutU64(token, position.price_n);
+  PutU64(token, position.price_d);
+  PutU64(token, position.created_height);
+  PutU32(token, position.created_position);
+  return token;
+}
+
+absl::StatusOr<BookPosition> DecodeOfferToken(std::string_view token) {
+  if (token.size() != kOfferPageTokenBytes || GetU64(token.substr(kU64Bytes)) == 0) {
+    return absl::InvalidArgumentError(
+        "page token is not valid; pass the next_page_token of the previous page, or none for the "
+        "first page");
+  }
+  return BookPosition{GetU64(token), GetU64(token.substr(kU64Bytes)),
+                      GetU64(token.substr(2 * kU64Bytes)), GetU32(token.substr(3 * kU64Bytes))};
 }
 
 std::string BlockKey(uint64_t height) {
@@ -262,6 +308,7 @@ struct CommittedMeta {
   Hash32 block_hash{};
   Hash32 state_hash{};
   uint64_t transfers = 0;
+  uint64_t time_unix_ms = 0;  // the block's timestamp
 };
 
 class LedgerStore::Impl {
@@ -307,6 +354,8 @@ class LedgerStore::Impl {
   absl::Status LoadExisting();
   // Fills `cache` from the stored balances and sequences.
   absl::Status LoadCache();
+  // Fills `book` from the stored offers and `basket` from its meta.
+  absl::Status LoadOffersAndBasket();
   absl::StatusOr<std::string> ReadMeta(std::string_view name, size_t value_bytes) const;
   absl::Status Apply(const v1::Block& block, const BlockEffects& effects,
                      const CommittedMeta& parent, SortedBatch& batch,
@@ -315,6 +364,8 @@ class LedgerStore::Impl {
   void CheckRecords(const v1::Block& block, const BlockEffects& effects) const;
   void AddStateWrites(const BlockEffects& effects, SortedBatch& batch) const;
   void AddRecordWrites(const BlockEffects& effects, SortedBatch& batch) const;
+  void AddHeldWrites(const BlockEffects& effects, SortedBatch& batch) const;
+  void CheckHeld(const BlockEffects& effects) const;
   void AddBlockWrites(const v1::Block& block, const CommittedMeta& next, const v1::QuorumCert* qc,
                       SortedBatch& batch) const;
   absl::StatusOr<v1::TransferRecord> ReadRecord(const rocksdb::ReadOptions& options,
@@ -328,6 +379,9 @@ class LedgerStore::Impl {
   CommittedMeta committed;  // guarded by mutex
   // Balances and sequences at `committed`, for state reads.
   StateCache cache;
+  mutable std::shared_mutex book_mutex;
+  OfferBook book;      // guarded by book_mutex: the live offers at `committed`
+  BasketState basket;  // guarded by book_mutex
 };
 
 absl::Status LedgerStore::Impl::Initialize() {
@@ -355,6 +409,7 @@ absl::Status LedgerStore::Impl::CreateFromGenesis() {
   SortedBatch batch;
   batch.Put(MetaKey(kMetaFormatVersion), U32Bytes(kFormatVersion));
   batch.Put(MetaKey(kMetaGenesisHash), AsBytes(GenesisHash(genesis)));
+  REMIT_CHECK(genesis.basket.has_value() == effects.basket.has_value());
   return Apply(block, effects, CommittedMeta{}, batch);
 }
 
@@ -403,9 +458,40 @@ absl::Status LedgerStore::Impl::LoadExisting() {
     return absl::DataLossError(StrCat("store at ", path, ": committed block ", loaded.height,
                                       " is missing or disagrees with meta"));
   }
+  loaded.time_unix_ms = block.block().header().timestamp_unix_ms();
   RETURN_IF_ERROR(LoadCache());
+  RETURN_IF_ERROR(LoadOffersAndBasket());
   std::lock_guard<std::mutex> lock(mutex);
   committed = loaded;
+  return absl::OkStatus();
+}
+
+absl::Status LedgerStore::Impl::LoadOffersAndBasket() {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  const std::string offer_tag(1, kOfferTag);
+  std::unique_lock lock(book_mutex);
+  for (it->Seek(offer_tag); it->Valid() && it->key().starts_with(offer_tag); it->Next()) {
+    v1::Offer offer;
+    if (!offer.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        ToView(it->key()).substr(1) != offer.offer_id() || offer.amount_minor() == 0 ||
+        offer.price_n() == 0 || offer.price_d() == 0) {
+      return absl::DataLossError(StrCat("store at ", path, ": malformed offer entry"));
+    }
+    book.Put(offer);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "loading offers");
+  if (!genesis.basket) return absl::OkStatus();
+  const size_t components = genesis.basket->components.size();
+  ASSIGN_OR_RETURN(const std::string bytes, ReadMeta(kMetaBasket, kU64Bytes * (1 + components)));
+  basket.outstanding_minor = GetU64(bytes);
+  basket.reserve_minor.clear();
+  for (size_t i = 0; i < components; ++i) {
+    basket.reserve_minor.push_back(GetU64(std::string_view(bytes).substr(kU64Bytes * (1 + i))));
+  }
+  if (!BasketReserveMatches(*genesis.basket, basket)) {
+    return absl::DataLossError(
+        StrCat("store at ", path, ": basket reserve disagrees with outstanding units"));
+  }
   return absl::OkStatus();
 }
 
@@ -441,12 +527,14 @@ absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects
                                       const v1::QuorumCert* qc) {
   CheckEffects(block, effects);
   AddStateWrites(effects, batch);
+  AddHeldWrites(effects, batch);
   AddRecordWrites(effects, batch);
   CommittedMeta next;
   next.height = effects.height;
   next.block_hash = effects.block_hash;
   next.state_hash = effects.state_hash;
   next.transfers = parent.transfers + effects.records.size();
+  next.time_unix_ms = block.header().timestamp_unix_ms();
   REMIT_CHECK(next.transfers >= parent.transfers);
   AddBlockWrites(block, next, qc, batch);
   rocksdb::WriteBatch sorted = batch.Build();
@@ -455,6 +543,11 @@ absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects
     return FromRocks(status, StrCat("committing block ", effects.height, " to ", path));
   }
   cache.Apply(effects);
+  {
+    std::unique_lock book_lock(book_mutex);
+    book.Apply(effects);
+    if (effects.basket) basket = *effects.basket;
+  }
   std::lock_guard<std::mutex> lock(mutex);
   committed = next;
   return absl::OkStatus();
@@ -468,8 +561,9 @@ void LedgerStore::Impl::CheckEffects(const v1::Block& block, const BlockEffects&
   for (const auto& [key, balance] : effects.balances) {
     const AssetInfo* asset = genesis.FindAsset(key.asset);
     REMIT_CHECK(asset != nullptr);
-    REMIT_CHECK(balance >= 0 || key.account == asset->issuer);
+    REMIT_CHECK(balance >= 0 || MayGoNegative(*asset, key.account));
   }
+  CheckHeld(effects);
   for (const auto& [account, next_sequence] : effects.next_sequences) {
     REMIT_CHECK(next_sequence > cache.NextSequence(account));
   }
@@ -481,7 +575,6 @@ void LedgerStore::Impl::CheckRecords(const v1::Block& block, const BlockEffects&
   int64_t previous_position = -1;
   for (const v1::TransferRecord& record : effects.records) {
     const v1::Receipt& receipt = record.receipt();
-    const v1::Transfer& transfer = record.signed_transfer().transfer();
     REMIT_CHECK(receipt.height() == effects.height);
     REMIT_CHECK(receipt.block_hash() == AsBytes(effects.block_hash));
     REMIT_CHECK(receipt.block_time_unix_ms() == block.header().timestamp_unix_ms());
@@ -491,11 +584,49 @@ void LedgerStore::Impl::CheckRecords(const v1::Block& block, const BlockEffects&
     previous_position = receipt.position();
     REMIT_CHECK(record.signed_transfer().signature() ==
                 block.transfers(static_cast<int>(receipt.position())).signature());
-    REMIT_CHECK(transfer.from().size() == kPublicKeyBytes);
-    REMIT_CHECK(transfer.to().size() == kPublicKeyBytes);
+    REMIT_CHECK(HasSigningShape(record.signed_transfer()));
     // A transfer has exactly one final outcome, never overwritten.
     REMIT_CHECK(!GetOrAbort(read_options, TransferKey(receipt.transfer_id())).has_value());
   }
+}
+
+// Offers, claims and the basket, right before they are written.
+void LedgerStore::Impl::CheckHeld(const BlockEffects& effects) const {
+  for (const auto& [id, write] : effects.offers) {
+    REMIT_CHECK(write.offer.offer_id() == AsBytes(id));
+    if (!write.live) continue;
+    REMIT_CHECK(write.offer.amount_minor() > 0 && write.offer.amount_minor() <= kAmountMinorMax);
+    REMIT_CHECK(write.offer.price_n() > 0 && write.offer.price_d() > 0);
+    REMIT_CHECK(genesis.FindAsset(write.offer.sell_asset()) != nullptr);
+    REMIT_CHECK(genesis.FindAsset(write.offer.buy_asset()) != nullptr);
+  }
+  for (const auto& [id, claim] : effects.claims) {
+    REMIT_CHECK(claim.claim_id() == AsBytes(id));
+    REMIT_CHECK(claim.status() != v1::CLAIM_STATUS_UNSPECIFIED);
+    REMIT_CHECK(genesis.FindAsset(claim.asset()) != nullptr);
+  }
+  if (effects.basket) {
+    REMIT_CHECK(genesis.basket.has_value());
+    REMIT_CHECK(BasketReserveMatches(*genesis.basket, *effects.basket));
+  }
+}
+
+void LedgerStore::Impl::AddHeldWrites(const BlockEffects& effects, SortedBatch& batch) const {
+  for (const auto& [id, write] : effects.offers) {
+    if (write.live) {
+      const std::string value = write.offer.SerializeAsString();
+      REMIT_CHECK(!value.empty());
+      batch.Put(OfferKey(id), value);
+    } else {
+      batch.Delete(OfferKey(id));
+    }
+  }
+  for (const auto& [id, claim] : effects.claims) {
+    const std::string value = claim.SerializeAsString();
+    REMIT_CHECK(!value.empty());
+    batch.Put(ClaimKey(id), value);
+  }
+  if (effects.basket) batch.Put(MetaKey(kMetaBasket), BasketBytes(*effects.basket));
 }
 
 void LedgerStore::Impl::AddStateWrites(const BlockEffects& effects, SortedBatch& batch) const {
@@ -515,14 +646,12 @@ void LedgerStore::Impl::AddStateWrites(const BlockEffects& effects, SortedBatch&
 void LedgerStore::Impl::AddRecordWrites(const BlockEffects& effects, SortedBatch& batch) const {
   for (const v1::TransferRecord& record : effects.records) {
     const v1::Receipt& receipt = record.receipt();
-    const v1::Transfer& transfer = record.signed_transfer().transfer();
     const std::string value = record.SerializeAsString();
     REMIT_CHECK(!value.empty());
     batch.Put(TransferKey(receipt.transfer_id()), value);
     const std::string id = receipt.transfer_id();
-    batch.Put(HistoryKey(transfer.from(), receipt.height(), receipt.position()), id);
-    if (transfer.to() != transfer.from()) {
-      batch.Put(HistoryKey(transfer.to(), receipt.height(), receipt.position()), id);
+    for (const AccountId& account : TouchedAccounts(record)) {
+      batch.Put(HistoryKey(AsBytes(account), receipt.height(), receipt.position()), id);
     }
   }
 }
@@ -601,10 +730,35 @@ bool LedgerStore::HasTransfer(const TransferId& id) const {
   return impl_->GetOrAbort(rocksdb::ReadOptions(), TransferKey(AsBytes(id))).has_value();
 }
 
+std::vector<v1::Offer> LedgerStore::BestOffers(const AssetPair& pair, size_t count_max) const {
+  std::shared_lock lock(impl_->book_mutex);
+  return impl_->book.Best(pair, count_max);
+}
+
+std::optional<v1::Offer> LedgerStore::FindOffer(const OfferId& id) const {
+  std::shared_lock lock(impl_->book_mutex);
+  return impl_->book.Find(id);
+}
+
+std::optional<v1::ClaimEntry> LedgerStore::FindClaim(const ClaimId& id) const {
+  const std::optional<std::string> value = impl_->GetOrAbort(rocksdb::ReadOptions(), ClaimKey(id));
+  if (!value) return std::nullopt;
+  v1::ClaimEntry claim;
+  REMIT_CHECK(claim.ParseFromString(*value));
+  REMIT_CHECK(claim.claim_id() == AsBytes(id));
+  return claim;
+}
+
+BasketState LedgerStore::Basket() const {
+  std::shared_lock lock(impl_->book_mutex);
+  return impl_->basket;
+}
+
 uint64_t LedgerStore::committed_height() const { return impl_->Committed().height; }
 Hash32 LedgerStore::committed_block_hash() const { return impl_->Committed().block_hash; }
 Hash32 LedgerStore::committed_state_hash() const { return impl_->Committed().state_hash; }
 uint64_t LedgerStore::transfers_committed() const { return impl_->Committed().transfers; }
+uint64_t LedgerStore::committed_time_unix_ms() const { return impl_->Committed().time_unix_ms; }
 
 absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& effects,
                                  const v1::QuorumCert* qc) {
@@ -714,6 +868,39 @@ absl::StatusOr<HistoryPage> LedgerStore::ListTransfers(const AccountId& account,
   if (!it->status().ok()) return FromRocks(it->status(), "listing transfers");
   if (it->Valid()) page.next_page_token = EncodePageToken(last);
   return page;
+}
+
+absl::StatusOr<OfferPage> LedgerStore::ListOffers(const AssetPair& pair, uint32_t limit,
+                                                  std::string_view page_token) const {
+  if (limit > kOfferPageMax) {
+    return absl::InvalidArgumentError(
+        StrCat("limit ", limit, " is above the maximum page size of ", kOfferPageMax));
+  }
+  std::optional<BookPosition> after;
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(after, DecodeOfferToken(page_token));
+  }
+  const size_t page_limit = limit == 0 ? kOfferPageDefault : limit;
+  OfferPage page;
+  {
+    std::shared_lock lock(impl_->book_mutex);
+    page.offers = impl_->book.After(pair, after, page_limit + 1);
+  }
+  if (page.offers.size() > page_limit) {
+    page.offers.resize(page_limit);
+    page.next_page_token = EncodeOfferToken(PositionOf(page.offers.back()));
+  }
+  return page;
+}
+
+absl::StatusOr<v1::ClaimEntry> LedgerStore::GetClaim(const ClaimId& id) const {
+  std::optional<v1::ClaimEntry> claim = FindClaim(id);
+  if (!claim) return absl::NotFoundError(StrCat("no claim has id ", ToHex(id)));
+  return *std::move(claim);
+}
+
+absl::StatusOr<CrossResult> LedgerStore::Quote(const CrossRequest& request) const {
+  return remit::Quote(impl_->genesis, *this, request, committed_time_unix_ms());
 }
 
 }  // namespace remit

@@ -1,7 +1,7 @@
 // The ledger's durable state in RocksDB: balances, sequences, transfers by id,
-// per-account history and committed blocks. One committed block is one synced
-// WriteBatch, so after kill -9 the store reopens at the last committed height
-// with nothing half-applied. The key layout is documented in store.cc.
+// per-account history, committed blocks, offers, claims and the basket. One committed block is one
+// synced WriteBatch, so after kill -9 the store reopens at the last committed height with nothing
+// half-applied. The key layout is documented in store.cc.
 //
 // Thread safety: reads may run concurrently with each other and with Commit;
 // Commit must be called from one thread at a time.
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ledger/exchange.h"
 #include "ledger/genesis.h"
 #include "ledger/state.h"
 #include "remit/v1/types.pb.h"
@@ -22,6 +23,8 @@ namespace remit {
 
 inline constexpr uint32_t kHistoryPageMax = 1000;
 inline constexpr uint32_t kHistoryPageDefault = 20;
+inline constexpr uint32_t kOfferPageMax = 1000;
+inline constexpr uint32_t kOfferPageDefault = 20;
 
 struct StoreOptions {
   std::string path;
@@ -35,6 +38,11 @@ struct HistoryPage {
   std::string next_page_token;              // empty on the last page
 };
 
+struct OfferPage {
+  std::vector<v1::Offer> offers;  // best first (offer_book.h)
+  std::string next_page_token;    // empty on the last page
+};
+
 class LedgerStore : public StateReader {
  public:
   // Opens or creates the store. A new store commits the genesis block (height
@@ -44,16 +52,23 @@ class LedgerStore : public StateReader {
                                                            const Genesis& genesis);
   ~LedgerStore() override;
 
-  // StateReader, as of the last committed block: balances and sequences come
-  // from memory (state_cache.h), transfer ids from RocksDB.
+  // StateReader, as of the last committed block: balances, sequences,
+  // offers and the basket come from memory (state_cache.h, offer_book.h),
+  // transfer ids and claims from RocksDB.
   int64_t Balance(const BalanceKey& key) const override;
   uint64_t NextSequence(const AccountId& account) const override;
   bool HasTransfer(const TransferId& id) const override;
+  std::vector<v1::Offer> BestOffers(const AssetPair& pair, size_t count_max) const override;
+  std::optional<v1::Offer> FindOffer(const OfferId& id) const override;
+  std::optional<v1::ClaimEntry> FindClaim(const ClaimId& id) const override;
+  BasketState Basket() const override;
 
   uint64_t committed_height() const;
   Hash32 committed_block_hash() const;
   Hash32 committed_state_hash() const;
   uint64_t transfers_committed() const;
+  // The committed block's timestamp: the time offers and quotes are read at.
+  uint64_t committed_time_unix_ms() const;
 
   // Applies `effects` of `block` in one WriteBatch (synced per options).
   // Preconditions (checked): block height == committed_height() + 1 ==
@@ -73,6 +88,20 @@ class LedgerStore : public StateReader {
   // page token this store did not hand out.
   absl::StatusOr<HistoryPage> ListTransfers(const AccountId& account, uint32_t limit,
                                             std::string_view page_token) const;
+  // The live offers of `pair`, best first (expired ones included: they are
+  // held until cancelled). `limit` 0 means kOfferPageDefault; above
+  // kOfferPageMax is INVALID_ARGUMENT, as is a malformed page token. A page
+  // continues strictly after the previous one's last offer in book order, so
+  // offers filled between pages are not repeated.
+  absl::StatusOr<OfferPage> ListOffers(const AssetPair& pair, uint32_t limit,
+                                       std::string_view page_token) const;
+  // NOT_FOUND if no claim has this id; ended claims stay readable.
+  absl::StatusOr<v1::ClaimEntry> GetClaim(const ClaimId& id) const;
+  // exchange.h Quote on the committed state, at the committed block's time.
+  // Offers are read pair by pair, so a quote taken while a block commits may
+  // mix the two states; it is advice, and the signed bounds protect the
+  // transfer.
+  absl::StatusOr<CrossResult> Quote(const CrossRequest& request) const;
 
  private:
   class Impl;

@@ -4,6 +4,7 @@
 #include "ledger/amount.h"
 #include "ledger/check.h"
 #include "ledger/encoding.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 
 namespace remit {
@@ -152,8 +153,13 @@ absl::Status CheckFields(const v1::Transfer& transfer, std::string_view chain_id
 
 absl::Status CheckTransferFields(const v1::SignedTransfer& signed_transfer,
                                  std::string_view chain_id, const Hash32& genesis_hash) {
-  if (!signed_transfer.has_transfer()) return Refuse("malformed", "transfer is missing");
-  RETURN_IF_ERROR(CheckFields(signed_transfer.transfer(), chain_id, genesis_hash));
+  if (signed_transfer.has_transfer()) {
+    RETURN_IF_ERROR(CheckFields(signed_transfer.transfer(), chain_id, genesis_hash));
+  } else if (signed_transfer.has_operation()) {
+    RETURN_IF_ERROR(CheckOperationFields(signed_transfer.operation(), chain_id, genesis_hash));
+  } else {
+    return Refuse("malformed", "transfer is missing; set a transfer or an operation");
+  }
   if (signed_transfer.signature().size() != kSignatureBytes) {
     return Refuse("bad_signature", "signature must be 64 bytes");
   }
@@ -161,30 +167,24 @@ absl::Status CheckTransferFields(const v1::SignedTransfer& signed_transfer,
 }
 
 bool VerifyTransferSignature(const v1::SignedTransfer& signed_transfer) {
-  const v1::Transfer& transfer = signed_transfer.transfer();
-  if (!signed_transfer.has_transfer() || signed_transfer.signature().size() != kSignatureBytes ||
-      transfer.chain_id().size() > kChainIdBytesMax ||
-      transfer.genesis_hash().size() != kHashBytes || transfer.from().size() != kPublicKeyBytes ||
-      transfer.to().size() != kPublicKeyBytes || transfer.asset().size() > kAssetCodeBytesMax ||
-      transfer.memo().size() > kMemoBytesMax) {
-    return false;
-  }
-  const AccountId from = *ToArray<kPublicKeyBytes>(transfer.from(), "sender");
+  if (!HasSigningShape(signed_transfer)) return false;
+  const AccountId signer = *ToArray<kPublicKeyBytes>(HeaderOf(signed_transfer).signer, "signer");
   const Signature signature = *ToArray<kSignatureBytes>(signed_transfer.signature(), "signature");
-  return VerifySignature(from, SigningBytes(transfer), signature);
+  return VerifySignature(signer, SigningBytesOf(signed_transfer), signature);
 }
 
 absl::StatusOr<TransferId> CheckTransfer(const v1::SignedTransfer& signed_transfer,
                                          std::string_view chain_id, const Hash32& genesis_hash) {
   RETURN_IF_ERROR(CheckTransferFields(signed_transfer, chain_id, genesis_hash));
-  const v1::Transfer& transfer = signed_transfer.transfer();
-  const std::string signing_bytes = SigningBytes(transfer);
-  ASSIGN_OR_RETURN(const AccountId from, ToArray<kPublicKeyBytes>(transfer.from(), "sender"));
+  const std::string signing_bytes = SigningBytesOf(signed_transfer);
+  ASSIGN_OR_RETURN(const AccountId signer,
+                   ToArray<kPublicKeyBytes>(HeaderOf(signed_transfer).signer, "signer"));
   ASSIGN_OR_RETURN(const Signature signature,
                    ToArray<kSignatureBytes>(signed_transfer.signature(), "signature"));
-  if (!VerifySignature(from, signing_bytes, signature)) {
-    return Refuse("bad_signature",
-                  StrCat("signature does not verify for sender ", EncodeAddress(from)));
+  if (!VerifySignature(signer, signing_bytes, signature)) {
+    return Refuse("bad_signature", StrCat("signature does not verify for ",
+                                          signed_transfer.has_transfer() ? "sender " : "signer ",
+                                          EncodeAddress(signer)));
   }
   return Blake2b256(signing_bytes);
 }

@@ -1,5 +1,6 @@
-// Transfers: the canonical signing encoding, signing, ids, and the stateless
-// checks every transfer passes before it may enter a block.
+// Plain transfers: the canonical signing encoding, signing and ids; and the
+// stateless checks every signed transfer or operation (operation.h) passes
+// before it may enter a block.
 //
 // Canonical signing bytes (all integers big-endian; see docs/ENCODING.md):
 //
@@ -34,7 +35,7 @@ inline constexpr std::string_view kTransferDomain = "remit-transfer-v2";
 inline constexpr size_t kChainIdBytesMax = 32;
 inline constexpr size_t kAssetCodeBytesMax = 12;
 inline constexpr size_t kMemoBytesMax = 140;
-// Largest encoded SignedTransfer a node accepts.
+// Largest encoded SignedTransfer (any operation) a node accepts.
 inline constexpr size_t kSignedTransferBytesMax = 512;
 
 // Precondition: field lengths within the limits above (CheckTransfer passed,
@@ -47,16 +48,19 @@ v1::SignedTransfer SignTransfer(const v1::Transfer& transfer, const SigningKey& 
 bool IsValidAssetCode(std::string_view code);
 bool IsValidUtf8(std::string_view text);
 
-// The stateless checks: well-formed fields within their limits, the expected
+// The stateless checks of a signed transfer or operation (for an operation,
+// CheckOperationFields in operation.h; then its signature by the signer).
+// For a plain transfer: well-formed fields within their limits, the expected
 // chain id and genesis hash (GenesisHash of this chain, computed once by the
 // caller), sender differs from recipient, amount in (0, 2^63-1], and a valid
-// signature. Returns the transfer id. Failures are INVALID_ARGUMENT whose
+// signature. Returns the transfer id (OperationId). Failures are INVALID_ARGUMENT whose
 // message begins with a stable reason name: "malformed:", "wrong_chain:",
 // "self_transfer:", "bad_amount:", "memo_too_long:", "bad_signature:".
 absl::StatusOr<TransferId> CheckTransfer(const v1::SignedTransfer& signed_transfer,
                                          std::string_view chain_id, const Hash32& genesis_hash);
 
-// True if the signature verifies for the signer over the signing bytes; no
+// True if the signature verifies for the signer (a transfer's sender, an
+// operation's signer) over the signing bytes; no
 // other check (chain binding, amounts). False for fields of the wrong size.
 // For warming the verification memo (ledger/crypto.h) off the event loop.
 bool VerifyTransferSignature(const v1::SignedTransfer& signed_transfer);

@@ -9,6 +9,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/executor.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -252,12 +253,13 @@ void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {
   if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
   const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
   if (!id.ok() || store_.HasTransfer(*id) || mempool_.Contains(*id)) return;
-  if (genesis_.FindAsset(transfer.transfer().asset()) == nullptr) return;
+  if (!CheckAssetsKnown(genesis_, transfer).ok()) return;
+  const OpHeader header = HeaderOf(transfer);
   PendingTransfer pending;
   pending.id = *id;
-  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "sender");
-  pending.sequence = transfer.transfer().sequence();
-  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
+  pending.sequence = header.sequence;
+  pending.expiry_unix_ms = header.expiry_unix_ms;
   pending.signed_transfer = transfer;
   const uint64_t committed_next = store_.NextSequence(pending.from);
   (void)mempool_.Add(std::move(pending), committed_next, clock_.NowUnixMs(),
@@ -275,20 +277,28 @@ void Validator::Admit(SubmitRequest& request) {
     return;
   }
   const v1::Transfer& transfer = request.signed_transfer.transfer();
-  if (genesis_.FindAsset(transfer.asset()) == nullptr) {
-    request.on_done(
-        absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
-                                          "'; this chain has ", KnownAssets(genesis_))),
-        nullptr);
+  if (request.signed_transfer.has_transfer() && genesis_.FindAsset(transfer.asset()) == nullptr) {
+    request.on_done(absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
+                                                      "'; this chain has ", KnownAssets(genesis_))),
+                    nullptr);
     return;
   }
+  // Operations (cross-currency transfers, offers, the basket, claims) name
+  // their assets in their bodies; they are ordered like transfers, by
+  // signer and sequence.
+  if (const absl::Status assets = CheckAssetsKnown(genesis_, request.signed_transfer);
+      !assets.ok()) {
+    request.on_done(assets, nullptr);
+    return;
+  }
+  const OpHeader header = HeaderOf(request.signed_transfer);
   PendingTransfer pending;
   pending.id = request.id;
-  const auto from = ToArray<kPublicKeyBytes>(transfer.from(), "sender");
+  const auto from = ToArray<kPublicKeyBytes>(header.signer, "signer");
   REMIT_CHECK(from.ok());
   pending.from = *from;
-  pending.sequence = transfer.sequence();
-  pending.expiry_unix_ms = transfer.expiry_unix_ms();
+  pending.sequence = header.sequence;
+  pending.expiry_unix_ms = header.expiry_unix_ms;
   pending.signed_transfer = request.signed_transfer;
   const auto admission =
       mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs(),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 
 namespace remit {
@@ -35,10 +36,12 @@ void WatchHub::OnCommitted(const BlockEffects& effects) {
     {
       std::lock_guard sub_lock(subscription->mu);
       for (const v1::TransferRecord& record : effects.records) {
-        const v1::Transfer& transfer = record.signed_transfer().transfer();
-        if (subscription->account && transfer.from() != AsBytes(*subscription->account) &&
-            transfer.to() != AsBytes(*subscription->account)) {
-          continue;
+        // One account's watch sees what its history shows (operation.h).
+        if (subscription->account) {
+          const std::vector<AccountId> touched = TouchedAccounts(record);
+          if (std::find(touched.begin(), touched.end(), *subscription->account) == touched.end()) {
+            continue;
+          }
         }
         if (subscription->queue.size() >= queue_events_max_) {
           subscription->overflowed = true;

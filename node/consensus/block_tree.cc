@@ -12,8 +12,16 @@ Hash32 HashOf(const std::string& bytes) {
   return *hash;
 }
 
+namespace {
+std::vector<const BlockEffects*> EffectsOf(const std::vector<const TreeBlock*>& chain) {
+  std::vector<const BlockEffects*> effects;
+  for (const TreeBlock* block : chain) effects.push_back(&block->effects);
+  return effects;
+}
+}  // namespace
+
 ChainState::ChainState(const StateReader& committed, std::vector<const TreeBlock*> chain)
-    : committed_(committed), chain_(std::move(chain)) {}
+    : committed_(committed), chain_(std::move(chain)), layered_(committed, EffectsOf(chain_)) {}
 
 int64_t ChainState::Balance(const BalanceKey& key) const {
   for (const TreeBlock* block : chain_) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "ledger/layered_state.h"
 #include "ledger/state.h"
 #include "node/consensus/committed_ledger.h"
 #include "remit/v1/consensus.pb.h"
@@ -33,10 +34,22 @@ class ChainState final : public StateReader {
   int64_t Balance(const BalanceKey& key) const override;
   uint64_t NextSequence(const AccountId& account) const override;
   bool HasTransfer(const TransferId& id) const override;
+  // Offers, claims and the basket through the chain's effects.
+  std::vector<v1::Offer> BestOffers(const AssetPair& pair, size_t count_max) const override {
+    return layered_.BestOffers(pair, count_max);
+  }
+  std::optional<v1::Offer> FindOffer(const OfferId& id) const override {
+    return layered_.FindOffer(id);
+  }
+  std::optional<v1::ClaimEntry> FindClaim(const ClaimId& id) const override {
+    return layered_.FindClaim(id);
+  }
+  BasketState Basket() const override { return layered_.Basket(); }
 
  private:
   const StateReader& committed_;
   std::vector<const TreeBlock*> chain_;
+  LayeredState layered_;
 };
 
 class BlockTree {

@@ -7,6 +7,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/executor.h"
+#include "ledger/operation.h"
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
 #include "node/consensus/signing.h"
@@ -208,7 +209,7 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   // (the id does not cover the signature).
   for (const v1::SignedTransfer& transfer : block.transfers()) {
     const v1::SignedTransfer* pooled =
-        certified_state_hash ? nullptr : mempool_.Find(ComputeTransferId(transfer.transfer()));
+        certified_state_hash ? nullptr : mempool_.Find(OperationId(transfer));
     const bool ok =
         FitsInBlock(transfer) &&
         (certified_state_hash.has_value()

@@ -9,7 +9,7 @@
 //   timeout  = "remit-timeout-v2" || domain || u64 round || u64 high_qc_round
 //   proposal = "remit-proposal-v2" || domain || block_hash[32]
 //
-// (docs/ENCODING.md section 8 has vectors.)
+// (docs/ENCODING.md section 9 has vectors.)
 #pragma once
 
 #include <string>

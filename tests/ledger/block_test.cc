@@ -15,6 +15,7 @@
 #include "ledger/crypto.h"
 #include "ledger/executor.h"
 #include "ledger/genesis.h"
+#include "ledger/memory_state.h"
 #include "ledger/transfer.h"
 
 #ifndef REMIT_VECTORS_DIR
@@ -86,17 +87,6 @@ v1::Transfer ParseSigningBytes(std::string_view bytes) {
   return transfer;
 }
 
-class MemoryState : public StateReader {
- public:
-  int64_t Balance(const BalanceKey& key) const override {
-    const auto it = balances.find(key);
-    return it == balances.end() ? 0 : it->second;
-  }
-  uint64_t NextSequence(const AccountId&) const override { return 0; }
-  bool HasTransfer(const TransferId&) const override { return false; }
-  std::map<BalanceKey, int64_t> balances;
-};
-
 // The genesis hash is BLAKE2b-256 of the canonical JSON given in the
 // vectors, and the ledger's canonical form and hash match them.
 TEST(ChainVectorsTest, GenesisHashMatches) {
@@ -151,10 +141,8 @@ TEST(ChainVectorsTest, BlockOneMatches) {
   ASSERT_TRUE(CheckBlockShape(block).ok()) << CheckBlockShape(block);
   EXPECT_EQ(ToHex(ComputeBlockHash(block.header())), Hex(expected.at("block_hash")));
 
-  MemoryState state;
-  const BlockEffects genesis_effects = GenesisEffects(genesis);
-  state.balances = genesis_effects.balances;
-  const BlockEffects effects = ExecuteBlock(genesis, state, genesis_effects.state_hash, block);
+  const MemoryState state(genesis);
+  const BlockEffects effects = ExecuteBlock(genesis, state, state.state_hash, block);
   EXPECT_EQ(ToHex(effects.block_hash), Hex(expected.at("block_hash")));
   EXPECT_EQ(ToHex(effects.state_hash), Hex(expected.at("state_hash")));
 

@@ -17,6 +17,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
+#include "ledger/memory_state.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -39,42 +40,6 @@ const Hash32 kTestGenesisHash = [] {
 // Wide enough to hold any sum or difference of int64 values exactly.
 __extension__ typedef __int128 Int128;
 
-// Committed state in maps: what a store holds, for tests.
-class MemoryState : public StateReader {
- public:
-  int64_t Balance(const BalanceKey& key) const override {
-    const auto it = balances.find(key);
-    return it == balances.end() ? 0 : it->second;
-  }
-  uint64_t NextSequence(const AccountId& account) const override {
-    const auto it = next_sequences.find(account);
-    return it == next_sequences.end() ? 0 : it->second;
-  }
-  bool HasTransfer(const TransferId& id) const override { return outcomes.contains(id); }
-
-  // Merges one block's effects, as a store commits them.
-  void Apply(const BlockEffects& effects) {
-    for (const auto& [key, value] : effects.balances) balances[key] = value;
-    for (const auto& [account, next] : effects.next_sequences) next_sequences[account] = next;
-    for (const v1::TransferRecord& record : effects.records) {
-      const absl::StatusOr<TransferId> id =
-          ToArray<kHashBytes>(record.receipt().transfer_id(), "transfer id");
-      REMIT_CHECK(id.ok());
-      REMIT_CHECK(outcomes.emplace(*id, record.receipt().outcome()).second);
-    }
-    height = effects.height;
-    block_hash = effects.block_hash;
-    state_hash = effects.state_hash;
-  }
-
-  std::map<BalanceKey, int64_t> balances;
-  std::map<AccountId, uint64_t> next_sequences;
-  std::map<TransferId, v1::Outcome> outcomes;
-  uint64_t height = 0;
-  Hash32 block_hash{};
-  Hash32 state_hash{};
-};
-
 SigningKey Key(uint8_t index) {
   Seed seed{};
   seed.fill(index);
@@ -87,7 +52,7 @@ class Chain {
  public:
   explicit Chain(Genesis genesis) : genesis_(std::move(genesis)) {
     REMIT_CHECK(ValidateGenesis(genesis_).ok());
-    state_.Apply(GenesisEffects(genesis_));
+    state_ = MemoryState(genesis_);
     time_ms_ = genesis_.genesis_time_unix_ms;
   }
 
@@ -544,7 +509,8 @@ TEST_F(ExecutorTest, RejectedTransferIsFinalForItsId) {
             v1::SETTLED);
   EXPECT_TRUE(chain_.Commit({poor}).records.empty());
   EXPECT_EQ(chain_.Next(bob_), 1u);
-  EXPECT_EQ(chain_.state().outcomes.at(ComputeTransferId(poor.transfer())), v1::INSUFFICIENT_FUNDS);
+  EXPECT_EQ(chain_.state().records.at(ComputeTransferId(poor.transfer())).receipt().outcome(),
+            v1::INSUFFICIENT_FUNDS);
 }
 
 // Execution is a pure function: the same block on the same state gives the

@@ -348,3 +348,110 @@ TEST(GenesisTest, ParseRefusesMissingAndMistypedFields) {
 
 }  // namespace
 }  // namespace remit
+
+namespace remit {
+namespace {
+
+// ValidGenesis with a hub, a basket and a market maker (1 USD = 130 KES)
+// whose 700.00 KES do not cover the 130000.00 KES its offer would hold: the
+// tests that need a valid genesis fund it.
+Genesis FxGenesis() {
+  Genesis genesis = ValidGenesis();
+  genesis.hub_asset = "USD";
+  genesis.basket =
+      BasketInfo{{"RMX", 2, AccountId{}, 1'000'000, false}, {{"USD", 1}, {"KES", 130}}};
+  genesis.market_maker = MarketMaker{Account(10), "USD", 100, 100'000, {MidRate{"KES", 1, 130}}};
+  return genesis;
+}
+
+// The optional keys round-trip through JSON; without them the canonical JSON
+// (and so the hash) is what it was before they existed.
+TEST(GenesisFxTest, OptionalKeysRoundTripAndAbsentOnesChangeNothing) {
+  const Genesis plain = ValidGenesis();
+  const std::string plain_json = GenesisToJson(plain);
+  EXPECT_EQ(plain_json.find("hub_asset"), std::string::npos);
+  EXPECT_EQ(plain_json.find("basket"), std::string::npos);
+  EXPECT_EQ(plain_json.find("market_maker"), std::string::npos);
+  Genesis fx = FxGenesis();
+  fx.balances = {{Account(1), "USD", -1'000'000},
+                 {Account(10), "USD", 1'000'000},
+                 {Account(2), "KES", -13'000'000},
+                 {Account(10), "KES", 13'000'000}};
+  ASSERT_TRUE(ValidateGenesis(fx).ok()) << ValidateGenesis(fx);
+  const absl::StatusOr<Genesis> parsed = ParseGenesis(GenesisToJson(fx));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->hub_asset, "USD");
+  ASSERT_TRUE(parsed->basket.has_value());
+  EXPECT_EQ(parsed->basket->asset.code, "RMX");
+  EXPECT_FALSE(parsed->basket->asset.has_issuer);
+  EXPECT_EQ(parsed->basket->components[1].weight_minor, 130u);
+  ASSERT_TRUE(parsed->market_maker.has_value());
+  EXPECT_EQ(parsed->market_maker->rates[0].asset_minor, 130u);
+  EXPECT_EQ(GenesisHash(*parsed), GenesisHash(fx));
+  EXPECT_NE(GenesisHash(fx), GenesisHash(plain));
+  EXPECT_NE(parsed->FindAsset("RMX"), nullptr);
+}
+
+// Each rule of the optional keys refuses its breach, naming it.
+TEST(GenesisFxTest, ValidateRefusesEachBrokenFxRule) {
+  const std::vector<std::tuple<std::string, std::function<void(Genesis&)>, std::string>> cases = {
+      {"hub not an asset", [](Genesis& g) { g.hub_asset = "EUR"; }, "hub_asset"},
+      {"basket code taken", [](Genesis& g) { g.basket->asset.code = "USD"; }, "also an asset"},
+      {"basket without components", [](Genesis& g) { g.basket->components.clear(); },
+       "at least one component"},
+      {"basket of an unknown asset", [](Genesis& g) { g.basket->components[0].asset = "EUR"; },
+       "not an asset"},
+      {"basket component twice", [](Genesis& g) { g.basket->components[1].asset = "USD"; },
+       "twice"},
+      {"zero weight", [](Genesis& g) { g.basket->components[0].weight_minor = 0; }, "weight"},
+      {"genesis basket units",
+       [](Genesis& g) {
+         g.balances.push_back({Account(12), "RMX", 0});
+       },
+       "only by mint"},
+      {"maker offers uncovered", [](Genesis&) {}, "market_maker offers hold"},
+      {"maker base unknown", [](Genesis& g) { g.market_maker->base_asset = "EUR"; }, "base_asset"},
+      {"rate on the base", [](Genesis& g) { g.market_maker->rates[0].asset = "USD"; },
+       "other than the base"},
+      {"rate term zero", [](Genesis& g) { g.market_maker->rates[0].base_minor = 0; }, "terms"},
+      {"rate term above 2^40",
+       [](Genesis& g) { g.market_maker->rates[0].asset_minor = (uint64_t{1} << 40) + 1; }, "terms"},
+      {"spread too wide", [](Genesis& g) { g.market_maker->spread_bps = 5001; }, "spread_bps"},
+      {"no depth", [](Genesis& g) { g.market_maker->depth_base_minor = 0; }, "depth_base_minor"},
+  };
+  for (const auto& [name, edit, message] : cases) {
+    SCOPED_TRACE(name);
+    Genesis genesis = FxGenesis();
+    edit(genesis);
+    const absl::Status status = ValidateGenesis(genesis);
+    EXPECT_FALSE(status.ok());
+    EXPECT_THAT(std::string(status.message()), HasSubstr(message));
+  }
+}
+
+// The market maker's offers: one per side per rate, mid raised by half the
+// spread in the maker's favour, ids fixed by the genesis hash and position.
+TEST(GenesisFxTest, MarketMakerOffersAreDerivedFromTheRateTable) {
+  Genesis genesis = FxGenesis();
+  genesis.balances[4].amount_minor = 13'000'000;
+  genesis.balances[3].amount_minor = -13'000'000;
+  genesis.balances.erase(genesis.balances.begin() + 5);  // Account(12) KES 0
+  ASSERT_TRUE(ValidateGenesis(genesis).ok()) << ValidateGenesis(genesis);
+  const Hash32 hash = GenesisHash(genesis);
+  const std::vector<v1::Offer> offers = GenesisOffers(genesis, hash);
+  ASSERT_EQ(offers.size(), 2u);
+  EXPECT_EQ(offers[0].sell_asset(), "USD");
+  EXPECT_EQ(offers[0].amount_minor(), 100'000u);
+  EXPECT_EQ(offers[0].price_n(), 130u * 20'100);  // KES per USD: 130 x 1.005
+  EXPECT_EQ(offers[0].price_d(), 20'000u);
+  EXPECT_EQ(offers[1].sell_asset(), "KES");
+  EXPECT_EQ(offers[1].amount_minor(), 13'000'000u);
+  EXPECT_EQ(offers[1].price_n(), 20'100u);  // USD per KES: (1 / 130) x 1.005
+  EXPECT_EQ(offers[1].price_d(), 130u * 20'000);
+  EXPECT_EQ(offers[1].created_position(), 1u);
+  EXPECT_NE(offers[0].offer_id(), offers[1].offer_id());
+  EXPECT_EQ(GenesisOffers(genesis, hash)[1].offer_id(), offers[1].offer_id());
+}
+
+}  // namespace
+}  // namespace remit

@@ -23,7 +23,9 @@
 #include "ledger/crypto.h"
 #include "ledger/executor.h"
 #include "ledger/genesis.h"
+#include "ledger/memory_state.h"
 #include "ledger/transfer.h"
+#include "tests/ledger/temp_dir.h"
 
 namespace remit {
 namespace {
@@ -78,40 +80,6 @@ TestChain MakeChain(const std::string& chain_id = "remit-test") {
   REMIT_CHECK(ValidateGenesis(genesis).ok());
   return chain;
 }
-
-// The expected state, kept in memory by applying the same effects.
-class MemoryState : public StateReader {
- public:
-  explicit MemoryState(const Genesis& genesis) { Apply(GenesisEffects(genesis)); }
-
-  int64_t Balance(const BalanceKey& key) const override {
-    const auto it = balances.find(key);
-    return it == balances.end() ? 0 : it->second;
-  }
-  uint64_t NextSequence(const AccountId& account) const override {
-    const auto it = sequences.find(account);
-    return it == sequences.end() ? 0 : it->second;
-  }
-  bool HasTransfer(const TransferId& id) const override { return records.contains(id); }
-
-  void Apply(const BlockEffects& effects) {
-    for (const auto& [key, value] : effects.balances) balances[key] = value;
-    for (const auto& [account, value] : effects.next_sequences) sequences[account] = value;
-    for (const v1::TransferRecord& record : effects.records) {
-      records[*ToArray<kHashBytes>(record.receipt().transfer_id(), "id")] = record;
-    }
-    height = effects.height;
-    block_hash = effects.block_hash;
-    state_hash = effects.state_hash;
-  }
-
-  std::map<BalanceKey, int64_t> balances;
-  std::map<AccountId, uint64_t> sequences;
-  std::map<TransferId, v1::TransferRecord> records;
-  uint64_t height = 0;
-  Hash32 block_hash{};
-  Hash32 state_hash{};
-};
 
 uint64_t BlockTime(uint64_t height) { return kGenesisTimeUnixMs + height * kBlockIntervalMs; }
 
@@ -247,25 +215,6 @@ void ExpectStoreMatches(const LedgerStore& store, const MemoryState& model,
     EXPECT_EQ(stored->SerializeAsString(), record.SerializeAsString());
   }
 }
-
-// A directory under the test temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = testing::TempDir() + "remit_store_test_XXXXXX";
-    REMIT_CHECK(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 std::unique_ptr<LedgerStore> OpenOrDie(const std::string& path, const Genesis& genesis) {
   absl::StatusOr<std::unique_ptr<LedgerStore>> store = LedgerStore::Open({.path = path}, genesis);

@@ -1,4 +1,4 @@
-// The consensus signing vectors of docs/ENCODING.md section 8: the signing
+// The consensus signing vectors of docs/ENCODING.md section 9: the signing
 // bytes of a vote, a timeout, a proposal and an envelope, and the
 // signatures of the validator key of seed 0303...03, for the chain of
 // section 7.3 (chain id "remit-local" and its genesis hash).

@@ -5,8 +5,8 @@
 
 namespace remit::sim {
 
-MemLedger::MemLedger(const Genesis& genesis) {
-  Apply(GenesisBlock(genesis), GenesisEffects(genesis), nullptr);
+MemLedger::MemLedger(const Genesis& genesis) : genesis_(genesis) {
+  Apply(GenesisBlock(genesis_), GenesisEffects(genesis_), nullptr);
 }
 
 Hash32 MemLedger::committed_block_hash() const {
@@ -33,12 +33,7 @@ absl::Status MemLedger::Commit(const v1::Block& block, const BlockEffects& effec
 
 void MemLedger::Apply(const v1::Block& block, const BlockEffects& effects,
                       const v1::QuorumCert* qc) {
-  for (const auto& [key, value] : effects.balances) balances_[key] = value;
-  for (const auto& [account, next] : effects.next_sequences) sequences_[account] = next;
-  for (const v1::TransferRecord& record : effects.records) {
-    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "id");
-    REMIT_CHECK(records_.emplace(*id, record).second);
-  }
+  state_.Apply(effects);
   v1::CommittedBlock& committed = blocks_.emplace_back();
   *committed.mutable_block() = block;
   committed.set_block_hash(ToString(effects.block_hash));
@@ -46,27 +41,10 @@ void MemLedger::Apply(const v1::Block& block, const BlockEffects& effects,
   if (qc != nullptr) *committed.mutable_qc() = *qc;
 }
 
-int64_t MemLedger::Balance(const BalanceKey& key) const {
-  const auto it = balances_.find(key);
-  return it == balances_.end() ? 0 : it->second;
-}
-
-uint64_t MemLedger::NextSequence(const AccountId& account) const {
-  const auto it = sequences_.find(account);
-  return it == sequences_.end() ? 0 : it->second;
-}
-
-bool MemLedger::HasTransfer(const TransferId& id) const { return records_.contains(id); }
-
 int64_t MemLedger::AssetSum(const std::string& asset) const {
-  int64_t sum = 0;
-  for (const auto& [key, value] : balances_) {
-    if (key.asset != asset) continue;
-    const auto next = CheckedAdd(sum, value);
-    REMIT_CHECK(next.has_value());
-    sum = *next;
-  }
-  return sum;
+  const MemoryState::Int128 total = state_.AssetTotal(genesis_, asset);
+  REMIT_CHECK(total >= INT64_MIN && total <= INT64_MAX);
+  return static_cast<int64_t>(total);
 }
 
 }  // namespace remit::sim

@@ -7,6 +7,7 @@
 
 #include "ledger/executor.h"
 #include "ledger/genesis.h"
+#include "ledger/memory_state.h"
 #include "node/consensus/committed_ledger.h"
 
 namespace remit::sim {
@@ -23,21 +24,32 @@ class MemLedger final : public CommittedLedger, public StateReader {
   absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
                       const v1::QuorumCert& qc) override;
 
-  int64_t Balance(const BalanceKey& key) const override;
-  uint64_t NextSequence(const AccountId& account) const override;
-  bool HasTransfer(const TransferId& id) const override;
+  int64_t Balance(const BalanceKey& key) const override { return state_.Balance(key); }
+  uint64_t NextSequence(const AccountId& account) const override {
+    return state_.NextSequence(account);
+  }
+  bool HasTransfer(const TransferId& id) const override { return state_.HasTransfer(id); }
+  std::vector<v1::Offer> BestOffers(const AssetPair& pair, size_t count_max) const override {
+    return state_.BestOffers(pair, count_max);
+  }
+  std::optional<v1::Offer> FindOffer(const OfferId& id) const override {
+    return state_.FindOffer(id);
+  }
+  std::optional<v1::ClaimEntry> FindClaim(const ClaimId& id) const override {
+    return state_.FindClaim(id);
+  }
+  BasketState Basket() const override { return state_.Basket(); }
 
-  // Sum of all balances of an asset; zero at every height.
+  // Sum of all balances and held amounts of an asset; zero at every height.
   int64_t AssetSum(const std::string& asset) const;
-  const std::map<TransferId, v1::TransferRecord>& records() const { return records_; }
+  const std::map<TransferId, v1::TransferRecord>& records() const { return state_.records; }
 
  private:
   void Apply(const v1::Block& block, const BlockEffects& effects, const v1::QuorumCert* qc);
 
+  const Genesis genesis_;
   std::vector<v1::CommittedBlock> blocks_;
-  std::map<BalanceKey, int64_t> balances_;
-  std::map<AccountId, uint64_t> sequences_;
-  std::map<TransferId, v1::TransferRecord> records_;
+  MemoryState state_;
 };
 
 }  // namespace remit::sim

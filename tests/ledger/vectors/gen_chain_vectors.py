@@ -27,6 +27,7 @@ def blake2b(data: bytes) -> bytes:
 
 
 def u8(v): return struct.pack(">B", v)
+def u16(v): return struct.pack(">H", v)
 def u32(v): return struct.pack(">I", v)
 def u64(v): return struct.pack(">Q", v)
 def i64(v): return struct.pack(">q", v)
@@ -51,14 +52,54 @@ def block_hash(h: dict) -> bytes:
                    h["parent_state_hash"] + h["payload_hash"] + h["proposer"])
 
 
-def state_hash(parent: bytes, height: int, balances: dict, sequences: dict, records: list) -> bytes:
-    data = b"remit-state-v1" + parent + u64(height)
+def state_hash(parent: bytes, height: int, balances: dict, sequences: dict, records: list,
+               offers: dict = None, claims: dict = None, basket=None) -> bytes:
+    """docs/ENCODING.md "State hash": counted sections of what a block wrote.
+
+    offers: offer_id -> None (removed) or a dict of the offer's fields;
+    claims: claim_id -> dict; basket: None or (outstanding, [reserve...]);
+    records: (transfer_id, outcome, sent, delivered, [(offer_id, sold, bought)]).
+    """
+    offers = offers or {}
+    claims = claims or {}
+    data = b"remit-state-v2" + parent + u64(height)
+    data += u32(len(balances))
     for (account, asset), value in sorted(balances.items()):
         data += account + u8(len(asset)) + asset.encode() + i64(value)
+    data += u32(len(sequences))
     for account, next_sequence in sorted(sequences.items()):
         data += account + u64(next_sequence)
-    for transfer_id, outcome in records:
-        data += transfer_id + u8(outcome)
+    data += u32(len(offers))
+    for offer_id, offer in sorted(offers.items()):
+        data += offer_id
+        if offer is None:
+            data += u8(0)
+            continue
+        data += u8(1) + offer["owner"]
+        data += u8(len(offer["sell"])) + offer["sell"].encode()
+        data += u8(len(offer["buy"])) + offer["buy"].encode()
+        data += u64(offer["price_n"]) + u64(offer["price_d"]) + u64(offer["amount"])
+        data += u64(offer["expiry"]) + u64(offer["height"]) + u32(offer["position"])
+    data += u32(len(claims))
+    for claim_id, claim in sorted(claims.items()):
+        data += claim_id + claim["sender"] + u8(len(claim["asset"])) + claim["asset"].encode()
+        data += u64(claim["amount"]) + claim["claim_key"] + u64(claim["expiry"])
+        data += u8(claim["status"]) + claim.get("claimant", bytes(32))
+        data += u64(claim["created_height"]) + u64(claim.get("ended_height", 0))
+    if basket is None:
+        data += u8(0)
+    else:
+        outstanding, reserve = basket
+        data += u8(1) + u64(outstanding) + u32(len(reserve))
+        for value in reserve:
+            data += u64(value)
+    data += u32(len(records))
+    for record in records:
+        transfer_id, outcome = record[0], record[1]
+        sent, delivered, fills = (record[2], record[3], record[4]) if len(record) > 2 else (0, 0, [])
+        data += transfer_id + u8(outcome) + u64(sent) + u64(delivered) + u16(len(fills))
+        for offer_id, sold, bought in fills:
+            data += offer_id + u64(sold) + u64(bought)
     return blake2b(data)
 
 

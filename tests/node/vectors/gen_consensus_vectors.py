@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Consensus signing vectors of docs/ENCODING.md section 8, from the
+"""Consensus signing vectors of docs/ENCODING.md section 9, from the
 document alone (not the C++ sources): prints each message's signing bytes
 and the Ed25519 signature of the validator key of seed 0303...03.
 tests/node/consensus_vectors_test.cc checks the C++ code against them."""

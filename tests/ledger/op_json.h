@@ -1,0 +1,85 @@
+// Test helpers: reading the JSON vectors of tests/ledger/vectors (hex byte
+// strings, 64-bit integers as decimal strings) into operations.
+#pragma once
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ledger/types.h"
+#include "remit/v1/types.pb.h"
+
+namespace remit::testing {
+
+using nlohmann::json;
+
+inline std::string Unhex(const json& value) {
+  const absl::StatusOr<std::string> bytes = FromHex(value.get<std::string>());
+  return bytes.value_or("<not hex>");
+}
+
+inline uint64_t U64(const json& value) {
+  if (value.is_number_unsigned()) return value.get<uint64_t>();
+  const std::string text = value.get<std::string>();
+  uint64_t out = 0;
+  std::from_chars(text.data(), text.data() + text.size(), out);
+  return out;
+}
+
+// Rebuilds an Operation from a vector's fields, by kind.
+inline v1::Operation OperationFromJson(const std::string& kind, const json& fields) {
+  v1::Operation op;
+  op.set_chain_id(fields.at("chain_id").get<std::string>());
+  op.set_genesis_hash(Unhex(fields.at("genesis_hash")));
+  op.set_signer(Unhex(fields.at("signer")));
+  op.set_sequence(U64(fields.at("sequence")));
+  op.set_expiry_unix_ms(U64(fields.at("expiry_unix_ms")));
+  op.set_memo(fields.at("memo").get<std::string>());
+  const json& b = fields.at("body");
+  auto text = [&b](const char* key) { return b.at(key).get<std::string>(); };
+  if (kind == "strict_send") {
+    v1::StrictSend& body = *op.mutable_strict_send();
+    body.set_to(Unhex(b.at("to")));
+    body.set_send_asset(text("send_asset"));
+    body.set_send_amount_minor(U64(b.at("send_amount_minor")));
+    body.set_deliver_asset(text("deliver_asset"));
+    body.set_deliver_min_minor(U64(b.at("deliver_min_minor")));
+  } else if (kind == "strict_receive") {
+    v1::StrictReceive& body = *op.mutable_strict_receive();
+    body.set_to(Unhex(b.at("to")));
+    body.set_send_asset(text("send_asset"));
+    body.set_send_max_minor(U64(b.at("send_max_minor")));
+    body.set_deliver_asset(text("deliver_asset"));
+    body.set_deliver_amount_minor(U64(b.at("deliver_amount_minor")));
+  } else if (kind == "offer_create") {
+    v1::OfferCreate& body = *op.mutable_offer_create();
+    body.set_sell_asset(text("sell_asset"));
+    body.set_buy_asset(text("buy_asset"));
+    body.set_amount_minor(U64(b.at("amount_minor")));
+    body.set_price_n(U64(b.at("price_n")));
+    body.set_price_d(U64(b.at("price_d")));
+    body.set_offer_expiry_unix_ms(U64(b.at("offer_expiry_unix_ms")));
+  } else if (kind == "offer_cancel") {
+    op.mutable_offer_cancel()->set_offer_id(Unhex(b.at("offer_id")));
+  } else if (kind == "basket_mint") {
+    op.mutable_basket_mint()->set_basket_asset(text("basket_asset"));
+    op.mutable_basket_mint()->set_amount_minor(U64(b.at("amount_minor")));
+  } else if (kind == "basket_redeem") {
+    op.mutable_basket_redeem()->set_basket_asset(text("basket_asset"));
+    op.mutable_basket_redeem()->set_amount_minor(U64(b.at("amount_minor")));
+  } else if (kind == "create_claim") {
+    v1::CreateClaim& body = *op.mutable_create_claim();
+    body.set_asset(text("asset"));
+    body.set_amount_minor(U64(b.at("amount_minor")));
+    body.set_claim_key(Unhex(b.at("claim_key")));
+    body.set_claim_expiry_unix_ms(U64(b.at("claim_expiry_unix_ms")));
+  } else if (kind == "claim") {
+    op.mutable_claim()->set_claim_id(Unhex(b.at("claim_id")));
+    op.mutable_claim()->set_proof(Unhex(b.at("proof")));
+  } else if (kind == "reclaim") {
+    op.mutable_reclaim()->set_claim_id(Unhex(b.at("claim_id")));
+  }
+  return op;
+}
+
+}  // namespace remit::testing
