@@ -58,6 +58,7 @@ int Genesis::ValidatorIndex(const AccountId& public_key) const {
 namespace {
 
 using genesis_json::AccountField;
+using genesis_json::ArrayField;
 using genesis_json::Field;
 using genesis_json::Invalid;
 
@@ -84,12 +85,6 @@ absl::StatusOr<ValidatorInfo> ParseValidator(const json& object) {
   ASSIGN_OR_RETURN(validator.public_key, AccountField(object, "public_key", "validator"));
   ASSIGN_OR_RETURN(validator.endpoint, Field<std::string>(object, "endpoint", "validator"));
   return validator;
-}
-
-absl::StatusOr<json> ArrayField(const json& object, const char* key) {
-  ASSIGN_OR_RETURN(json array, Field<json>(object, key, "genesis"));
-  if (!array.is_array()) return Invalid(StrCat("'", key, "' must be an array"));
-  return array;
 }
 
 json ToJson(const Genesis& genesis) {
@@ -136,9 +131,9 @@ absl::StatusOr<Genesis> ParseGenesis(std::string_view text) {
   ASSIGN_OR_RETURN(genesis.chain_id, Field<std::string>(root, "chain_id", "genesis"));
   ASSIGN_OR_RETURN(genesis.genesis_time_unix_ms,
                    Field<uint64_t>(root, "genesis_time_unix_ms", "genesis"));
-  ASSIGN_OR_RETURN(const json assets, ArrayField(root, "assets"));
-  ASSIGN_OR_RETURN(const json balances, ArrayField(root, "balances"));
-  ASSIGN_OR_RETURN(const json validators, ArrayField(root, "validators"));
+  ASSIGN_OR_RETURN(const json assets, ArrayField(root, "assets", "genesis"));
+  ASSIGN_OR_RETURN(const json balances, ArrayField(root, "balances", "genesis"));
+  ASSIGN_OR_RETURN(const json validators, ArrayField(root, "validators", "genesis"));
   if (assets.size() > kGenesisAssetsMax) return Invalid("too many assets");
   if (validators.size() > kGenesisValidatorsMax) return Invalid("too many validators");
   for (const json& item : assets) {

@@ -14,6 +14,7 @@ namespace genesis_fx {
 namespace {
 
 using genesis_json::AccountField;
+using genesis_json::ArrayField;
 using genesis_json::Field;
 using genesis_json::Invalid;
 using nlohmann::json;
@@ -21,12 +22,6 @@ __extension__ typedef unsigned __int128 Uint128;
 __extension__ typedef __int128 Int128;
 
 constexpr uint64_t kBpsDenominator = 10000;
-
-absl::StatusOr<json> ArrayOf(const json& object, const char* key, std::string_view where) {
-  ASSIGN_OR_RETURN(json array, Field<json>(object, key, where));
-  if (!array.is_array()) return Invalid(StrCat(where, " '", key, "' must be an array"));
-  return array;
-}
 
 absl::StatusOr<BasketInfo> ParseBasket(const json& object) {
   BasketInfo basket;
@@ -37,7 +32,7 @@ absl::StatusOr<BasketInfo> ParseBasket(const json& object) {
                    Field<uint64_t>(object, "transfer_max_minor", "basket"));
   asset.has_issuer = false;
   asset.issuer = AccountId{};
-  ASSIGN_OR_RETURN(const json components, ArrayOf(object, "components", "basket"));
+  ASSIGN_OR_RETURN(const json components, ArrayField(object, "components", "basket"));
   if (components.size() > kBasketComponentsMax) return Invalid("basket has too many components");
   for (const json& item : components) {
     BasketComponent component;
@@ -56,7 +51,7 @@ absl::StatusOr<MarketMaker> ParseMarketMaker(const json& object) {
   ASSIGN_OR_RETURN(maker.spread_bps, Field<uint32_t>(object, "spread_bps", "market_maker"));
   ASSIGN_OR_RETURN(maker.depth_base_minor,
                    Field<uint64_t>(object, "depth_base_minor", "market_maker"));
-  ASSIGN_OR_RETURN(const json rates, ArrayOf(object, "rates", "market_maker"));
+  ASSIGN_OR_RETURN(const json rates, ArrayField(object, "rates", "market_maker"));
   if (rates.size() > kMarketMakerRatesMax) return Invalid("market_maker has too many rates");
   for (const json& item : rates) {
     MidRate rate;

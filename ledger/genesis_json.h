@@ -67,4 +67,12 @@ inline absl::StatusOr<AccountId> AccountField(const json& object, const char* ke
   return *account;
 }
 
+// Reads `object[key]` as a JSON array, or fails naming the field.
+inline absl::StatusOr<json> ArrayField(const json& object, const char* key,
+                                       std::string_view where) {
+  ASSIGN_OR_RETURN(json array, Field<json>(object, key, where));
+  if (!array.is_array()) return Invalid(StrCat(where, " '", key, "' must be an array"));
+  return array;
+}
+
 }  // namespace remit::genesis_json

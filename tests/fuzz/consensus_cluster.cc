@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "ledger/check.h"
+#include "ledger/operation.h"
 #include "ledger/transfer.h"
 
 namespace remit::fuzz {
@@ -192,12 +193,13 @@ void AdmitGossip(const Genesis& genesis, const sim::MemLedger& ledger, const Clo
   static const Hash32 genesis_hash = FuzzChain::Get().genesis_hash();
   const auto id = CheckTransfer(transfer, genesis.chain_id, genesis_hash);
   if (!id.ok() || ledger.HasTransfer(*id) || mempool.Contains(*id)) return;
-  if (genesis.FindAsset(transfer.transfer().asset()) == nullptr) return;
+  if (!CheckAssetsKnown(genesis, transfer).ok()) return;
+  const OpHeader header = HeaderOf(transfer);
   PendingTransfer pending;
   pending.id = *id;
-  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "sender");
-  pending.sequence = transfer.transfer().sequence();
-  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
+  pending.sequence = header.sequence;
+  pending.expiry_unix_ms = header.expiry_unix_ms;
   pending.signed_transfer = transfer;
   const uint64_t committed_next = ledger.NextSequence(pending.from);
   (void)mempool.Add(std::move(pending), committed_next, clock.NowUnixMs());

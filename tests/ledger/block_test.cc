@@ -2,11 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "ledger/genesis.h"
 #include "ledger/memory_state.h"
 #include "ledger/transfer.h"
+#include "tests/ledger/vector_json.h"
 
 #ifndef REMIT_VECTORS_DIR
 #error "REMIT_VECTORS_DIR must name tests/ledger/vectors"
@@ -27,35 +26,12 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string Unhex(const json& hex) {
-  const absl::StatusOr<std::string> bytes = FromHex(hex.get<std::string>());
-  EXPECT_TRUE(bytes.ok()) << hex;
-  return bytes.value_or("");
-}
+using testing::HeaderFromJson;
+using testing::Unhex;
 
 std::string Hex(const json& value) { return value.get<std::string>(); }
 
-json LoadChainVectors() {
-  const std::string path = std::string(REMIT_VECTORS_DIR) + "/chain_vectors.json";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
-
-v1::BlockHeader HeaderFromJson(const json& fields) {
-  v1::BlockHeader header;
-  header.set_chain_id(fields.at("chain_id").get<std::string>());
-  header.set_height(fields.at("height").get<uint64_t>());
-  header.set_round(fields.at("round").get<uint64_t>());
-  header.set_parent_hash(Unhex(fields.at("parent_hash")));
-  header.set_timestamp_unix_ms(fields.at("timestamp_unix_ms").get<uint64_t>());
-  header.set_parent_state_hash(Unhex(fields.at("parent_state_hash")));
-  header.set_payload_hash(Unhex(fields.at("payload_hash")));
-  header.set_proposer(Unhex(fields.at("proposer")));
-  return header;
-}
+json LoadChainVectors() { return testing::LoadVectorFile("chain_vectors.json"); }
 
 // Rebuilds a transfer from its signing bytes, following the grammar.
 v1::Transfer ParseSigningBytes(std::string_view bytes) {

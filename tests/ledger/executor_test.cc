@@ -20,6 +20,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
+#include "tests/ledger/op_testing.h"
 
 namespace remit {
 namespace {
@@ -57,18 +58,7 @@ class Chain {
   }
 
   v1::Block NextBlock(const std::vector<v1::SignedTransfer>& transfers, uint64_t time_ms) const {
-    v1::Block block;
-    v1::BlockHeader& header = *block.mutable_header();
-    header.set_chain_id(genesis_.chain_id);
-    header.set_height(state_.height + 1);
-    header.set_round(state_.height + 1);
-    header.set_parent_hash(ToString(state_.block_hash));
-    header.set_timestamp_unix_ms(time_ms);
-    header.set_parent_state_hash(ToString(state_.state_hash));
-    header.set_proposer(ToString(genesis_.validators[0].public_key));
-    for (const v1::SignedTransfer& transfer : transfers) *block.add_transfers() = transfer;
-    header.set_payload_hash(ToString(ComputePayloadHash(block)));
-    return block;
+    return testing::BlockOn(genesis_, state_, transfers, time_ms);
   }
 
   BlockEffects Execute(const v1::Block& block) const {

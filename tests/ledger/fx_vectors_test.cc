@@ -5,9 +5,6 @@
 // exactly the same bytes, records, balances and state hashes.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "ledger/address.h"
 #include "ledger/block.h"
 #include "ledger/executor.h"
@@ -15,7 +12,7 @@
 #include "ledger/memory_state.h"
 #include "ledger/operation.h"
 #include "ledger/transfer.h"
-#include "tests/ledger/op_json.h"
+#include "tests/ledger/vector_json.h"
 
 #ifndef REMIT_VECTORS_DIR
 #error "REMIT_VECTORS_DIR must name tests/ledger/vectors"
@@ -25,33 +22,14 @@ namespace remit {
 namespace {
 
 using nlohmann::json;
+using testing::HeaderFromJson;
 using testing::OperationFromJson;
 using testing::U64;
 using testing::Unhex;
 
-json LoadVectors() {
-  std::ifstream in(std::string(REMIT_VECTORS_DIR) + "/fx_chain_vectors.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
-
-v1::BlockHeader HeaderFromJson(const json& fields) {
-  v1::BlockHeader header;
-  header.set_chain_id(fields.at("chain_id").get<std::string>());
-  header.set_height(U64(fields.at("height")));
-  header.set_round(U64(fields.at("round")));
-  header.set_parent_hash(Unhex(fields.at("parent_hash")));
-  header.set_timestamp_unix_ms(U64(fields.at("timestamp_unix_ms")));
-  header.set_parent_state_hash(Unhex(fields.at("parent_state_hash")));
-  header.set_payload_hash(Unhex(fields.at("payload_hash")));
-  header.set_proposer(Unhex(fields.at("proposer")));
-  return header;
-}
-
 class FxVectorsTest : public ::testing::Test {
  protected:
-  FxVectorsTest() : vectors_(LoadVectors()) {
+  FxVectorsTest() : vectors_(testing::LoadVectorFile("fx_chain_vectors.json")) {
     absl::StatusOr<Genesis> genesis = ParseGenesis(vectors_.at("genesis_json").get<std::string>());
     EXPECT_TRUE(genesis.ok()) << genesis.status();
     genesis_ = genesis.value_or(Genesis{});

@@ -175,6 +175,24 @@ class OpSigner {
   Hash32 genesis_hash_;
 };
 
+// The block after `parent` carrying `entries`, proposed by the first
+// validator at `time_ms`.
+inline v1::Block BlockOn(const Genesis& genesis, const MemoryState& parent,
+                         const std::vector<v1::SignedTransfer>& entries, uint64_t time_ms) {
+  v1::Block block;
+  v1::BlockHeader& header = *block.mutable_header();
+  header.set_chain_id(genesis.chain_id);
+  header.set_height(parent.height + 1);
+  header.set_round(parent.height + 1);
+  header.set_parent_hash(ToString(parent.block_hash));
+  header.set_timestamp_unix_ms(time_ms);
+  header.set_parent_state_hash(ToString(parent.state_hash));
+  header.set_proposer(ToString(genesis.validators.at(0).public_key));
+  for (const v1::SignedTransfer& entry : entries) *block.add_transfers() = entry;
+  header.set_payload_hash(ToString(ComputePayloadHash(block)));
+  return block;
+}
+
 // A chain in memory: genesis applied, then blocks of operations.
 class MemChain {
  public:
@@ -184,18 +202,7 @@ class MemChain {
   }
 
   v1::Block NextBlock(const std::vector<v1::SignedTransfer>& entries, uint64_t time_ms) const {
-    v1::Block block;
-    v1::BlockHeader& header = *block.mutable_header();
-    header.set_chain_id(genesis_.chain_id);
-    header.set_height(state_.height + 1);
-    header.set_round(state_.height + 1);
-    header.set_parent_hash(ToString(state_.block_hash));
-    header.set_timestamp_unix_ms(time_ms);
-    header.set_parent_state_hash(ToString(state_.state_hash));
-    header.set_proposer(ToString(genesis_.validators.at(0).public_key));
-    for (const v1::SignedTransfer& entry : entries) *block.add_transfers() = entry;
-    header.set_payload_hash(ToString(ComputePayloadHash(block)));
-    return block;
+    return BlockOn(genesis_, state_, entries, time_ms);
   }
 
   // Executes and commits a block of entries (each must pass CheckTransfer),

@@ -15,8 +15,8 @@
 
 #include "ledger/claim_code.h"
 #include "ledger/transfer.h"
-#include "tests/ledger/op_json.h"
 #include "tests/ledger/op_testing.h"
+#include "tests/ledger/vector_json.h"
 
 #ifndef REMIT_VECTORS_DIR
 #error "REMIT_VECTORS_DIR must name tests/ledger/vectors"
@@ -32,12 +32,7 @@ using ::testing::StartsWith;
 using testing::U64;
 using testing::Unhex;
 
-json LoadVectors() {
-  std::ifstream in(std::string(REMIT_VECTORS_DIR) + "/op_vectors.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str());
-}
+json LoadVectors() { return testing::LoadVectorFile("op_vectors.json"); }
 
 Seed SeedOf(const json& value) { return *ToArray<kSeedBytes>(Unhex(value), "seed"); }
 

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "ledger/store.h"
+#include "tests/client/temp_dir.h"
 #include "tests/ledger/op_testing.h"
-#include "tests/ledger/temp_dir.h"
 
 namespace remit {
 namespace {
@@ -82,7 +82,7 @@ class StoreFxTest : public ::testing::Test {
   }
 
   SigningKey issuer_, maker_, alice_, bob_;
-  TempDir dir_;
+  testing::TempDir dir_;
   testing::MemChain chain_;
 };
 

@@ -25,7 +25,6 @@
 #include "ledger/genesis.h"
 #include "ledger/memory_state.h"
 #include "ledger/transfer.h"
-#include "tests/ledger/temp_dir.h"
 
 namespace remit {
 namespace {
@@ -215,6 +214,25 @@ void ExpectStoreMatches(const LedgerStore& store, const MemoryState& model,
     EXPECT_EQ(stored->SerializeAsString(), record.SerializeAsString());
   }
 }
+
+// A directory under the test temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = testing::TempDir() + "remit_store_test_XXXXXX";
+    REMIT_CHECK(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
 
 std::unique_ptr<LedgerStore> OpenOrDie(const std::string& path, const Genesis& genesis) {
   absl::StatusOr<std::unique_ptr<LedgerStore>> store = LedgerStore::Open({.path = path}, genesis);

@@ -12,6 +12,7 @@
 #include "ledger/address.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
+#include "tests/ledger/op_testing.h"
 #include "tests/node/node_files.h"
 #include "tests/testing/test_chain.h"
 
@@ -270,6 +271,53 @@ TEST_F(LedgerApiTest, WatchDeliversSettledTransfersForAnAccount) {
   EXPECT_EQ(event.record().signed_transfer().transfer().amount_minor(), 2u);
   EXPECT_EQ(event.record().receipt().outcome(), v1::SETTLED);
   watch_context.TryCancel();
+}
+
+// Operations go through the same calls as transfers: a claim created with
+// Settle, claimed by an account that never had a balance through
+// SettleBatch (ordered by its own signer and sequence), with final receipts
+// carrying the claim; the claim's sender sees the claim in its history and
+// its Watch; an operation naming an unknown asset is refused unknown_asset.
+TEST_F(LedgerApiTest, OperationsSettleThroughTheSameCalls) {
+  const testing::OpSigner sign(chain_.genesis);
+  const SigningKey fresh = testing::SeededKey(77);
+  grpc::ClientContext watch_context;
+  v1::WatchRequest watch_request;
+  watch_request.set_account(ToString(chain_.users[0].public_key()));
+  auto reader = stub_->Watch(&watch_context, watch_request);
+  reader->WaitForInitialMetadata();
+  const v1::SignedTransfer create =
+      sign.CreateClaim(chain_.users[0], 0, "USD", 300, "node api claim code", testing::kNever);
+  v1::SettleResponse created;
+  ASSERT_TRUE(Settle(create, &created).ok());
+  EXPECT_EQ(created.receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(created.receipt().claim_id(), ToString(OperationId(create)));
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000 - 300);
+  v1::SettleBatchRequest batch;
+  *batch.add_transfers() = sign.Claim(fresh, 0, OperationId(create), "node api claim code");
+  v1::SettleBatchResponse results;
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), batch, &results).ok());
+  ASSERT_EQ(results.results_size(), 1);
+  EXPECT_EQ(results.results(0).status_code(), 0) << results.results(0).status_message();
+  EXPECT_EQ(results.results(0).receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(Balance(fresh), 300);
+  v1::WatchEvent event;
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_TRUE(event.record().signed_transfer().operation().has_create_claim());
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_TRUE(event.record().signed_transfer().operation().has_claim());
+  watch_context.TryCancel();
+  v1::ListTransfersRequest history_request;
+  history_request.set_account(ToString(chain_.users[0].public_key()));
+  v1::ListTransfersResponse history;
+  ASSERT_TRUE(stub_->ListTransfers(Context().get(), history_request, &history).ok());
+  EXPECT_EQ(history.records_size(), 2);
+  v1::SettleResponse refused;
+  const grpc::Status unknown =
+      Settle(sign.CreateClaim(chain_.users[0], 1, "XAU", 1, "node api claim code", 5), &refused);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(unknown.error_message().find("unknown_asset"), std::string::npos)
+      << unknown.error_message();
 }
 
 // Status reports the committed height and state hash; after a restart on the

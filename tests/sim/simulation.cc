@@ -9,6 +9,7 @@
 
 #include "ledger/check.h"
 #include "ledger/crypto.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
@@ -275,9 +276,10 @@ void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) 
   PendingTransfer pending;
   pending.signed_transfer = transfer;
   pending.id = *id;
-  pending.from = *ToArray<kPublicKeyBytes>(transfer.transfer().from(), "from");
-  pending.sequence = transfer.transfer().sequence();
-  pending.expiry_unix_ms = transfer.transfer().expiry_unix_ms();
+  const OpHeader header = HeaderOf(transfer);
+  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
+  pending.sequence = header.sequence;
+  pending.expiry_unix_ms = header.expiry_unix_ms;
   const uint64_t committed_next = node.ledger->NextSequence(pending.from);
   // Refusals (e.g. a sequence already used) are what a real node answers too.
   (void)node.mempool->Add(std::move(pending), committed_next, clock_.NowUnixMs());

@@ -1,9 +1,12 @@
 // Test helpers: reading the JSON vectors of tests/ledger/vectors (hex byte
-// strings, 64-bit integers as decimal strings) into operations.
+// strings, 64-bit integers as decimal strings or numbers) into headers and
+// operations. The including test defines REMIT_VECTORS_DIR.
 #pragma once
 
 #include <charconv>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "ledger/types.h"
@@ -24,6 +27,27 @@ inline uint64_t U64(const json& value) {
   uint64_t out = 0;
   std::from_chars(text.data(), text.data() + text.size(), out);
   return out;
+}
+
+// The parsed file `name` of tests/ledger/vectors.
+inline json LoadVectorFile(const std::string& name) {
+  std::ifstream in(std::string(REMIT_VECTORS_DIR) + "/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str());
+}
+
+inline v1::BlockHeader HeaderFromJson(const json& fields) {
+  v1::BlockHeader header;
+  header.set_chain_id(fields.at("chain_id").get<std::string>());
+  header.set_height(U64(fields.at("height")));
+  header.set_round(U64(fields.at("round")));
+  header.set_parent_hash(Unhex(fields.at("parent_hash")));
+  header.set_timestamp_unix_ms(U64(fields.at("timestamp_unix_ms")));
+  header.set_parent_state_hash(Unhex(fields.at("parent_state_hash")));
+  header.set_payload_hash(Unhex(fields.at("payload_hash")));
+  header.set_proposer(Unhex(fields.at("proposer")));
+  return header;
 }
 
 // Rebuilds an Operation from a vector's fields, by kind.
