@@ -47,7 +47,7 @@ class MemLedger final : public CommittedLedger, public StateReader {
  private:
   void Apply(const v1::Block& block, const BlockEffects& effects, const v1::QuorumCert* qc);
 
-  const Genesis genesis_;
+  Genesis genesis_;
   std::vector<v1::CommittedBlock> blocks_;
   MemoryState state_;
 };
