@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,71 @@ void Write(const std::string& target, const std::string& name, const std::string
 }
 
 std::string Byte(uint8_t value) { return std::string(1, static_cast<char>(value)); }
+
+// Operation placeholders (transfer_fuzzer.cc): a 1-byte signer, no genesis
+// hash, a 1-byte signature; `body` fills in the kind.
+std::string OperationPlaceholder(uint8_t signer, uint64_t sequence,
+                                 const std::function<void(v1::Operation&)>& body) {
+  v1::SignedTransfer signed_op;
+  v1::Operation& op = *signed_op.mutable_operation();
+  op.set_chain_id(FuzzChain::Get().genesis.chain_id);
+  op.set_signer(Byte(signer));
+  op.set_sequence(sequence);
+  op.set_expiry_unix_ms(UINT64_MAX);
+  body(op);
+  signed_op.set_signature("s");
+  return signed_op.SerializeAsString();
+}
+
+void OperationSeeds() {
+  const std::string someone(kPublicKeyBytes, '\x07');
+  Write("transfer", "op_offer_create", OperationPlaceholder(0, 0, [](v1::Operation& op) {
+          v1::OfferCreate& offer = *op.mutable_offer_create();
+          offer.set_sell_asset("USD");
+          offer.set_buy_asset("JPY");
+          offer.set_amount_minor(500);
+          offer.set_price_n(150);
+          offer.set_price_d(100);
+        }));
+  Write("transfer", "op_offer_cancel", OperationPlaceholder(0, 0, [&](v1::Operation& op) {
+          op.mutable_offer_cancel()->set_offer_id(someone);
+        }));
+  Write("transfer", "op_strict_send", OperationPlaceholder(1, 0, [&](v1::Operation& op) {
+          v1::StrictSend& send = *op.mutable_strict_send();
+          send.set_to(someone);
+          send.set_send_asset("USD");
+          send.set_send_amount_minor(100);
+          send.set_deliver_asset("JPY");
+          send.set_deliver_min_minor(1);
+        }));
+  Write("transfer", "op_strict_receive", OperationPlaceholder(1, 0, [&](v1::Operation& op) {
+          v1::StrictReceive& receive = *op.mutable_strict_receive();
+          receive.set_to(someone);
+          receive.set_send_asset("JPY");
+          receive.set_send_max_minor(100);
+          receive.set_deliver_asset("USD");
+          receive.set_deliver_amount_minor(1);
+        }));
+  Write("transfer", "op_create_claim", OperationPlaceholder(2, 0, [&](v1::Operation& op) {
+          v1::CreateClaim& claim = *op.mutable_create_claim();
+          claim.set_asset("USD");
+          claim.set_amount_minor(250);
+          claim.set_claim_key(someone);
+          claim.set_claim_expiry_unix_ms(UINT64_MAX);
+        }));
+  Write("transfer", "op_claim_unknown", OperationPlaceholder(3, 0, [&](v1::Operation& op) {
+          op.mutable_claim()->set_claim_id(someone);
+          op.mutable_claim()->set_proof(std::string(kSignatureBytes, '\x01'));
+        }));
+  Write("transfer", "op_reclaim_unknown", OperationPlaceholder(3, 0, [&](v1::Operation& op) {
+          op.mutable_reclaim()->set_claim_id(someone);
+        }));
+  Write("transfer", "op_basket_mint", OperationPlaceholder(0, 0, [](v1::Operation& op) {
+          op.mutable_basket_mint()->set_basket_asset("USD");
+          op.mutable_basket_mint()->set_amount_minor(1);
+        }));
+  Write("transfer", "op_no_body", OperationPlaceholder(0, 0, [](v1::Operation&) {}));
+}
 
 void TransferSeeds() {
   const FuzzChain& chain = FuzzChain::Get();
@@ -89,6 +155,7 @@ void TransferSeeds() {
   v1::SignedTransfer oversize = chain.Transfer(alice, bob, 1, 0);
   oversize.mutable_transfer()->set_memo(std::string(600, 'x'));
   Write("transfer", "oversize", oversize.SerializeAsString());
+  OperationSeeds();
 }
 
 void ConsensusSeeds() {

@@ -3,7 +3,7 @@
 // (node/ledger_service.cc Prepare: size bound, then CheckTransfer), mempool
 // admission, and execution in a block. Proves for every input:
 //   - nothing crashes, and a refusal is INVALID_ARGUMENT with a reason name;
-//   - an accepted transfer's id is stable: it is ComputeTransferId of its
+//   - an accepted transfer's id is stable: it is OperationId of its
 //     fields, and the same after a protobuf round trip (unknown fields,
 //     repeated fields and other encodings of one transfer give one id);
 //   - a flipped signature bit is refused;
@@ -16,7 +16,8 @@
 // placeholders, the way a client would build a transfer: a 1-byte `from` or
 // `to` names key k of the test chain (users, then the issuer), and a 1-byte
 // signature is replaced by the sender's real signature, and an empty
-// genesis_hash by the chain's. Seeds in corpus/transfer use these forms.
+// genesis_hash by the chain's; an operation's 1-byte signer likewise. Seeds
+// in corpus/transfer use these forms, for transfers and for operations.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,6 +26,7 @@
 #include "ledger/block.h"
 #include "ledger/check.h"
 #include "ledger/executor.h"
+#include "ledger/operation.h"
 #include "ledger/transfer.h"
 #include "node/limits.h"
 #include "node/mempool.h"
@@ -57,28 +59,10 @@ v1::Block BlockOf(const FuzzChain& chain, const sim::MemLedger& ledger,
   return block;
 }
 
-void CheckExecution(const FuzzChain& chain, const v1::SignedTransfer& signed_transfer,
-                    const TransferId& id) {
-  sim::MemLedger ledger(chain.genesis);
-  const v1::Block block = BlockOf(chain, ledger, signed_transfer);
-  const BlockEffects effects =
-      ExecuteBlock(chain.genesis, ledger, ledger.committed_state_hash(), block);
-  // On genesis every next sequence is 0: a later one is skipped with no
-  // record and no effect (it could execute once its predecessors have).
-  if (signed_transfer.transfer().sequence() > 0) {
-    REMIT_CHECK(effects.records.empty());
-    REMIT_CHECK(effects.balances.empty() && effects.next_sequences.empty());
-    return;
-  }
-  REMIT_CHECK(effects.records.size() == 1);  // the copy is skipped
-  const v1::Receipt& receipt = effects.records[0].receipt();
-  REMIT_CHECK(receipt.transfer_id() == AsBytes(id));
-  REMIT_CHECK(receipt.position() == 0 && receipt.height() == 1);
-  const BlockEffects again =
-      ExecuteBlock(chain.genesis, ledger, ledger.committed_state_hash(), block);
-  REMIT_CHECK(again.state_hash == effects.state_hash);  // deterministic
-
-  const v1::Transfer& transfer = signed_transfer.transfer();
+// A plain transfer's receipt and its exact balance changes.
+void CheckTransferFlows(const FuzzChain& chain, const sim::MemLedger& ledger,
+                        const v1::Transfer& transfer, const v1::Receipt& receipt,
+                        const BlockEffects& effects) {
   const AccountId from = *ToArray<kPublicKeyBytes>(transfer.from(), "from");
   const AccountId to = *ToArray<kPublicKeyBytes>(transfer.to(), "to");
   const auto before = [&ledger](const AccountId& account, const std::string& asset) {
@@ -110,14 +94,44 @@ void CheckExecution(const FuzzChain& chain, const v1::SignedTransfer& signed_tra
     REMIT_CHECK(effects.balances.empty());
     if (receipt.outcome() == v1::BAD_SEQUENCE) REMIT_CHECK(effects.next_sequences.empty());
   }
+}
+
+void CheckExecution(const FuzzChain& chain, const v1::SignedTransfer& signed_transfer,
+                    const TransferId& id) {
+  sim::MemLedger ledger(chain.genesis);
+  const v1::Block block = BlockOf(chain, ledger, signed_transfer);
+  const BlockEffects effects =
+      ExecuteBlock(chain.genesis, ledger, ledger.committed_state_hash(), block);
+  // On genesis every next sequence is 0: a later one is skipped with no
+  // record and no effect (it could execute once its predecessors have).
+  if (HeaderOf(signed_transfer).sequence > 0) {
+    REMIT_CHECK(effects.records.empty());
+    REMIT_CHECK(effects.balances.empty() && effects.next_sequences.empty());
+    return;
+  }
+  REMIT_CHECK(effects.records.size() == 1);  // the copy is skipped
+  const v1::Receipt& receipt = effects.records[0].receipt();
+  REMIT_CHECK(receipt.transfer_id() == AsBytes(id));
+  REMIT_CHECK(receipt.position() == 0 && receipt.height() == 1);
+  const BlockEffects again =
+      ExecuteBlock(chain.genesis, ledger, ledger.committed_state_hash(), block);
+  REMIT_CHECK(again.state_hash == effects.state_hash);  // deterministic
+  if (signed_transfer.has_transfer()) {
+    CheckTransferFlows(chain, ledger, signed_transfer.transfer(), receipt, effects);
+  } else if (receipt.outcome() != v1::SETTLED) {
+    // A refused operation moves nothing (a settled one is checked by the
+    // executor itself: its changes net to zero per asset).
+    REMIT_CHECK(effects.balances.empty() && effects.offers.empty() && effects.claims.empty() &&
+                !effects.basket.has_value());
+  }
   REMIT_CHECK(ledger.Commit(block, effects, v1::QuorumCert()).ok());
   for (const AssetInfo& asset : chain.genesis.assets) {
-    REMIT_CHECK(ledger.AssetSum(asset.code) == 0);
+    REMIT_CHECK(ledger.AssetSum(asset.code) == 0);  // balances and held amounts
   }
   for (const auto& [key, balance] : effects.balances) {
     const AssetInfo* asset = chain.genesis.FindAsset(key.asset);
     REMIT_CHECK(asset != nullptr);
-    REMIT_CHECK(balance >= 0 || key.account == asset->issuer);
+    REMIT_CHECK(balance >= 0 || MayGoNegative(*asset, key.account));
   }
 }
 
@@ -127,9 +141,10 @@ void CheckAdmission(const FuzzChain& chain, const v1::SignedTransfer& signed_tra
   PendingTransfer pending;
   pending.signed_transfer = signed_transfer;
   pending.id = id;
-  pending.from = *ToArray<kPublicKeyBytes>(signed_transfer.transfer().from(), "from");
-  pending.sequence = signed_transfer.transfer().sequence();
-  pending.expiry_unix_ms = signed_transfer.transfer().expiry_unix_ms();
+  const OpHeader header = HeaderOf(signed_transfer);
+  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
+  pending.sequence = header.sequence;
+  pending.expiry_unix_ms = header.expiry_unix_ms;
   const absl::StatusOr<Mempool::Admission> added =
       mempool.Add(pending, 0, chain.genesis.genesis_time_unix_ms);
   if (!added.ok()) {
@@ -155,7 +170,7 @@ void CheckTransferPath(const FuzzChain& chain, const v1::SignedTransfer& signed_
     REMIT_CHECK(message.find(": ") != std::string_view::npos);  // "reason: detail"
     return;
   }
-  REMIT_CHECK(*id == ComputeTransferId(signed_transfer.transfer()));
+  REMIT_CHECK(*id == OperationId(signed_transfer));
   v1::SignedTransfer reparsed;
   REMIT_CHECK(reparsed.ParseFromString(signed_transfer.SerializeAsString()));
   const absl::StatusOr<TransferId> same =
@@ -169,8 +184,33 @@ void CheckTransferPath(const FuzzChain& chain, const v1::SignedTransfer& signed_
   CheckExecution(chain, signed_transfer, *id);
 }
 
+// The placeholders of an operation: a 1-byte signer, an empty genesis hash,
+// a 1-byte signature.
+bool FillOperation(const FuzzChain& chain, v1::SignedTransfer& signed_transfer) {
+  v1::Operation& op = *signed_transfer.mutable_operation();
+  bool filled = false;
+  if (op.signer().size() == 1) {
+    op.set_signer(ToString(chain.Key(static_cast<uint8_t>(op.signer()[0])).public_key()));
+    filled = true;
+  }
+  if (op.genesis_hash().empty()) {
+    op.set_genesis_hash(ToString(chain.genesis_hash()));
+    filled = true;
+  }
+  if (signed_transfer.signature().size() == 1) {
+    const SigningKey* key = chain.KeyOf(op.signer());
+    signed_transfer.set_signature(std::string(kSignatureBytes, '\0'));
+    if (key != nullptr && HasSigningShape(signed_transfer)) {
+      signed_transfer = SignOperation(signed_transfer.operation(), *key);
+    }
+    filled = true;
+  }
+  return filled;
+}
+
 // Fills the placeholders described at the top; false if there are none.
 bool FillPlaceholders(const FuzzChain& chain, v1::SignedTransfer& signed_transfer) {
+  if (signed_transfer.has_operation()) return FillOperation(chain, signed_transfer);
   v1::Transfer& transfer = *signed_transfer.mutable_transfer();
   bool filled = false;
   if (transfer.from().size() == 1) {
