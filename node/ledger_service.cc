@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "ledger/check.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/error_details.h"
@@ -88,7 +89,7 @@ absl::StatusOr<SubmitRequest> LedgerService::Prepare(const v1::SignedTransfer& t
 }
 
 LedgerService::Refuser LedgerService::RefuserFor(const SubmitRequest& request) const {
-  const auto from = ToArray<kPublicKeyBytes>(request.signed_transfer.transfer().from(), "sender");
+  const auto from = ToArray<kPublicKeyBytes>(HeaderOf(request.signed_transfer).signer, "signer");
   REMIT_CHECK(from.ok());  // Prepare checked its size
   return Refuser{this, request.id, *from};
 }

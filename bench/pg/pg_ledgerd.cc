@@ -77,6 +77,7 @@ class PgLedgerService final : public v1::Ledger::Service {
                   std::unique_ptr<PgLedger> reader)
       : genesis_(genesis),
         genesis_json_(GenesisToJson(genesis)),
+        genesis_hash_(GenesisHash(genesis)),
         shards_(shards),
         reader_(std::move(reader)) {}
 
@@ -198,7 +199,11 @@ class PgLedgerService final : public v1::Ledger::Service {
     std::vector<absl::StatusOr<TransferId>> ids(count, absl::UnknownError("unchecked"));
     auto check = [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) {
-        ids[i] = CheckTransfer(transfers[static_cast<int>(i)], genesis_.chain_id);
+        const v1::SignedTransfer& transfer = transfers[static_cast<int>(i)];
+        ids[i] = transfer.has_transfer()
+                     ? CheckTransfer(transfer, genesis_.chain_id, genesis_hash_)
+                     : absl::InvalidArgumentError(
+                           "malformed: the PostgreSQL baseline settles plain transfers only");
       }
     };
     const size_t threads = std::max<size_t>(1, std::thread::hardware_concurrency());
@@ -217,6 +222,7 @@ class PgLedgerService final : public v1::Ledger::Service {
 
   const Genesis& genesis_;
   const std::string genesis_json_;
+  const Hash32 genesis_hash_;
   std::vector<std::unique_ptr<SettleShard>>& shards_;
   std::mutex reader_mu_;
   std::unique_ptr<PgLedger> reader_;

@@ -9,6 +9,7 @@
 #include "ledger/executor.h"
 #include "ledger/operation.h"
 #include "ledger/transfer.h"
+#include "ledger/unknown_fields.h"
 #include "node/consensus/core.h"
 #include "node/consensus/signing.h"
 
@@ -20,9 +21,7 @@ namespace {
 // (they would be stored with the block, unhashed, and differ between
 // validators).
 bool FitsInBlock(const v1::SignedTransfer& transfer) {
-  return transfer.ByteSizeLong() <= kSignedTransferBytesMax &&
-         transfer.GetReflection()->GetUnknownFields(transfer).empty() &&
-         transfer.transfer().GetReflection()->GetUnknownFields(transfer.transfer()).empty();
+  return transfer.ByteSizeLong() <= kSignedTransferBytesMax && !HasUnknownFields(transfer);
 }
 
 }  // namespace
@@ -210,12 +209,11 @@ bool ConsensusCore::ExecuteAndInsert(const v1::Block& block, const Hash32& hash,
   for (const v1::SignedTransfer& transfer : block.transfers()) {
     const v1::SignedTransfer* pooled =
         certified_state_hash ? nullptr : mempool_.Find(OperationId(transfer));
-    const bool ok =
-        FitsInBlock(transfer) &&
-        (certified_state_hash.has_value()
-             ? CheckTransferFields(transfer, genesis_.chain_id, genesis_hash_).ok()
-             : (pooled != nullptr && pooled->signature() == transfer.signature()) ||
-                   CheckTransfer(transfer, genesis_.chain_id, genesis_hash_).ok());
+    const bool ok = FitsInBlock(transfer) &&
+                    (certified_state_hash.has_value()
+                         ? CheckTransferFields(transfer, genesis_.chain_id, genesis_hash_).ok()
+                         : (pooled != nullptr && pooled->signature() == transfer.signature()) ||
+                               CheckTransfer(transfer, genesis_.chain_id, genesis_hash_).ok());
     if (!ok) {
       ++counters_.dropped_bad_block;
       return false;

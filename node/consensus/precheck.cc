@@ -5,21 +5,17 @@
 #include "ledger/block.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
+#include "ledger/unknown_fields.h"
 #include "node/consensus/signing.h"
 
 namespace remit {
 namespace {
 
-bool HasUnknownFields(const google::protobuf::Message& message) {
-  return !message.GetReflection()->GetUnknownFields(message).empty();
-}
-
 // Signatures only: chain binding and every other field are checked by the
 // core, which sees the same (key, message, signature) triples.
 void PrecheckTransfers(const v1::Block& block) {
   for (const v1::SignedTransfer& transfer : block.transfers()) {
-    if (transfer.ByteSizeLong() > kSignedTransferBytesMax || HasUnknownFields(transfer) ||
-        HasUnknownFields(transfer.transfer())) {
+    if (transfer.ByteSizeLong() > kSignedTransferBytesMax || HasUnknownFields(transfer)) {
       continue;  // the core refuses the block without checking signatures
     }
     (void)VerifyTransferSignature(transfer);

@@ -83,9 +83,10 @@ TEST_F(GoInteropTest, GoClientReadsTheStandardErrorDetails) {
   seed.fill(42);
   const AccountId payee = SigningKey::FromSeed(seed).public_key();
   sdk::TransferRequest request{.to = payee, .asset = "USD", .amount_minor = 100};
-  const auto transfer = sdk::BuildTransfer(*faucet, *genesis, request, NowUnixMs());
+  const Hash32 genesis_hash = GenesisHash(*genesis);
+  const auto transfer = sdk::BuildTransfer(*faucet, *genesis, genesis_hash, request, NowUnixMs());
   request.amount_minor = 200;  // same sequence 0, another id
-  const auto reused = sdk::BuildTransfer(*faucet, *genesis, request, NowUnixMs());
+  const auto reused = sdk::BuildTransfer(*faucet, *genesis, genesis_hash, request, NowUnixMs());
   ASSERT_TRUE(transfer.ok() && reused.ok());
 
   const testing::ProcessRun run = testing::RunProcess(

@@ -167,14 +167,14 @@ func checkRefusals(c *checker, client remitv1.LedgerClient, transfer, reused *re
 		if err != nil {
 			return err
 		}
-		want := fmt.Sprint(reused.Transfer.Sequence + 1)
+		want := fmt.Sprint(reused.GetTransfer().Sequence + 1)
 		if r.info.Metadata["nextSequence"] != want {
 			return fmt.Errorf("nextSequence %q, want %q", r.info.Metadata["nextSequence"], want)
 		}
 		return nil
 	}())
 	other := proto.Clone(transfer).(*remitv1.SignedTransfer)
-	other.Transfer.ChainId = "another-chain"
+	other.GetTransfer().ChainId = "another-chain"
 	_, err = client.Settle(ctx, &remitv1.SettleRequest{Transfer: other})
 	c.check("another chain's transfer is INVALID_ARGUMENT, WRONG_CHAIN", func() error {
 		_, err := expectRefusal(err, codes.InvalidArgument, "WRONG_CHAIN")
@@ -270,7 +270,7 @@ func settleWatched(c *checker, client remitv1.LedgerClient,
 	transfer *remitv1.SignedTransfer) *remitv1.Receipt {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	watch, err := client.Watch(ctx, &remitv1.WatchRequest{Account: transfer.Transfer.To})
+	watch, err := client.Watch(ctx, &remitv1.WatchRequest{Account: transfer.GetTransfer().To})
 	if err == nil {
 		_, err = watch.Header()
 	}
