@@ -17,7 +17,6 @@ namespace {
 constexpr uint64_t kAdvanceMs[] = {5, 120, 1'000, 30'000};
 
 const SigningKey& ValidatorKey(uint32_t index) { return FuzzChain::Get().validators.at(index); }
-const std::string& ChainId() { return FuzzChain::Get().genesis.chain_id; }
 const SigningDomain& Domain() {
   static const SigningDomain domain = SigningDomain::Of(FuzzChain::Get().genesis);
   return domain;
