@@ -18,6 +18,8 @@ class MemLedger final : public CommittedLedger, public StateReader {
 
   const StateReader& state() const override { return *this; }
   uint64_t committed_height() const override { return blocks_.size() - 1; }
+  // The round of the committed head (0 at genesis).
+  uint64_t committed_round() const { return blocks_.back().block().header().round(); }
   Hash32 committed_block_hash() const override;
   Hash32 committed_state_hash() const override;
   absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const override;

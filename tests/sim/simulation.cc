@@ -1,7 +1,9 @@
 #include "tests/sim/simulation.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,8 +16,11 @@
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
 #include "node/consensus/mem_safety_storage.h"
+#include "tests/sim/audits.h"
 #include "tests/sim/byzantine.h"
+#include "tests/sim/checks.h"
 #include "tests/sim/mem_ledger.h"
+#include "tests/sim/workload.h"
 
 namespace remit::sim {
 namespace {
@@ -23,8 +28,6 @@ namespace {
 constexpr uint64_t kTickMs = 5;
 constexpr uint64_t kClientRetryMs = 3'000;
 constexpr size_t kRegossipTransfersMax = 100;
-constexpr int64_t kUserFundsMinor = 10'000;
-const char* const kAsset = "USD";
 
 class SimClock final : public Clock {
  public:
@@ -33,8 +36,27 @@ class SimClock final : public Clock {
   uint64_t MonotonicUs() const override { return now_ms * 1000; }
 };
 
+// A validator's own clock: the simulated time, its wall clock off by a
+// skew and by the steps back it took.
+class NodeClock final : public Clock {
+ public:
+  explicit NodeClock(const SimClock& base) : base_(base) {}
+  uint64_t NowUnixMs() const override { return base_.NowUnixMs() + offset_ms; }
+  uint64_t MonotonicUs() const override { return base_.MonotonicUs(); }
+  int64_t offset_ms = 0;
+  uint64_t stepped_back_ms = 0;
+
+ private:
+  const SimClock& base_;
+};
+
+constexpr uint64_t kClockStepMsMax = 400;
+constexpr uint64_t kClockStepsMsMax = 1'200;
+constexpr double kPipelineChance = 0.3;
+
 struct Node {
   std::unique_ptr<SigningKey> key;
+  std::unique_ptr<NodeClock> clock;
   std::unique_ptr<MemLedger> ledger;
   MemSafetyStorage safety;  // durable: survives crashes
   std::unique_ptr<Mempool> mempool;
@@ -52,13 +74,18 @@ struct Packet {
   std::optional<v1::SignedTransfer> transfer;  // transfer gossip
 };
 
-struct Client {
-  std::unique_ptr<SigningKey> key;
-  uint64_t next_sequence = 0;
-  std::optional<v1::SignedTransfer> pending;
-  TransferId pending_id{};
+// What a client sent and has no receipt for yet.
+struct InFlight {
+  v1::SignedTransfer entry;
+  TransferId id{};
   uint32_t target = 0;
   uint64_t sent_ms = 0;
+};
+
+struct Client {
+  const SigningKey* key = nullptr;  // the workload's
+  uint64_t next_sequence = 0;
+  std::vector<InFlight> in_flight;  // ascending sequences
 };
 
 struct Receipt {
@@ -86,10 +113,19 @@ class Simulation {
   void Route(uint32_t from, uint32_t to, Packet packet);
   void Admit(uint32_t node, const v1::SignedTransfer& transfer);
   void SubmitClients(bool send_new);
+  // Sends (or sends again) the client's in-flight entry `index` to an
+  // honest validator.
+  void Send(uint32_t client, size_t index, const std::vector<uint32_t>& honest_alive);
+  // Audits of what an honest validator (or an audited Byzantine one) just did.
+  void AuditSends(uint32_t node, const CoreOutput& out);
+  void AuditState(uint32_t node);
+  ConsensusOptions CoreOptions() const;
   void InjectFaults();
   void Heal();
   uint32_t FaultyNow() const;
   void CheckCommit(uint32_t node, const BlockEffects& effects);
+  // `client` got `receipt` for its in-flight transfer or operation `id`.
+  void OnReceipt(uint32_t client, const TransferId& id, const v1::Receipt& receipt);
   void FinalChecks();
   void Violation(std::string what) { report_.violations.push_back(std::move(what)); }
 
@@ -98,6 +134,12 @@ class Simulation {
   SimClock clock_;
   Genesis genesis_;
   Hash32 genesis_hash_{};  // GenesisHash(genesis_), once it is complete
+  Workload workload_;
+  std::unique_ptr<CommitChecks> commit_checks_;  // once genesis is complete
+  SigningAudit signing_audit_;
+  std::unique_ptr<LeaderAudit> leader_audit_;
+  std::unique_ptr<BoundsAudit> bounds_audit_;
+  bool restarting_ = false;  // a leader restarting right after proposing
   std::vector<Node> nodes_;
   std::vector<Client> clients_;
   std::multimap<std::pair<uint64_t, uint64_t>, Packet> in_flight_;  // (time, seq)
@@ -108,55 +150,62 @@ class Simulation {
   SimReport report_;
 };
 
-Simulation::Simulation(const SimOptions& options) : options_(options), rng_(options.seed) {
+Simulation::Simulation(const SimOptions& options)
+    : options_(options), rng_(options.seed), workload_(options.accounts) {
   REMIT_CHECK(options_.validators >= 1);
-  Seed seed{};
-  auto key_from = [&seed](uint8_t tag, uint32_t i) {
-    seed.fill(tag);
-    seed[1] = static_cast<uint8_t>(i);
-    seed[2] = static_cast<uint8_t>(i >> 8);
-    return std::make_unique<SigningKey>(SigningKey::FromSeed(seed));
-  };
-  const auto issuer = key_from(1, 0);
+  REMIT_CHECK(options_.accounts >= 2);
   genesis_.chain_id = "remit-sim";
   genesis_.genesis_time_unix_ms = 1'700'000'000'000;
-  genesis_.assets.push_back({kAsset, 2, issuer->public_key(), 1'000'000});
-  for (uint32_t i = 0; i < options_.accounts; ++i) {
-    Client& client = clients_.emplace_back();
-    client.key = key_from(2, i);
-    genesis_.balances.push_back({client.key->public_key(), kAsset, kUserFundsMinor});
-  }
-  genesis_.balances.push_back(
-      {issuer->public_key(), kAsset, -kUserFundsMinor * static_cast<int64_t>(options_.accounts)});
+  workload_.AddToGenesis(genesis_);
+  for (uint32_t i = 0; i < options_.accounts; ++i) clients_.emplace_back().key = &workload_.key(i);
   nodes_.resize(options_.validators);
   for (uint32_t i = 0; i < options_.validators; ++i) {
-    nodes_[i].key = key_from(3, i);
+    Seed seed{};
+    seed.fill(3);
+    seed[1] = static_cast<uint8_t>(i);
+    seed[2] = static_cast<uint8_t>(i >> 8);
+    nodes_[i].key = std::make_unique<SigningKey>(SigningKey::FromSeed(seed));
     genesis_.validators.push_back({nodes_[i].key->public_key(), StrCat("sim:", i)});
   }
   REMIT_CHECK(ValidateGenesis(genesis_).ok());
   genesis_hash_ = GenesisHash(genesis_);
+  workload_.Bind(genesis_);
+  commit_checks_ = std::make_unique<CommitChecks>(genesis_, workload_.AssetCodes());
   const uint32_t faults_max = (options_.validators - 1) / 3;
   REMIT_CHECK(options_.byzantine <= faults_max);
+  leader_audit_ = std::make_unique<LeaderAudit>(genesis_.leader_exclude_rounds);
+  bounds_audit_ = std::make_unique<BoundsAudit>(
+      BoundsOf(CoreOptions(), options_.validators, total_ms(), NodeLimits{}.mempool_transfers_max));
   for (uint32_t i = 0; i < options_.validators; ++i) {
-    nodes_[i].ledger = std::make_unique<MemLedger>(genesis_);
+    Node& node = nodes_[i];
+    node.ledger = std::make_unique<MemLedger>(genesis_);
+    node.clock = std::make_unique<NodeClock>(clock_);
+    const auto skew_max = static_cast<int64_t>(options_.clock_skew_ms_max);
+    node.clock->offset_ms = std::uniform_int_distribution<int64_t>(-skew_max, skew_max)(rng_);
     // The last validators are the Byzantine ones.
     if (i >= options_.validators - options_.byzantine) {
-      nodes_[i].byzantine = std::make_unique<Byzantine>(genesis_, *nodes_[i].key, i, rng_());
+      node.byzantine =
+          std::make_unique<Byzantine>(genesis_, *node.key, i, rng_(), options_.byzantine_modes);
     }
   }
 }
 
-void Simulation::StartNode(uint32_t index) {
-  Node& node = nodes_[index];
+ConsensusOptions Simulation::CoreOptions() const {
   ConsensusOptions consensus;
   consensus.round_timeout_ms = kSimRoundTimeoutMs;
   consensus.round_timeout_ms_max = kSimRoundTimeoutMsMax;
   consensus.block_transfers_max = 100;
   consensus.fetch_blocks_max = options_.fetch_blocks_max;
+  return consensus;
+}
+
+void Simulation::StartNode(uint32_t index) {
+  Node& node = nodes_[index];
+  bounds_audit_->OnRestart(index);
   NodeLimits limits;
   node.mempool = std::make_unique<Mempool>(limits);
   node.core = std::make_unique<ConsensusCore>(genesis_, *node.key, *node.ledger, node.safety,
-                                              *node.mempool, clock_, consensus);
+                                              *node.mempool, *node.clock, CoreOptions());
   node.alive = true;
   CoreOutput out;
   node.core->Start(out);
@@ -199,6 +248,13 @@ SimReport Simulation::Run() {
                                 c.dropped_bad_block + c.dropped_not_validator;
       report_.sync_requests += c.sync_requests_sent;
     }
+    if (node.byzantine) {
+      const ByzantineCounters& b = node.byzantine->counters();
+      report_.signatures_swapped += b.signatures_swapped;
+      report_.sequences_reordered += b.sequences_reordered;
+      report_.qc_variants += b.qc_variants;
+      report_.floods += b.floods;
+    }
   }
   return report_;
 }
@@ -218,11 +274,19 @@ void Simulation::Deliver(const Packet& packet) {
 
 void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
   Node& node = nodes_[node_index];
+  AuditSends(node_index, out);
+  bool proposed = false;
   for (CoreOutput::Send& send : out.sends) {
+    proposed = proposed || send.message.has_proposal();
     std::vector<v1::ConsensusMessage> messages{send.message};
     if (node.byzantine) {
       messages = node.byzantine->Mutate(send.message, send.to, *node.core);
       report_.byzantine_messages += messages.size();
+      for (const v1::ConsensusMessage& message : messages) {
+        // Tests only: shows the audit flags what a Byzantine validator signs twice.
+        if (options_.audit_byzantine)
+          signing_audit_.OnSend(node_index, message, report_.violations);
+      }
     }
     for (const v1::ConsensusMessage& message : messages) {
       for (uint32_t to = 0; to < nodes_.size(); ++to) {
@@ -231,6 +295,8 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
         packet.from = node_index;
         packet.to = to;
         packet.message = node.byzantine ? node.byzantine->ForPeer(message, to) : message;
+        if (!node.byzantine)
+          bounds_audit_->OnSend(node_index, to, *packet.message, report_.violations);
         Route(node_index, to, std::move(packet));
       }
     }
@@ -252,6 +318,32 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
       }
     }
   }
+  AuditState(node_index);
+  if (proposed && node.byzantine == nullptr && !restarting_ && faulty() &&
+      Chance(options_.restart_after_propose)) {
+    // Restarted right after proposing: from durable state only, into the
+    // round it just signed a proposal for.
+    restarting_ = true;
+    ++report_.faults_injected;
+    StartNode(node_index);
+    restarting_ = false;
+  }
+}
+
+void Simulation::AuditSends(uint32_t node_index, const CoreOutput& out) {
+  if (nodes_[node_index].byzantine) return;  // audited as it sends (Handle), if at all
+  for (const CoreOutput::Send& send : out.sends) {
+    signing_audit_.OnSend(node_index, send.message, report_.violations);
+  }
+}
+
+void Simulation::AuditState(uint32_t node_index) {
+  const Node& node = nodes_[node_index];
+  if (node.byzantine || !node.core) return;
+  leader_audit_->OnRound(node_index, node.core->round(), node.ledger->committed_round(),
+                         node.core->leader(), report_.violations);
+  bounds_audit_->OnState(node_index, node.core->votes_held(), node.mempool->size(),
+                         report_.violations);
 }
 
 void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
@@ -286,49 +378,47 @@ void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) 
 }
 
 void Simulation::SubmitClients(bool send_new) {
-  Client& client = clients_[Uniform(0, clients_.size() - 1)];
-  const bool retry = client.pending && clock_.now_ms - client.sent_ms >= kClientRetryMs;
-  if (client.pending && !retry) return;
-  if (!client.pending && !send_new) return;
+  const auto client_index = static_cast<uint32_t>(Uniform(0, clients_.size() - 1));
+  Client& client = clients_[client_index];
   std::vector<uint32_t> honest_alive;
   for (uint32_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].alive && nodes_[i].byzantine == nullptr) honest_alive.push_back(i);
   }
   if (honest_alive.empty()) return;
-  if (!client.pending) {
-    const Client& to = clients_[Uniform(0, clients_.size() - 1)];
-    if (to.key->public_key() == client.key->public_key()) return;
-    v1::Transfer transfer;
-    transfer.set_chain_id(genesis_.chain_id);
-    transfer.set_genesis_hash(ToString(genesis_hash_));
-    transfer.set_from(ToString(client.key->public_key()));
-    transfer.set_to(ToString(to.key->public_key()));
-    transfer.set_asset(kAsset);
-    transfer.set_amount_minor(Uniform(1, 3'000));
-    transfer.set_sequence(client.next_sequence);
-    transfer.set_expiry_unix_ms(UINT64_MAX);
-    client.pending = SignTransfer(transfer, *client.key);
-    client.pending_id = ComputeTransferId(transfer);
+  for (size_t i = 0; i < client.in_flight.size(); ++i) {
+    if (clock_.now_ms - client.in_flight[i].sent_ms >= kClientRetryMs) {
+      Send(client_index, i, honest_alive);
+      return;
+    }
   }
+  if (!send_new || client.in_flight.size() >= options_.client_pipeline_max) return;
+  if (!client.in_flight.empty() && !Chance(kPipelineChance)) return;
+  InFlight& sent = client.in_flight.emplace_back();
+  sent.entry = workload_.Next(client_index, client.next_sequence++, clock_.NowUnixMs(), rng_);
+  sent.id = OperationId(sent.entry);
+  Send(client_index, client.in_flight.size() - 1, honest_alive);
+}
+
+void Simulation::Send(uint32_t client_index, size_t index,
+                      const std::vector<uint32_t>& honest_alive) {
+  InFlight& sent = clients_[client_index].in_flight[index];
   // A retry goes to another node with the same signed bytes: idempotent.
-  client.target = honest_alive[Uniform(0, honest_alive.size() - 1)];
-  client.sent_ms = clock_.now_ms;
-  const auto& final_records = nodes_[client.target].ledger->records();
-  if (const auto done = final_records.find(client.pending_id); done != final_records.end()) {
+  sent.target = honest_alive[Uniform(0, honest_alive.size() - 1)];
+  sent.sent_ms = clock_.now_ms;
+  const auto& final_records = nodes_[sent.target].ledger->records();
+  if (const auto done = final_records.find(sent.id); done != final_records.end()) {
     // ALREADY_EXISTS: the node answers with the original receipt.
-    receipts_.push_back({client.pending_id, done->second.receipt()});
-    if (done->second.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
-    client.pending.reset();
+    OnReceipt(client_index, sent.id, done->second.receipt());
     return;
   }
-  Admit(client.target, *client.pending);
+  Admit(sent.target, sent.entry);
   for (uint32_t to = 0; to < nodes_.size(); ++to) {
-    if (to == client.target) continue;
+    if (to == sent.target) continue;
     Packet packet;
-    packet.from = client.target;
+    packet.from = sent.target;
     packet.to = to;
-    packet.transfer = *client.pending;
-    Route(client.target, to, std::move(packet));
+    packet.transfer = sent.entry;
+    Route(sent.target, to, std::move(packet));
   }
 }
 
@@ -359,6 +449,16 @@ void Simulation::InjectFaults() {
       ++report_.faults_injected;
     }
   }
+  if (options_.clock_steps && Chance(1.0 / 500)) {
+    // A wall clock steps back (NTP correcting it, an operator setting it).
+    NodeClock& clock = *nodes_[Uniform(0, nodes_.size() - 1)].clock;
+    const uint64_t step_ms = Uniform(1, kClockStepMsMax);
+    if (clock.stepped_back_ms + step_ms <= kClockStepsMsMax) {
+      clock.offset_ms -= static_cast<int64_t>(step_ms);
+      clock.stepped_back_ms += step_ms;
+      ++report_.faults_injected;
+    }
+  }
   if (options_.partitions && clock_.now_ms >= partition_until_ms_ && Chance(1.0 / 1'000)) {
     for (Node& node : nodes_) node.group = static_cast<int>(Uniform(0, 1));
     partition_until_ms_ = clock_.now_ms + Uniform(100, 1'500);
@@ -386,21 +486,39 @@ void Simulation::CheckCommit(uint32_t node_index, const BlockEffects& effects) {
     Violation(StrCat("validator ", node_index, " has state ", ToHex(effects.state_hash),
                      " at height ", effects.height, " but another has ", ToHex(it->second.second)));
   }
-  if (const int64_t sum = node.ledger->AssetSum(kAsset); sum != 0) {
-    Violation(StrCat("validator ", node_index, " at height ", effects.height, ": ", kAsset,
-                     " sums to ", sum));
-  }
+  commit_checks_->OnCommit(node_index, *node.ledger, effects, report_.violations);
   if (inserted) report_.transfers_final += effects.records.size();
   for (const v1::TransferRecord& record : effects.records) {
     const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "id");
-    for (Client& client : clients_) {
-      if (!client.pending || client.pending_id != *id || client.target != node_index) continue;
-      // The client's Settle on its node returns this receipt.
-      receipts_.push_back({*id, record.receipt()});
-      if (record.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
-      client.pending.reset();
+    for (uint32_t i = 0; i < clients_.size(); ++i) {
+      for (const InFlight& sent : clients_[i].in_flight) {
+        if (sent.id != *id || sent.target != node_index) continue;
+        // The client's Settle on its node returns this receipt.
+        OnReceipt(i, *id, record.receipt());
+        break;
+      }
     }
   }
+}
+
+void Simulation::OnReceipt(uint32_t client_index, const TransferId& id,
+                           const v1::Receipt& receipt) {
+  std::vector<InFlight>& in_flight = clients_[client_index].in_flight;
+  const auto sent = std::find_if(in_flight.begin(), in_flight.end(),
+                                 [&id](const InFlight& entry) { return entry.id == id; });
+  REMIT_CHECK(sent != in_flight.end());
+  receipts_.push_back({id, receipt});
+  if (receipt.outcome() == v1::BAD_SEQUENCE) {
+    // Clients never reuse a sequence: only a block ordering a later one
+    // before an earlier one could end it so, and that must not end it.
+    Violation(StrCat("client ", client_index, "'s sequence ", HeaderOf(sent->entry).sequence,
+                     " ended BAD_SEQUENCE at height ", receipt.height()));
+  }
+  if (receipt.outcome() == v1::SETTLED) {
+    ++report_.settled_by_kind[std::string(KindName(KindOf(sent->entry)))];
+  }
+  workload_.OnReceipt(client_index, sent->entry, receipt);
+  in_flight.erase(sent);
 }
 
 void Simulation::FinalChecks() {
@@ -412,17 +530,22 @@ void Simulation::FinalChecks() {
       if (node.byzantine || node.ledger->committed_height() < receipt.receipt.height()) continue;
       ++report_.receipts_checked;
       const auto found = node.ledger->records().find(receipt.id);
+      // The whole receipt: outcome, place, amounts sent and delivered, the
+      // offers crossed, the claim.
       if (found == node.ledger->records().end() ||
-          found->second.receipt().outcome() != receipt.receipt.outcome() ||
-          found->second.receipt().height() != receipt.receipt.height()) {
+          !google::protobuf::util::MessageDifferencer::Equals(found->second.receipt(),
+                                                              receipt.receipt)) {
         Violation(StrCat("receipt for ", ToHex(receipt.id), " at height ", receipt.receipt.height(),
                          " is not in validator ", i, "'s history"));
       }
     }
   }
   for (const Client& client : clients_) {
-    if (client.pending && client.sent_ms < options_.faulty_ms + options_.healed_ms) {
-      Violation(StrCat("liveness: a transfer sent at ", client.sent_ms, " ms never got a receipt"));
+    for (const InFlight& sent : client.in_flight) {
+      if (sent.sent_ms < options_.faulty_ms + options_.healed_ms) {
+        Violation(StrCat("liveness: a ", KindName(KindOf(sent.entry)), " sent at ", sent.sent_ms,
+                         " ms never got a receipt"));
+      }
     }
   }
   if (receipts_.empty()) Violation("liveness: no transfer settled at all");
@@ -460,14 +583,18 @@ SimReport RunSimulation(const SimOptions& options) {
 }
 
 std::string ReproCommand(const SimOptions& options) {
-  return StrCat("remit-sim --seed ", options.seed, " --validators ", options.validators,
-                " --faulty-ms ", options.faulty_ms, " --healed-ms ", options.healed_ms,
-                " --drain-ms ", options.drain_ms, " --submit-interval-ms ",
-                options.submit_interval_ms, " --loss ", options.loss, " --duplicate ",
-                options.duplicate, " --delay-ms-max ", options.delay_ms_max,
-                options.partitions ? " --partitions" : "", options.crashes ? " --crashes" : "",
-                " --outage-ms-max ", options.outage_ms_max, " --fetch-blocks-max ",
-                options.fetch_blocks_max, " --byzantine ", options.byzantine);
+  return StrCat(
+      "remit-sim --seed ", options.seed, " --validators ", options.validators, " --faulty-ms ",
+      options.faulty_ms, " --healed-ms ", options.healed_ms, " --drain-ms ", options.drain_ms,
+      " --submit-interval-ms ", options.submit_interval_ms, " --loss ", options.loss,
+      " --duplicate ", options.duplicate, " --delay-ms-max ", options.delay_ms_max,
+      options.partitions ? " --partitions" : "", options.crashes ? " --crashes" : "",
+      " --outage-ms-max ", options.outage_ms_max, " --fetch-blocks-max ", options.fetch_blocks_max,
+      " --byzantine ", options.byzantine, " --byzantine-modes ", options.byzantine_modes,
+      " --clock-skew-ms-max ", options.clock_skew_ms_max,
+      options.clock_steps ? " --clock-steps" : "", " --restart-after-propose ",
+      options.restart_after_propose, " --client-pipeline-max ", options.client_pipeline_max,
+      options.audit_byzantine ? " (audit_byzantine: tests only)" : "");
 }
 
 }  // namespace remit::sim

@@ -1,13 +1,18 @@
 // A deterministic simulation of a Remit cluster: every validator's consensus
 // core in one process, on a simulated clock and network driven by one seed.
-// Faults: message loss, delay and reordering, duplication, partitions that
-// heal, crashes and restarts from durable state only, and Byzantine
-// validators. After every commit it checks the invariants; at the end it
-// checks that what clients were told is in every honest validator's history
-// and that the cluster kept settling.
+// Clients send transfers and every kind of operation (workload.h). Faults:
+// message loss, delay and reordering, duplication, partitions that heal,
+// crashes and restarts from durable state only, leaders restarted right
+// after proposing, per-validator clock skew and wall clocks stepping back,
+// and Byzantine validators (byzantine.h). After every commit it checks the
+// invariants (checks.h), after every event what validators sign, whom they
+// name leader and what they hold (audits.h); at the end it checks that what
+// clients were told is in every honest validator's history and that the
+// cluster kept settling.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,8 +52,24 @@ struct SimOptions {
   // ConsensusOptions::fetch_blocks_max: small values make a restarted
   // validator catch up by SyncRequest chunks rather than one ancestor fetch.
   uint32_t fetch_blocks_max = 256;
-  // Byzantine validators (at most f together with crashed ones).
+  // Byzantine validators (at most f together with crashed ones), and what
+  // they do (a set of ByzantineMode bits; byzantine.h).
   uint32_t byzantine = 0;
+  uint32_t byzantine_modes = (1u << 5) - 1;  // kByzantineAllModes
+  // Each validator's wall clock is off by up to this much either way.
+  uint64_t clock_skew_ms_max = 0;
+  // Wall clocks step back now and then in the faulty phase (by up to 400 ms
+  // each time, at most 1,200 ms in all per validator).
+  bool clock_steps = false;
+  // Chance that an honest leader restarts right after sending a proposal
+  // (in the faulty phase).
+  double restart_after_propose = 0.0;
+  // Operations a client has in flight at once (a later sequence may then
+  // reach a block beside an earlier one).
+  uint32_t client_pipeline_max = 2;
+  // Test only: the signing audit also watches Byzantine validators, to show
+  // that it flags what they sign twice.
+  bool audit_byzantine = false;
   uint32_t accounts = 8;
   uint64_t submit_interval_ms = 10;
 };
@@ -63,6 +84,14 @@ struct SimReport {
   uint64_t byzantine_messages = 0;
   uint64_t honest_dropped = 0;  // messages honest cores refused (bad signatures, ...)
   uint64_t sync_requests = 0;   // SyncRequests honest validators sent to catch up
+  // What Byzantine validators did, by mode (ByzantineCounters).
+  uint64_t signatures_swapped = 0;
+  uint64_t sequences_reordered = 0;
+  uint64_t qc_variants = 0;
+  uint64_t floods = 0;
+  // Receipts clients got with outcome SETTLED, by kind ("transfer",
+  // "strict_send", ..., "reclaim": KindName).
+  std::map<std::string, uint64_t> settled_by_kind;
   std::vector<std::string> violations;
 };
 
