@@ -2,12 +2,14 @@
 // scraped before and after transfers settle through its gRPC API, the
 // outcome counters move by exactly the transfers that became final, every
 // stage histogram counts each answered transfer once, and the gauges show
-// the new height. Without metrics_listen nothing listens.
+// the new height. Without metrics_listen nothing listens; node.toml takes
+// only a loopback metrics_listen.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -114,6 +116,27 @@ TEST(NodeMetricsOffTest, NoMetricsListenMeansNoMetricsPort) {
   auto node = NodeServer::Start(files.config());
   ASSERT_TRUE(node.ok()) << node.status();
   EXPECT_EQ((*node)->metrics_port(), 0);
+}
+
+// The page has no authentication: node.toml refuses a metrics_listen that
+// is not a loopback address, naming the key, and takes one that is.
+TEST(NodeMetricsConfigTest, MetricsListenMustBeLoopback) {
+  TestChain chain = TestChain::Make(1);
+  testing::NodeFiles files("metrics-config", chain.genesis, chain.validators[0]);
+  const std::string path = files.dir() + "/node.toml";
+  auto load = [&](const std::string& metrics_listen) {
+    std::ofstream(path) << "data_dir = \"data\"\ngenesis = \"genesis.json\"\n"
+                        << "key_file = \"validator.key\"\nlisten = \"127.0.0.1:0\"\n"
+                        << "metrics_listen = \"" << metrics_listen << "\"\n";
+    return LoadNodeConfig(path);
+  };
+  const auto open = load("0.0.0.0:9100");
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.status().message().find("metrics_listen"), std::string::npos) << open.status();
+  EXPECT_NE(open.status().message().find("loopback"), std::string::npos) << open.status();
+  const auto loopback = load("127.0.0.1:9100");
+  ASSERT_TRUE(loopback.ok()) << loopback.status();
+  EXPECT_EQ(loopback->metrics_listen, "127.0.0.1:9100");
 }
 
 }  // namespace
