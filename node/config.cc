@@ -97,6 +97,18 @@ absl::Status LoadTls(const toml::table& table, const std::string& path, NodeTlsC
   return absl::OkStatus();
 }
 
+// metrics_listen serves an unauthenticated page: loopback only.
+absl::Status CheckMetricsListen(const std::string& listen, const std::string& path) {
+  const size_t colon = listen.rfind(':');
+  const std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
+  if (!host.starts_with("127.") && host != "localhost" && host != "::1") {
+    return Invalid(path, StrCat("metrics_listen '", listen,
+                                "' must be a loopback address such as \"127.0.0.1:9100\" "
+                                "(the page is served without authentication)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
@@ -117,10 +129,17 @@ absl::StatusOr<NodeConfig> LoadNodeConfig(const std::string& path) {
   if (table.contains("fault_file")) {
     ASSIGN_OR_RETURN(config.fault_file, PathEntry(table, path, "fault_file"));
   }
+  if (table.contains("metrics_listen")) {
+    const auto metrics = table["metrics_listen"].value<std::string>();
+    if (!metrics)
+      return Invalid(path, "'metrics_listen' must be a string such as \"127.0.0.1:9100\"");
+    RETURN_IF_ERROR(CheckMetricsListen(*metrics, path));
+    config.metrics_listen = *metrics;
+  }
   for (const auto& [key, node] : table) {
-    static constexpr std::string_view kKnown[] = {"data_dir",  "genesis",    "key_file",
-                                                  "listen",    "limits",     "consensus",
-                                                  "log_level", "fault_file", "tls"};
+    static constexpr std::string_view kKnown[] = {
+        "data_dir",  "genesis",   "key_file",   "listen", "limits",
+        "consensus", "log_level", "fault_file", "tls",    "metrics_listen"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key.str()) == std::end(kKnown)) {
       return Invalid(path, StrCat("unknown key '", key.str(), "'"));
     }

@@ -6,6 +6,8 @@
 //   key_file  = "/path/node0/validator.key"
 //   log_level = "info"                    # trace, debug, info, warn, error
 //   fault_file = "/path/node0/faults"     # chaos tests only: peer_faults.h
+//   metrics_listen = "127.0.0.1:9100"     # optional: GET /metrics (Prometheus
+//                                         # text), loopback only; off when unset
 //   [limits]                              # optional; see node/limits.h
 //   mempool_transfers_max = 200000
 //   [consensus]                           # optional; see node/consensus/core.h
@@ -47,7 +49,8 @@ struct NodeConfig {
   std::string genesis_path;
   std::string key_file;
   std::string log_level = "info";
-  std::string fault_file;  // empty: no fault injection
+  std::string fault_file;      // empty: no fault injection
+  std::string metrics_listen;  // empty: no /metrics (node/metrics_server.h)
   NodeLimits limits;
   ConsensusOptions consensus;
   NodeTlsConfig tls;

@@ -153,6 +153,16 @@ Histogram& MetricsRegistry::AddHistogram(std::string_view name, std::string_view
   return histogram;
 }
 
+void MetricsRegistry::AddCounterFunction(std::string_view name, std::string_view help,
+                                         MetricLabels labels, std::function<uint64_t()> read) {
+  REMIT_CHECK(read != nullptr);
+  std::lock_guard lock(mu_);
+  Family& family = FamilyFor(name, help, Type::kCounter, labels);
+  family.metrics.push_back(Metric{std::move(labels), nullptr, nullptr, [read = std::move(read)] {
+                                    return static_cast<double>(read());
+                                  }});
+}
+
 void MetricsRegistry::AddGauge(std::string_view name, std::string_view help, MetricLabels labels,
                                std::function<double()> read) {
   REMIT_CHECK(read != nullptr);

@@ -79,6 +79,10 @@ class MetricsRegistry {
   Counter& AddCounter(std::string_view name, std::string_view help, MetricLabels labels = {});
   Histogram& AddHistogram(std::string_view name, std::string_view help, MetricLabels labels,
                           std::vector<uint64_t> bounds_us);
+  // A counter kept elsewhere, read when the page is rendered (`read` must
+  // never decrease).
+  void AddCounterFunction(std::string_view name, std::string_view help, MetricLabels labels,
+                          std::function<uint64_t()> read);
   // A value read when the page is rendered (height, mempool size, ...).
   void AddGauge(std::string_view name, std::string_view help, MetricLabels labels,
                 std::function<double()> read);

@@ -160,6 +160,15 @@ absl::StatusOr<std::unique_ptr<NodeServer>> NodeServer::Start(const NodeConfig& 
        {v1::Ledger::service_full_name(), v1::Consensus::service_full_name()}) {
     health->SetServingStatus(service, true);
   }
+  if (!config.metrics_listen.empty()) {
+    node->RegisterNodeMetrics();
+    auto metrics = MetricsServer::Start(config.metrics_listen, node->metrics_);
+    if (!metrics.ok()) return metrics.status();
+    node->metrics_server_ = std::move(*metrics);
+    spdlog::info("serving /metrics on {}:{}",
+                 config.metrics_listen.substr(0, config.metrics_listen.rfind(':')),
+                 node->metrics_server_->port());
+  }
   node->validator_.Start();
   spdlog::info("validator {} of chain {} serving on port {} ({}) at height {}",
                EncodeAddress(node->key_.public_key()), node->genesis_.chain_id, node->port_,
@@ -197,8 +206,13 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
       faults_(config.fault_file.empty() ? nullptr
                                         : std::make_unique<PeerFaults>(config.fault_file)),
       transport_(MakeTransport(genesis_, key_, clock_, peer_credentials, faults_.get())),
+      stages_(config.metrics_listen.empty() ? nullptr
+                                            : std::make_unique<StageMetrics>(metrics_, clock_)),
+      stage_safety_(stages_ == nullptr ? nullptr
+                                       : std::make_unique<StageSafetyStorage>(*safety_, *stages_)),
       watch_hub_(config.limits.watchers_max, config.limits.watch_queue_events_max),
-      validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus, *safety_,
+      validator_(genesis_, key_, *store_, clock_, config.limits, config.consensus,
+                 stage_safety_ != nullptr ? static_cast<SafetyStorage&>(*stage_safety_) : *safety_,
                  transport_.get()),
       bulk_workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
       consensus_workers_(VerifyThreads(config.limits), config.limits.verify_queue_jobs_max),
@@ -208,6 +222,30 @@ NodeServer::NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerSt
                          static_cast<uint32_t>(genesis_.ValidatorIndex(key_.public_key())), clock_,
                          config.limits.envelope_skew_ms_max, faults_.get()) {
   validator_.AddListener(&watch_hub_);
+  validator_.SetStageMetrics(stages_.get());
+}
+
+void NodeServer::RegisterNodeMetrics() {
+  metrics_.AddGauge("remit_height", "Height of the last committed block.", {},
+                    [this] { return static_cast<double>(store_->committed_height()); });
+  metrics_.AddGauge("remit_round", "Consensus round this validator is in.", {},
+                    [this] { return static_cast<double>(validator_.Snapshot().round); });
+  metrics_.AddGauge("remit_mempool_transfers", "Transfers waiting in the mempool.", {},
+                    [this] { return static_cast<double>(validator_.Snapshot().mempool_size); });
+  metrics_.AddGauge("remit_peers_connected", "Other validators this one is connected to.", {},
+                    [this] { return static_cast<double>(validator_.Snapshot().peers_connected); });
+  metrics_.AddCounterFunction(
+      "remit_envelopes_refused_total",
+      "Consensus envelopes refused as unauthenticated (not from a validator, bad signature, "
+      "or outside the clock skew).",
+      {}, [this] { return consensus_service_.envelopes_refused(); });
+  metrics_.AddCounterFunction(
+      "remit_peer_messages_dropped_total",
+      "Validators' messages dropped because the event loop's inbox was full.", {},
+      [this] { return consensus_service_.messages_dropped(); });
+  metrics_.AddCounterFunction("remit_gossip_transfers_dropped_total",
+                              "Gossiped transfers dropped for failing their checks.", {},
+                              [this] { return consensus_service_.transfers_dropped(); });
 }
 
 NodeServer::~NodeServer() { Shutdown(); }
@@ -215,6 +253,7 @@ NodeServer::~NodeServer() { Shutdown(); }
 void NodeServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (metrics_server_ != nullptr) metrics_server_->Stop();  // its gauges read the validator
   validator_.Stop();
   // Queued requests now meet a stopped validator and finish.
   bulk_workers_.Stop();

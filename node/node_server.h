@@ -14,8 +14,12 @@
 #include "node/config.h"
 #include "node/consensus_service.h"
 #include "node/ledger_service.h"
+#include "node/metrics.h"
+#include "node/metrics_server.h"
 #include "node/peer_transport.h"
 #include "node/rocks_safety_storage.h"
+#include "node/stage_metrics.h"
+#include "node/stage_metrics_storage.h"
 #include "node/validator.h"
 #include "node/watch_hub.h"
 #include "node/worker_pool.h"
@@ -31,6 +35,8 @@ class NodeServer {
   ~NodeServer();
 
   int port() const { return port_; }
+  // The /metrics port; 0 without metrics_listen.
+  int metrics_port() const { return metrics_server_ != nullptr ? metrics_server_->port() : 0; }
   const Genesis& genesis() const { return genesis_; }
   const ConsensusService& consensus_service() const { return consensus_service_; }
   // Completes waiting requests with UNAVAILABLE and stops serving.
@@ -40,6 +46,8 @@ class NodeServer {
   NodeServer(Genesis genesis, SigningKey key, std::unique_ptr<LedgerStore> store,
              std::unique_ptr<RocksSafetyStorage> safety, const NodeConfig& config,
              const std::shared_ptr<grpc::ChannelCredentials>& peer_credentials);
+  // Height, round, mempool, peers and refused envelopes, read per scrape.
+  void RegisterNodeMetrics();
 
   Genesis genesis_;
   SigningKey key_;
@@ -48,6 +56,10 @@ class NodeServer {
   std::unique_ptr<RocksSafetyStorage> safety_;
   std::unique_ptr<PeerFaults> faults_;        // null unless fault_file is set
   std::unique_ptr<PeerTransport> transport_;  // null for a single validator
+  // /metrics (docs/ARCHITECTURE.md, "Metrics"): all null without metrics_listen.
+  MetricsRegistry metrics_;
+  std::unique_ptr<StageMetrics> stages_;
+  std::unique_ptr<StageSafetyStorage> stage_safety_;
   WatchHub watch_hub_;
   Validator validator_;
   // Signature checks: client requests and gossip (bulk), and the other
@@ -57,6 +69,7 @@ class NodeServer {
   LedgerService service_;
   ConsensusService consensus_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   int port_ = 0;
   bool shut_down_ = false;
 };

@@ -231,7 +231,9 @@ bool Validator::Dispatch(CoreOutput& out) {
   for (const BlockEffects& effects : out.committed) {
     spdlog::debug("committed block {} with {} transfers, state {}", effects.height,
                   effects.records.size(), ToHex(effects.state_hash).substr(0, 16));
+    StageCommitted(stages_, effects);
     CompleteWaiters(effects);
+    StageAnswered(stages_, effects);
     for (CommitListener* listener : listeners_) listener->OnCommitted(effects);
   }
   for (const TransferId& id : out.superseded) {
@@ -315,6 +317,7 @@ void Validator::Admit(SubmitRequest& request) {
     request.on_done(absl::OkStatus(), nullptr);
     return;
   }
+  StageAdmitted(stages_, request.id, request.received_us);
   deadlines_.emplace(request.deadline_us, request.id);
   waiters_.emplace(request.id,
                    Waiter{request.received_us, request.deadline_us, std::move(request.on_done)});

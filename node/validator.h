@@ -28,6 +28,7 @@
 #include "node/limits.h"
 #include "node/mempool.h"
 #include "node/peer_transport.h"
+#include "node/stage_metrics.h"
 #include "node/store_ledger.h"
 
 namespace remit {
@@ -75,6 +76,8 @@ class Validator {
 
   // Listeners must outlive the validator; add them before Start.
   void AddListener(CommitListener* listener);
+  // Stage latencies and outcome counters (null: none); set before Start.
+  void SetStageMetrics(StageMetrics* stages) { stages_ = stages; }
   void Start();
   // Completes every waiting request with UNAVAILABLE and joins the loop.
   void Stop();
@@ -124,6 +127,7 @@ class Validator {
   const Clock& clock_;
   const NodeLimits limits_;
   std::vector<CommitListener*> listeners_;
+  StageMetrics* stages_ = nullptr;
 
   std::mutex inbox_mu_;
   std::condition_variable inbox_cv_;

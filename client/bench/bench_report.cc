@@ -36,6 +36,34 @@ std::string CountsText(const std::map<std::string, uint64_t>& counts) {
   return text;
 }
 
+nlohmann::json StagesJson(const std::vector<StageLatency>& stages) {
+  nlohmann::json json = nlohmann::json::array();
+  for (const StageLatency& stage : stages) {
+    json.push_back({{"stage", stage.stage},
+                    {"count", stage.count},
+                    {"p50", stage.p50_us},
+                    {"p99", stage.p99_us},
+                    {"mean", stage.mean_us}});
+  }
+  return json;
+}
+
+std::string StagesText(const BenchReport& report) {
+  if (report.stages.empty()) {
+    return report.stages_note.empty() ? std::string()
+                                      : StrCat("\n  stages     ", report.stages_note);
+  }
+  std::string text =
+      StrCat("\n  stages     where the time went (validators' /metrics, ", report.stages_nodes,
+             report.stages_nodes == 1 ? " validator" : " validators", "): p50 / p99");
+  for (const StageLatency& stage : report.stages) {
+    text += fmt::format("\n    {:<10} {:>10} / {:>10}  ({} transfers)", stage.stage,
+                        FormatUsAsMs(stage.p50_us), FormatUsAsMs(stage.p99_us), stage.count);
+  }
+  if (!report.stages_note.empty()) text += StrCat("\n    note: ", report.stages_note);
+  return text;
+}
+
 std::string Seconds(double seconds) { return fmt::format("{:.1f} s", seconds); }
 
 std::string KillText(const LeaderKillReport& kill) {
@@ -90,7 +118,10 @@ nlohmann::json BenchReportToJson(const BenchReport& report) {
         {"signing_s", report.signing_s},
         {"transfers_presigned", report.transfers_presigned}}},
       {"timeline", timeline},
+      {"stages_us", StagesJson(report.stages)},
+      {"stages_nodes", report.stages_nodes},
   };
+  if (!report.stages_note.empty()) json["stages_note"] = report.stages_note;
   // nlohmann turns an empty std::map into null; keep these objects.
   if (report.rejected.empty()) json["rejected"] = nlohmann::json::object();
   if (report.errors.empty()) json["errors"] = nlohmann::json::object();
@@ -129,6 +160,7 @@ std::string BenchReportToText(const BenchReport& report) {
     }
     text += " (of one core)";
   }
+  text += StagesText(report);
   if (report.leader_kill) text += KillText(*report.leader_kill);
   if (report.transfers_exhausted) {
     text += "\n  note       every pre-signed transfer was sent before the end; raise --transfers";

@@ -1,8 +1,9 @@
 // What `remit bench` reports, and its two renderings: a human summary and
 // one JSON object (--json). The JSON's stable keys are `settled_tps`,
 // `offered_tps`, `latency_us` {p50, p90, p99, p999, max}, `rejected`
-// {outcome: count} and `errors` {status code: count}; the rest describes the
-// run (see BenchReportToJson).
+// {outcome: count}, `errors` {status code: count} and `stages_us` (a list of
+// {stage, count, p50, p99, mean}, in a transfer's order, then "total"); the
+// rest describes the run (see BenchReportToJson).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "client/bench/latency_histogram.h"
+#include "client/bench/stage_breakdown.h"
 
 namespace remit::bench {
 
@@ -66,6 +68,11 @@ struct BenchReport {
   std::vector<TimelineSecond> timeline;  // from the start of the load
   std::optional<LeaderKillReport> leader_kill;
   std::optional<CpuReport> cpu;
+  // Where the time went on the validators (their /metrics over the measured
+  // window and the drain, summed over the validators); empty if unknown.
+  std::vector<StageLatency> stages;
+  uint32_t stages_nodes = 0;  // validators whose /metrics were read
+  std::string stages_note;    // why some or all were not, if so
 
   // Setup, before the clock started.
   double funding_s = 0;

@@ -14,6 +14,7 @@
 #include "client/bench/load_runner.h"
 #include "client/bench/parallel.h"
 #include "client/bench/spawned_testnet.h"
+#include "client/bench/stage_sampler.h"
 #include "client/bench/transfer_plan.h"
 #include "client/testnet/manifest.h"
 #include "client/testnet/node_control.h"
@@ -247,6 +248,7 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
   hooks.note("load started");
   LoadRunner runner(load, plan, sequences, *client, recorder);
   CpuSampler cpu(target.testnet_dir);
+  StageSampler stages(StageSampler::EndpointsOf(target.testnet_dir));
   bool sampled_start = false;
   bool sampled_end = false;
   uint64_t next_progress_us = 1'000'000;
@@ -258,7 +260,11 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
   }
   runner.Run(start, [&](uint64_t now_us) {
     if (hooks.interrupted()) runner.RequestStop();
-    if (!sampled_start && now_us >= warmup_us) cpu.Sample(now_us), sampled_start = true;
+    if (!sampled_start && now_us >= warmup_us) {
+      cpu.Sample(now_us);
+      stages.Start();
+      sampled_start = true;
+    }
     if (!sampled_end && now_us >= run_us) cpu.Sample(now_us), sampled_end = true;
     if (now_us >= next_progress_us) {
       hooks.progress(ProgressLine(now_us, warmup_us, recorder.Snapshot(now_us)));
@@ -275,6 +281,7 @@ absl::StatusOr<BenchReport> RunBench(const BenchOptions& options, const BenchHoo
   report.unfinished = runner.unfinished();
   report.transfers_exhausted = runner.exhausted();
   report.cpu = cpu.Report();
+  stages.Finish(report);
   if (fault) {
     report.leader_kill = KillReport(fault->Finish(), recorder, warmup_us, run_us);
   }

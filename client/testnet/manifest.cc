@@ -43,8 +43,10 @@ absl::StatusOr<TestnetManifest> ManifestFromJson(const nlohmann::json& json,
     node.index = static_cast<uint32_t>(i);
     node.port = manifest.base_port + node.index;
     node.endpoint = nodes[i].is_object() ? nodes[i].value("endpoint", "") : "";
+    node.metrics_endpoint = nodes[i].is_object() ? nodes[i].value("metrics_endpoint", "") : "";
     if (nodes[i].value("index", kTestnetNodesMax) != i ||
-        node.endpoint != StrCat("127.0.0.1:", node.port)) {
+        node.endpoint != StrCat("127.0.0.1:", node.port) ||
+        (!node.metrics_endpoint.empty() && !node.metrics_endpoint.starts_with("127.0.0.1:"))) {
       return Malformed(path, StrCat("has an inconsistent entry for node ", i));
     }
     manifest.nodes.push_back(node);
@@ -118,7 +120,9 @@ absl::Status WriteManifest(const TestnetManifest& manifest) {
   REMIT_CHECK(!manifest.nodes.empty());
   nlohmann::json nodes = nlohmann::json::array();
   for (const TestnetNode& node : manifest.nodes) {
-    nodes.push_back({{"index", node.index}, {"endpoint", node.endpoint}});
+    nlohmann::json entry = {{"index", node.index}, {"endpoint", node.endpoint}};
+    if (!node.metrics_endpoint.empty()) entry["metrics_endpoint"] = node.metrics_endpoint;
+    nodes.push_back(std::move(entry));
   }
   const nlohmann::json json = {{"version", kManifestVersion},
                                {"chain_id", manifest.chain_id},

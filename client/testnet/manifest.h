@@ -17,12 +17,15 @@
 //
 //   testnet.json = {"version": 1, "chain_id": "remit-testnet", "base_port": 7100,
 //                   "faucet_address": "rmt1...", "tls": false,
-//                   "nodes": [{"index": 0, "endpoint": "127.0.0.1:7100"}, ...]}
+//                   "nodes": [{"index": 0, "endpoint": "127.0.0.1:7100",
+//                              "metrics_endpoint": "127.0.0.1:8100"}, ...]}
 //
 // "tls" (absent: false) says the nodes serve only TLS, with certificates from
 // the CA in DIR/tls/ca.crt, which clients of the testnet must trust.
 //
-// Node I listens on 127.0.0.1:(base_port + I).
+// Node I listens on 127.0.0.1:(base_port + I), and serves /metrics on its
+// "metrics_endpoint" (absent in older testnets: no metrics), a port chosen
+// free when the testnet was made, from base_port + kMetricsPortOffset + I up.
 #pragma once
 
 #include <cstdint>
@@ -39,11 +42,13 @@ inline constexpr uint32_t kManifestVersion = 1;
 inline constexpr uint32_t kTestnetNodesMax = 16;
 inline constexpr uint32_t kBasePortDefault = 7100;
 inline constexpr std::string_view kTestnetChainId = "remit-testnet";
+inline constexpr uint32_t kMetricsPortOffset = 1000;
 
 struct TestnetNode {
   uint32_t index = 0;
   std::string endpoint;  // "127.0.0.1:PORT"
   uint32_t port = 0;
+  std::string metrics_endpoint;  // "127.0.0.1:PORT" of /metrics; empty: none
 };
 
 struct TestnetManifest {

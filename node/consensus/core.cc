@@ -177,6 +177,7 @@ void ConsensusCore::Start(CoreOutput& out) {
   if (halt_reason_) return;
   AdvanceRound(high_qc_.vote_data().round() + 1);
   MaybePropose(out);
+  AnnounceQc(out);
   // Announce our highest QC: validators that are ahead answer with theirs,
   // so a restarted validator catches up even when nothing is being sent.
   v1::ConsensusMessage sync;
@@ -259,6 +260,17 @@ void ConsensusCore::OnTick(CoreOutput& out) {
     OnRoundTimeout(out);
   }
   MaybePropose(out);
+  AnnounceQc(out);
+}
+
+void ConsensusCore::AnnounceQc(CoreOutput& out) {
+  if (!qc_unannounced_ || halt_reason_) return;
+  // No proposal carries this QC: send it on its own, so that every
+  // validator commits what it commits.
+  v1::ConsensusMessage sync;
+  *sync.mutable_sync_info()->mutable_high_qc() = std::move(*qc_unannounced_);
+  qc_unannounced_.reset();
+  Send(std::nullopt, std::move(sync), out);
 }
 
 void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message, CoreOutput& out) {
@@ -299,6 +311,7 @@ void ConsensusCore::OnMessage(uint32_t from, const v1::ConsensusMessage& message
       break;
   }
   MaybePropose(out);
+  AnnounceQc(out);
 }
 
 void ConsensusCore::ProcessQc(const v1::QuorumCert& qc, uint32_t from, CoreOutput& out) {

@@ -193,6 +193,9 @@ class ConsensusCore {
                         std::optional<Hash32> certified_state_hash);
   void VoteFor(const v1::Proposal& proposal, const Hash32& hash, CoreOutput& out);
   void OnVote(const v1::Vote& vote, CoreOutput& out);
+  // Broadcasts, as a SyncInfo, a QC this validator formed that no proposal
+  // of its carried; called once an event (and the proposal it allows) is done.
+  void AnnounceQc(CoreOutput& out);
   void OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, CoreOutput& out);
 
   // Timeouts.
@@ -268,7 +271,8 @@ class ConsensusCore {
   mutable ReadyCache ready_cache_;
   uint64_t round_deadline_ms_ = 0;
   bool proposed_in_round_ = false;
-  std::optional<v1::Timeout> my_timeout_;  // signed for round_, re-sent on each expiry
+  std::optional<v1::Timeout> my_timeout_;         // signed for round_, re-sent on each expiry
+  std::optional<v1::QuorumCert> qc_unannounced_;  // formed here, not yet sent (AnnounceQc)
 
   // Votes for rounds this validator leads next:
   // round -> signed vote bytes -> signer -> signature; one per (signer, round).

@@ -75,6 +75,10 @@ void ConsensusCore::MaybePropose(CoreOutput& out) {
   if (qc_round + 1 != round_) *proposal.mutable_tc() = *high_tc_;
   proposal.set_signature(std::move(*signature));
   ++counters_.proposals_sent;
+  // This proposal carries the QC just formed: no SyncInfo needs to.
+  if (qc_unannounced_ && qc_unannounced_->vote_data().round() == qc_round) {
+    qc_unannounced_.reset();
+  }
   v1::ConsensusMessage message;
   *message.mutable_proposal() = proposal;
   Send(std::nullopt, std::move(message), out);
@@ -320,13 +324,9 @@ void ConsensusCore::OnVote(const v1::Vote& vote, CoreOutput& out) {
   }
   votes_.erase(vote_data.round());
   ProcessQc(qc, index_, out);
-  if (!proposed_in_round_ || round_ != vote_data.round() + 1) {
-    // No proposal carries this QC: send it on its own, so that every
-    // validator commits what it commits.
-    v1::ConsensusMessage sync;
-    *sync.mutable_sync_info()->mutable_high_qc() = qc;
-    Send(std::nullopt, std::move(sync), out);
-  }
+  // Sent on its own when the event is done, unless the proposal that
+  // follows carries it (AnnounceQc).
+  if (!proposed_in_round_ || round_ != vote_data.round() + 1) qc_unannounced_ = qc;
 }
 
 void ConsensusCore::OnSyncInfo(uint32_t from, const v1::SyncInfo& sync_info, CoreOutput& out) {

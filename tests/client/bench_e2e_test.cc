@@ -1,11 +1,12 @@
 // End to end: the real `remit bench` against validators it spawns. Proves
 // that a short open-loop run on its own 1-validator testnet funds its
 // accounts, settles every transfer it offers with no errors, prints one JSON
-// object with the documented keys, and leaves no validator or directory
-// behind; that a 4-validator run with --kill-leader-at kills and restarts the
-// leader and still settles everything (re-sent to other validators); that
-// --crypto reports a rate and limits; and that bad arguments exit 2 before
-// anything starts. Asserts no timing.
+// object with the documented keys and the validator's stage breakdown, and
+// leaves no validator or directory behind; that a 4-validator run with
+// --kill-leader-at kills and restarts the leader and still settles
+// everything (re-sent to other validators); that --crypto reports a rate
+// and limits; and that bad arguments exit 2 before anything starts. Asserts
+// no timing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -95,6 +96,18 @@ TEST_F(BenchEndToEndTest, OpenLoopOnASpawnedValidatorSettlesEverything) {
   }
   EXPECT_EQ(offered, 600u);  // 200/s for 3 s
   EXPECT_EQ(settled, offered);
+  // The validator's /metrics were read: every stage, in a transfer's order,
+  // counted the same transfers (those answered after the window began).
+  EXPECT_EQ(report["stages_nodes"], 1);
+  const json& stages = report["stages_us"];
+  ASSERT_EQ(stages.size(), 6u) << stages;
+  const char* kOrder[] = {"admitted", "proposed", "certified", "committed", "answered", "total"};
+  for (size_t i = 0; i < stages.size(); ++i) {
+    EXPECT_EQ(stages[i]["stage"], kOrder[i]);
+    EXPECT_EQ(stages[i]["count"], stages[0]["count"]) << kOrder[i];
+    EXPECT_LE(stages[i]["p50"].get<uint64_t>(), stages[i]["p99"].get<uint64_t>()) << kOrder[i];
+  }
+  EXPECT_GT(stages[0]["count"].get<uint64_t>(), 0u);
   ExpectNoTestnetLeft();
 }
 

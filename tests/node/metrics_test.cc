@@ -41,6 +41,18 @@ TEST(MetricsTest, GaugesAreReadAtRenderTime) {
             "remit_height 42\n");
 }
 
+// A counter kept elsewhere renders with TYPE counter, read at render time.
+TEST(MetricsTest, CounterFunctionsAreCountersReadAtRenderTime) {
+  MetricsRegistry registry;
+  uint64_t refused = 0;
+  registry.AddCounterFunction("remit_refused_total", "Refused.", {}, [&] { return refused; });
+  refused = 7;
+  EXPECT_EQ(registry.Render(),
+            "# HELP remit_refused_total Refused.\n"
+            "# TYPE remit_refused_total counter\n"
+            "remit_refused_total 7\n");
+}
+
 // Buckets are cumulative, in seconds, end with +Inf equal to the count, and
 // an observation on a bound falls in that bound's bucket (le means <=).
 TEST(MetricsTest, HistogramBucketsAreCumulativeInSeconds) {
