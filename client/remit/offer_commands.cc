@@ -22,6 +22,7 @@ struct OfferArgs {
   std::string key_path;
   std::vector<std::string> sell;  // AMOUNT ASSET
   std::string buy_asset;
+  std::string list_sell;  // offer list SELL
   std::string price;
   std::string expires;
   std::string offer_id;
@@ -92,8 +93,7 @@ absl::Status RunCancel(OfferArgs& args, Output& output) {
 }
 
 absl::Status RunList(OfferArgs& args, Output& output) {
-  ASSIGN_OR_RETURN(const std::string sell_asset,
-                   ParseAssetArg(args.sell.empty() ? "" : args.sell[0]));
+  ASSIGN_OR_RETURN(const std::string sell_asset, ParseAssetArg(args.list_sell));
   ASSIGN_OR_RETURN(const std::string buy_asset, ParseAssetArg(args.buy_asset));
   ASSIGN_OR_RETURN(OperationRun run, StartOperation(args.connection));
   absl::StatusOr<std::string> token = FromHex(args.page_token);
@@ -160,7 +160,7 @@ void AddOfferCommands(CLI::App& app, CliContext& context) {
   });
 
   CLI::App* list = offer->add_subcommand("list", "the offers selling SELL for BUY, best first");
-  list->add_option("SELL", args->sell, "the asset the offers sell")->expected(1)->required();
+  list->add_option("SELL", args->list_sell, "the asset the offers sell")->required();
   list->add_option("BUY", args->buy_asset, "the asset they want")->required();
   list->add_option("--limit", args->limit, "offers per page (default 20, at most 1000)");
   list->add_option("--page-token", args->page_token, "the next page's token, from the last page");

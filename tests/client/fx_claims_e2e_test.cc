@@ -5,7 +5,9 @@
 // refused bound and a path without liquidity ends with its outcome and moves
 // nothing, and that a claimable payment is claimed with its code by another
 // key exactly once, and that one left to expire is reclaimed by its sender
-// (waiting on the claim's status and the chain's block time).
+// (waiting on the claim's status and the chain's block time); and that
+// offers are listed best first and cancelled, and the basket mints and
+// redeems.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -221,6 +223,44 @@ TEST_F(FxClaimsEndToEndTest, ClaimWithTheCodeAndReclaimAfterExpiry) {
   EXPECT_EQ(
       RemitJson({"claim", brief["claim_code"], "--key", Key("carol")}, kExitNotSettled)["outcome"],
       "ALREADY_CLAIMED");
+}
+
+// Proves: the book lists the maker's offer before a worse one, an offer
+// holds its amount until cancelled, and the basket mints and redeems its
+// exact components.
+TEST_F(FxClaimsEndToEndTest, OffersAndTheBasket) {
+  ASSERT_NO_FATAL_FAILURE(StartTestnet());
+  const std::string alice = NewKey("alice");
+  for (const char* asset : {"USD", "EUR"}) {
+    const json paid = RemitJson({"faucet", alice, "50", asset});
+    EXPECT_EQ(paid["outcome"], "SETTLED");
+  }
+  const json created = RemitJson({"offer", "create", "--key", Key("alice"), "--sell", "10", "EUR",
+                                  "--buy", "USD", "--price", "1.50"});
+  EXPECT_EQ(created["outcome"], "SETTLED") << created.dump();
+  EXPECT_EQ(Balance(alice, "EUR"), 4'000);  // 10 EUR held by the offer
+  const json book = RemitJson({"offer", "list", "EUR", "USD"});
+  ASSERT_EQ(book["offers"].size(), 2u) << book.dump();
+  EXPECT_NE(book["offers"][0]["owner"], alice);  // the maker's, cheaper
+  EXPECT_EQ(book["offers"][1]["owner"], alice);
+  EXPECT_EQ(book["offers"][1]["price"], "1.5000");
+  EXPECT_EQ(book["offers"][1]["amount"], "10.00");
+  EXPECT_EQ(book["offers"][1]["offer_id"], created["offer_id"]);
+  const json cancelled =
+      RemitJson({"offer", "cancel", "--key", Key("alice"), created["offer_id"].get<std::string>()});
+  EXPECT_EQ(cancelled["outcome"], "SETTLED") << cancelled.dump();
+  EXPECT_EQ(Balance(alice, "EUR"), 5'000);
+  EXPECT_EQ(RemitJson({"offer", "list", "EUR", "USD"})["offers"].size(), 1u);
+
+  const json minted = RemitJson({"basket", "mint", "--key", Key("alice"), "2"});
+  EXPECT_EQ(minted["outcome"], "SETTLED") << minted.dump();
+  EXPECT_EQ(Balance(alice, "RMX"), 200);
+  EXPECT_EQ(Balance(alice, "USD"), 4'800);
+  EXPECT_EQ(Balance(alice, "EUR"), 4'800);
+  EXPECT_EQ(RemitJson({"basket", "redeem", "--key", Key("alice"), "1"})["outcome"], "SETTLED");
+  EXPECT_EQ(Balance(alice, "RMX"), 100);
+  EXPECT_EQ(Balance(alice, "USD"), 4'900);
+  EXPECT_EQ(Balance(alice, "EUR"), 4'900);
 }
 
 }  // namespace
