@@ -49,6 +49,10 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   app.require_subcommand(1);
   AddKeyCommands(app, context);
   AddTransferCommands(app, context);
+  AddQuoteCommand(app, context);
+  AddOfferCommands(app, context);
+  AddBasketCommands(app, context);
+  AddClaimCommands(app, context);
   AddQueryCommands(app, context);
   AddWatchCommand(app, context);
   AddTestnetCommands(app, context);

@@ -22,6 +22,14 @@ void AddKeyCommands(CLI::App& app, CliContext& context);
 void AddTestnetCommands(CLI::App& app, CliContext& context);
 // send, faucet
 void AddTransferCommands(CLI::App& app, CliContext& context);
+// quote (client/remit/quote_command.cc)
+void AddQuoteCommand(CLI::App& app, CliContext& context);
+// offer create|cancel|list
+void AddOfferCommands(CLI::App& app, CliContext& context);
+// basket mint|redeem
+void AddBasketCommands(CLI::App& app, CliContext& context);
+// claim CODE, claim status, reclaim
+void AddClaimCommands(CLI::App& app, CliContext& context);
 // balance, history, receipt, status
 void AddQueryCommands(CLI::App& app, CliContext& context);
 // watch

@@ -22,7 +22,102 @@ std::string Echo(std::string_view text) {
   return StrCat(text.substr(0, kEchoBytesMax), "...");
 }
 
+__extension__ typedef unsigned __int128 Uint128;
+
+Uint128 Pow10(uint32_t exponent) {
+  Uint128 value = 1;
+  for (uint32_t i = 0; i < exponent; ++i) value *= 10;
+  return value;
+}
+
+Uint128 Gcd(Uint128 a, Uint128 b) {
+  while (b != 0) {
+    const Uint128 rest = a % b;
+    a = b;
+    b = rest;
+  }
+  return a;
+}
+
 }  // namespace
+
+absl::StatusOr<uint64_t> ParseDurationArg(std::string_view what, std::string_view text) {
+  constexpr uint64_t kDurationMsMax = 366ull * 24 * 60 * 60 * 1000;
+  const std::string wrong = StrCat(what, " '", Echo(text),
+                                   "' is not a duration; write a whole number and a unit, like "
+                                   "30s, 10m, 2h or 7d");
+  if (text.size() < 2) return BadInputError(wrong);
+  uint64_t unit_ms = 0;
+  switch (text.back()) {
+    case 's':
+      unit_ms = 1000;
+      break;
+    case 'm':
+      unit_ms = 60 * 1000;
+      break;
+    case 'h':
+      unit_ms = 60 * 60 * 1000;
+      break;
+    case 'd':
+      unit_ms = 24 * 60 * 60 * 1000;
+      break;
+    default:
+      return BadInputError(wrong);
+  }
+  uint64_t count = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return BadInputError(wrong);
+    count = count * 10 + static_cast<uint64_t>(c - '0');
+    if (count > kDurationMsMax) return BadInputError(StrCat(what, " is longer than a year"));
+  }
+  if (count == 0) return BadInputError(StrCat(what, " must be more than zero"));
+  if (count * unit_ms > kDurationMsMax)
+    return BadInputError(StrCat(what, " is longer than a year"));
+  return count * unit_ms;
+}
+
+absl::StatusOr<MinorPrice> ResolvePrice(const Genesis& genesis, std::string_view sell_asset,
+                                        std::string_view buy_asset, std::string_view price_text) {
+  const AssetInfo* sell = genesis.FindAsset(sell_asset);
+  const AssetInfo* buy = genesis.FindAsset(buy_asset);
+  if (sell == nullptr || buy == nullptr) {
+    return BadInputError(StrCat("unknown asset '", sell == nullptr ? sell_asset : buy_asset,
+                                "'; chain '", genesis.chain_id, "' has ", AssetCodeList(genesis)));
+  }
+  const size_t point = price_text.find('.');
+  const uint32_t fraction_digits =
+      static_cast<uint32_t>(point == std::string_view::npos ? 0 : price_text.size() - point - 1);
+  if (fraction_digits > kAssetDecimalsMax) {
+    return BadInputError(StrCat("--price has more than ", kAssetDecimalsMax, " decimals"));
+  }
+  absl::StatusOr<uint64_t> scaled = ParseAmount(price_text, fraction_digits);
+  if (!scaled.ok() || *scaled == 0) {
+    return BadInputError(StrCat("--price '", Echo(price_text),
+                                "' is not a positive decimal, like 1.10 (", buy->code, " per ",
+                                sell->code, ")"));
+  }
+  // price_major x 10^buy_decimals / 10^sell_decimals, price_major = scaled / 10^fraction_digits.
+  Uint128 n = Uint128{*scaled} * Pow10(buy->decimals);
+  Uint128 d = Pow10(fraction_digits) * Pow10(sell->decimals);
+  const Uint128 divisor = Gcd(n, d);
+  n /= divisor;
+  d /= divisor;
+  if (n > UINT64_MAX || d > UINT64_MAX) {
+    return BadInputError(StrCat("--price '", Echo(price_text), "' is too precise or too large"));
+  }
+  REMIT_CHECK(n > 0 && d > 0);
+  return MinorPrice{static_cast<uint64_t>(n), static_cast<uint64_t>(d)};
+}
+
+absl::StatusOr<Hash32> ParseIdArg(std::string_view what, std::string_view text) {
+  absl::StatusOr<std::string> bytes = FromHex(text);
+  if (!bytes.ok() || bytes->size() != kHashBytes) {
+    return BadInputError(
+        StrCat(what, " '", Echo(text), "' is not ", 2 * kHashBytes, " hex digits"));
+  }
+  ASSIGN_OR_RETURN(const Hash32 id, ToArray<kHashBytes>(*bytes, what));
+  return id;
+}
 
 absl::StatusOr<AccountId> ParseAddressArg(std::string_view what, std::string_view text) {
   absl::StatusOr<AccountId> account = DecodeAddress(text);

@@ -35,6 +35,24 @@ absl::Status CheckMemoArg(std::string_view memo);
 absl::StatusOr<uint64_t> ResolveAmount(const Genesis& genesis, std::string_view asset,
                                        std::string_view amount_text);
 
+// A duration such as "30s", "10m", "2h" or "7d" (a positive integer and one
+// unit), in milliseconds.
+absl::StatusOr<uint64_t> ParseDurationArg(std::string_view what, std::string_view text);
+
+// A price typed as a decimal, in major units of `buy_asset` per major unit of
+// `sell_asset` (e.g. "1.10" USD per EUR), as the offer's rational in minor
+// units (price_n / price_d, reduced). Refuses a price that is not positive
+// or whose terms do not fit 64 bits.
+struct MinorPrice {
+  uint64_t price_n = 0;
+  uint64_t price_d = 0;
+};
+absl::StatusOr<MinorPrice> ResolvePrice(const Genesis& genesis, std::string_view sell_asset,
+                                        std::string_view buy_asset, std::string_view price_text);
+
+// A 64-hex-digit id (an offer's or a claim's); `what` names it.
+absl::StatusOr<Hash32> ParseIdArg(std::string_view what, std::string_view text);
+
 // Reads a key file; a missing, unreadable or malformed one is bad input.
 absl::StatusOr<SigningKey> LoadKeyArg(const std::string& path);
 

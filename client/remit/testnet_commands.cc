@@ -28,6 +28,9 @@ struct TestnetArgs {
   uint64_t ready_timeout_ms = testnet::kReadyTimeoutMsDefault;
   uint64_t grace_ms = testnet::kStopGraceMsDefault;
   bool tls = false;
+  std::string rates_file;
+  std::optional<uint32_t> spread_bps;
+  bool no_market = false;
 };
 
 // Errors of the testnet library that the user fixes by changing arguments.
@@ -82,7 +85,10 @@ absl::Status RunUp(const TestnetArgs& args, Output& output) {
                                    .remitd_path = "",
                                    .only_node = std::nullopt,
                                    .fault_injection = false,
-                                   .tls = args.tls};
+                                   .tls = args.tls,
+                                   .market = {.enabled = !args.no_market,
+                                              .rates_file = args.rates_file,
+                                              .spread_bps = args.spread_bps}};
   absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(args.dir, options);
   if (!report.ok()) {
     PrintDeadNodeLogs(args.dir, output);
@@ -318,6 +324,12 @@ void AddTestnetCommands(CLI::App& app, CliContext& context) {
                  "node I listens on 127.0.0.1:BASE+I (default 7100)");
   up->add_option("--timeout-ms", args->ready_timeout_ms, "how long to wait for the nodes")
       ->capture_default_str();
+  up->add_option("--rates", args->rates_file,
+                 "a new testnet's market maker rates (default: the built-in table; "
+                 "written to DIR/rates.toml)");
+  up->add_option("--spread-bps", args->spread_bps,
+                 "a new testnet's market maker spread, in 1/10000 (default 100)");
+  up->add_flag("--no-market", args->no_market, "a new testnet without market maker, hub or basket");
   up->add_flag("--tls", args->tls,
                "a new testnet serves only TLS, with its own CA (DIR/tls/ca.crt, made with "
                "openssl); --testnet DIR commands trust it");

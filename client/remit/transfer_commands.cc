@@ -1,4 +1,5 @@
 // remit send --key FILE --to ADDRESS AMOUNT ASSET [--memo TEXT];
+// remit send ... cross-currency or --claimable (client/remit/send_args.h);
 // remit faucet ADDRESS AMOUNT ASSET --testnet DIR.
 //
 // Both check everything the user typed before signing; a transfer is sent
@@ -10,7 +11,9 @@
 #include "client/remit/commands.h"
 #include "client/remit/connection.h"
 #include "client/remit/inputs.h"
+#include "client/remit/operation_run.h"
 #include "client/remit/record_format.h"
+#include "client/remit/send_args.h"
 #include "client/sdk/transfer_builder.h"
 #include "client/testnet/manifest.h"
 #include "ledger/address.h"
@@ -19,22 +22,6 @@
 
 namespace remit::cli {
 namespace {
-
-struct TransferArgs {
-  std::string key_path;
-  std::string to;
-  std::string amount;
-  std::string asset;
-  std::string memo;
-  uint64_t ttl_ms = sdk::kTransferTtlMsDefault;
-  ConnectionFlags connection;
-};
-
-uint64_t NowUnixMs() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
-}
 
 std::string NotSettledHint(v1::Outcome outcome) {
   switch (outcome) {
@@ -119,14 +106,65 @@ absl::Status CheckLocalArgs(TransferArgs& args) {
   return absl::OkStatus();
 }
 
+// Which form of send the flags ask for, and that they do not mix forms.
+enum class SendForm { kPlain, kStrictSend, kStrictReceive, kClaimable };
+
+absl::StatusOr<SendForm> FormOf(const TransferArgs& args) {
+  const bool receive = !args.deliver.empty() || !args.send_max.empty();
+  const bool positional = !args.amount.empty() || !args.asset.empty();
+  if (args.claimable) {
+    if (receive || !args.deliver_min.empty() || !args.to.empty()) {
+      return BadInputError(
+          "--claimable takes AMOUNT ASSET and no --to, --deliver or --deliver-min");
+    }
+    if (args.amount.empty() || args.asset.empty()) {
+      return BadInputError("--claimable needs AMOUNT ASSET, e.g. 5 USD");
+    }
+    return SendForm::kClaimable;
+  }
+  if (!args.expires.empty()) return BadInputError("--expires goes with --claimable");
+  if (args.to.empty()) return BadInputError("--to ADDRESS is required (or --claimable)");
+  if (receive) {
+    if (args.deliver.empty() || args.send_max.empty() || positional || !args.deliver_min.empty()) {
+      return BadInputError(
+          "a strict receive is --deliver AMOUNT ASSET --send-max AMOUNT ASSET, with no AMOUNT "
+          "ASSET of its own");
+    }
+    return SendForm::kStrictReceive;
+  }
+  if (args.amount.empty() || args.asset.empty()) {
+    return BadInputError("AMOUNT ASSET is required, e.g. 5 USD");
+  }
+  return args.deliver_min.empty() ? SendForm::kPlain : SendForm::kStrictSend;
+}
+
 absl::Status RunSend(TransferArgs& args, Output& output) {
-  ASSIGN_OR_RETURN(const AccountId to, ParseAddressArg("recipient address", args.to));
+  ASSIGN_OR_RETURN(const SendForm form, FormOf(args));
+  AccountId to{};
+  if (form != SendForm::kClaimable) {
+    ASSIGN_OR_RETURN(to, ParseAddressArg("recipient address", args.to));
+  }
+  if (form == SendForm::kStrictReceive) {
+    args.amount = "1";  // no amount of its own: the pairs are checked against genesis
+    args.asset = "X";
+  }
   RETURN_IF_ERROR(CheckLocalArgs(args));
   ASSIGN_OR_RETURN(const SigningKey key, LoadKeyArg(args.key_path));
-  if (key.public_key() == to) {
+  // A cross-currency transfer to oneself is a conversion.
+  if (form == SendForm::kPlain && key.public_key() == to) {
     return BadInputError("--to is the address of --key itself; send to another account");
   }
   RETURN_IF_ERROR(ResolveEndpoints(args.connection).status());
+  switch (form) {
+    case SendForm::kStrictSend:
+      return RunStrictSend(args, key, to, output);
+    case SendForm::kStrictReceive:
+      return RunStrictReceive(args, key, to, output);
+    case SendForm::kClaimable:
+      return RunClaimableSend(args, key, output);
+    case SendForm::kPlain:
+      break;
+  }
   return SignAndSettle(key, to, args, output);
 }
 
@@ -141,9 +179,11 @@ absl::Status RunFaucet(TransferArgs& args, Output& output) {
   return SignAndSettle(key, to, args, output);
 }
 
-void AddTransferOptions(CLI::App* command, TransferArgs& args) {
-  command->add_option("AMOUNT", args.amount, "a positive decimal amount, e.g. 0.50")->required();
-  command->add_option("ASSET", args.asset, "an asset code of the chain, e.g. USD")->required();
+void AddTransferOptions(CLI::App* command, TransferArgs& args, bool required = true) {
+  command->add_option("AMOUNT", args.amount, "a positive decimal amount, e.g. 0.50")
+      ->required(required);
+  command->add_option("ASSET", args.asset, "an asset code of the chain, e.g. USD")
+      ->required(required);
   command->add_option("--memo", args.memo, "a note for the recipient (at most 140 bytes)");
   command->add_option("--ttl-ms", args.ttl_ms, "how long the signed transfer stays valid")
       ->capture_default_str();
@@ -153,11 +193,27 @@ void AddTransferOptions(CLI::App* command, TransferArgs& args) {
 
 void AddTransferCommands(CLI::App& app, CliContext& context) {
   auto send = std::make_shared<TransferArgs>();
-  CLI::App* send_command =
-      app.add_subcommand("send", "pay AMOUNT ASSET to an address and wait until it is final");
+  CLI::App* send_command = app.add_subcommand(
+      "send", "pay AMOUNT ASSET to an address (or across currencies, or claimable) and wait");
   send_command->add_option("--key", send->key_path, "the sender's key file")->required();
-  send_command->add_option("--to", send->to, "the recipient's address (rmt1...)")->required();
-  AddTransferOptions(send_command, *send);
+  send_command->add_option("--to", send->to, "the recipient's address (rmt1...)");
+  AddTransferOptions(send_command, *send, /*required=*/false);
+  send_command
+      ->add_option("--deliver", send->deliver,
+                   "strict receive: deliver exactly AMOUNT ASSET (with --send-max)")
+      ->expected(2);
+  send_command
+      ->add_option("--send-max", send->send_max, "strict receive: pay at most AMOUNT ASSET for it")
+      ->expected(2);
+  send_command
+      ->add_option("--deliver-min", send->deliver_min,
+                   "strict send: AMOUNT ASSET is paid, at least this AMOUNT ASSET is delivered")
+      ->expected(2);
+  send_command->add_flag("--claimable", send->claimable,
+                         "hold AMOUNT ASSET for whoever gets the printed claim code");
+  send_command->add_option("--expires", send->expires,
+                           "--claimable: how long it can be claimed, e.g. 30s, 10m, 7d (default "
+                           "14d)");
   AddConnectionFlags(send_command, &send->connection);
   AddJsonFlag(send_command, context);
   send_command->callback([&context, send] {

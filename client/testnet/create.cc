@@ -127,6 +127,7 @@ absl::StatusOr<TestnetManifest> CreateTestnet(const std::string& dir,
   const SigningKey faucet = SigningKey::Generate();
   RETURN_IF_ERROR(WriteKeyFile(FaucetKeyPath(dir), faucet));
   Genesis genesis = TestnetGenesis(faucet.public_key(), options.genesis_time_unix_ms);
+  RETURN_IF_ERROR(AddMarket(dir, options.market, faucet.public_key(), genesis));
   TestnetManifest manifest{.dir = dir,
                            .chain_id = genesis.chain_id,
                            .base_port = options.base_port,

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/testnet/manifest.h"
+#include "client/testnet/market.h"
 
 namespace remit::testnet {
 
@@ -28,6 +29,8 @@ struct CreateOptions {
   // Both APIs over TLS only, with a CA and node certificates made by
   // openssl (tls_files.h).
   bool tls = false;
+  // The market maker, its rates file and the basket (market.h).
+  MarketOptions market = {};
 };
 
 // The asset codes every testnet has, issued by the faucet account.

@@ -77,7 +77,8 @@ absl::StatusOr<TestnetManifest> OpenOrCreate(const std::string& dir, const UpOpt
       .base_port = options.base_port == 0 ? kBasePortDefault : options.base_port,
       .genesis_time_unix_ms = options.genesis_time_unix_ms,
       .fault_injection = options.fault_injection,
-      .tls = options.tls};
+      .tls = options.tls,
+      .market = options.market};
   // Check the ports before writing anything, so a taken port leaves no
   // half-made testnet behind.
   for (uint32_t i = 0; i < create.nodes && create.base_port + i <= 65535; ++i) {

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/testnet/manifest.h"
+#include "client/testnet/market.h"
 #include "client/testnet/node_control.h"
 
 namespace remit::testnet {
@@ -35,6 +36,8 @@ struct UpOptions {
   // For a new testnet: TLS only, with its own CA (CreateOptions::tls).
   // INVALID_ARGUMENT for an existing plaintext testnet.
   bool tls = false;
+  // For a new testnet: its market maker and basket (CreateOptions::market).
+  MarketOptions market = {};
 };
 
 struct UpReport {

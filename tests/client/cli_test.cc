@@ -172,6 +172,52 @@ TEST_F(CliTest, BadInputIsRefusedAndNothingIsSent) {
   EXPECT_EQ(ledger_.settle_calls(), 0);
 }
 
+// Proves: the cross-currency, offer, basket and claim commands refuse bad
+// input with one line naming the problem (exit 2), and sign nothing.
+TEST_F(CliTest, OperationInputIsRefusedAndNothingIsSent) {
+  const std::string node = server_.endpoint();
+  const std::string& key = sender_key_;
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"send", "--key", key, "--claimable", "--to", recipient_, "5", "USD"}, "--claimable takes"},
+      {{"send", "--key", key, "--claimable", "--expires", "7x", "5", "USD"}, "not a duration"},
+      {{"send", "--key", key, "--claimable", "--expires", "0s", "5", "USD"}, "more than zero"},
+      {{"send", "--key", key, "--to", recipient_, "1", "USD", "--expires", "1d"}, "--claimable"},
+      {{"send", "--key", key, "--to", recipient_, "--deliver", "5", "EUR", "--node", node},
+       "strict receive"},
+      {{"send", "--key", key, "--to", recipient_, "1", "USD", "--deliver-min", "1", "USD", "--node",
+        node},
+       "both assets are USD"},
+      {{"send", "--key", key, "--to", recipient_, "1", "USD", "--deliver-min", "1", "XYZ", "--node",
+        node},
+       "unknown asset 'XYZ'"},
+      {{"claim", "rcc1notacode", "--key", key, "--node", node}, "not a claim code"},
+      {{"claim", "--key", key, "--node", node}, "remit claim CODE"},
+      {{"claim", "status", "abcd", "--node", node}, "64 hex digits"},
+      {{"reclaim", "abcd", "--key", key, "--node", node}, "64 hex digits"},
+      {{"offer", "create", "--key", key, "--sell", "10", "EUR", "--buy", "eur", "--price", "1",
+        "--node", node},
+       "same asset"},
+      {{"offer", "create", "--key", key, "--sell", "10", "EUR", "--buy", "USD", "--price", "0",
+        "--node", node},
+       "positive decimal"},
+      {{"offer", "cancel", "--key", key, "12", "--node", node}, "64 hex digits"},
+      {{"quote", "10", "USD", "--node", node}, "exactly one of --to-asset"},
+      {{"quote", "10", "USD", "--to-asset", "usd", "--node", node}, "the same"},
+      {{"basket", "mint", "--key", key, "1", "--node", node}, "defines no basket"},
+  };
+  for (const Case& c : cases) {
+    const CliRun run = RunRemit(c.args);
+    EXPECT_EQ(run.exit_code, kExitBadInput) << c.args[1] << ": " << run.err;
+    EXPECT_EQ(CountLines(run.err), 1u) << run.err;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << c.message << ": " << run.err;
+  }
+  EXPECT_EQ(ledger_.settle_calls(), 0);
+}
+
 // Proves: a transfer that is final but rejected exits 3 and still prints its
 // outcome.
 TEST_F(CliTest, RejectedOutcomeExitsNonZero) {
