@@ -13,6 +13,21 @@
 
 namespace remit::bot {
 
+// A quote (docs/FX.md, "Quotes"): what a cross-currency transfer signed now
+// would send and deliver, at the last committed height.
+struct FxQuoteRequest {
+  std::string send_asset;
+  std::string deliver_asset;
+  bool strict_receive = false;  // amount_minor is what arrives; else what leaves
+  uint64_t amount_minor = 0;
+};
+struct FxQuote {
+  v1::Outcome outcome = v1::NO_LIQUIDITY;  // SETTLED: the amounts below fill it
+  uint64_t sent_minor = 0;
+  uint64_t delivered_minor = 0;
+  uint32_t fills = 0;  // offers it would cross
+};
+
 class LedgerPort {
  public:
   virtual ~LedgerPort() = default;
@@ -26,6 +41,10 @@ class LedgerPort {
   virtual absl::StatusOr<uint64_t> NextSequence(const AccountId& account) = 0;
   virtual absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
                                                                   uint32_t limit) = 0;
+  // INVALID_ARGUMENT for an unknown asset, two equal ones or a bad amount.
+  virtual absl::StatusOr<FxQuote> Quote(const FxQuoteRequest& request) = 0;
+  // NOT_FOUND for a claim never made.
+  virtual absl::StatusOr<v1::ClaimEntry> GetClaim(const std::string& claim_id) = 0;
 };
 
 class SdkLedgerPort final : public LedgerPort {
@@ -44,6 +63,13 @@ class SdkLedgerPort final : public LedgerPort {
   absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const AccountId& account,
                                                           uint32_t limit) override {
     return client_->ListTransfers(account, limit, "");
+  }
+  // The SDK's Quote and GetClaim are not on this branch yet.
+  absl::StatusOr<FxQuote> Quote(const FxQuoteRequest&) override {
+    return absl::UnimplementedError("this ledger client cannot ask for quotes yet");
+  }
+  absl::StatusOr<v1::ClaimEntry> GetClaim(const std::string&) override {
+    return absl::UnimplementedError("this ledger client cannot read claims yet");
   }
 
  private:
