@@ -22,6 +22,7 @@ constexpr RefusalReason kReasons[] = {
     {"memo_too_long", Code::kInvalidArgument},
     {"bad_signature", Code::kInvalidArgument},
     {"unknown_asset", Code::kInvalidArgument},
+    {"same_asset", Code::kInvalidArgument},
     {"batch_empty", Code::kInvalidArgument},
     {"batch_too_large", Code::kInvalidArgument},
     // Valid, but the ledger's state or the time refuses it: sign a new one.
@@ -29,6 +30,7 @@ constexpr RefusalReason kReasons[] = {
     {"sequence_used", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"sequence_window", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"sequence_taken", Code::kFailedPrecondition, /*names_next_sequence=*/true},
+    {"no_liquidity", Code::kFailedPrecondition},
     // Final already: the original receipt is attached.
     {"already_final", Code::kAlreadyExists},
     // Back-pressure: retry later or on another validator.

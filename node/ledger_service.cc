@@ -8,6 +8,7 @@
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/error_details.h"
+#include "node/ledger_reads.h"
 #include "node/reactors.h"
 
 namespace remit {
@@ -335,6 +336,37 @@ grpc::ServerUnaryReactor* LedgerService::GetGenesis(grpc::CallbackServerContext*
                                                     v1::GetGenesisResponse* response) {
   response->set_genesis_json(genesis_json_);
   return FinishNow(context, grpc::Status::OK);
+}
+
+namespace {
+
+// Finishes a read with `answer`'s value moved into `response`, or its refusal.
+template <typename Response>
+grpc::ServerUnaryReactor* FinishRead(grpc::CallbackServerContext* context,
+                                     absl::StatusOr<Response> answer, Response* response) {
+  if (!answer.ok()) return FinishNow(context, ToGrpc(answer.status()));
+  *response = *std::move(answer);
+  return FinishNow(context, grpc::Status::OK);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* LedgerService::Quote(grpc::CallbackServerContext* context,
+                                               const v1::QuoteRequest* request,
+                                               v1::QuoteResponse* response) {
+  return FinishRead(context, ReadQuote(genesis_, store_, *request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerService::ListOffers(grpc::CallbackServerContext* context,
+                                                    const v1::ListOffersRequest* request,
+                                                    v1::ListOffersResponse* response) {
+  return FinishRead(context, ReadOffers(genesis_, store_, *request), response);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetClaim(grpc::CallbackServerContext* context,
+                                                  const v1::GetClaimRequest* request,
+                                                  v1::GetClaimResponse* response) {
+  return FinishRead(context, ReadClaim(store_, *request), response);
 }
 
 grpc::ServerWriteReactor<v1::WatchEvent>* LedgerService::Watch(

@@ -58,6 +58,16 @@ class LedgerService final : public v1::Ledger::CallbackService {
   grpc::ServerUnaryReactor* GetGenesis(grpc::CallbackServerContext* context,
                                        const v1::GetGenesisRequest* request,
                                        v1::GetGenesisResponse* response) override;
+  // Quote, ListOffers and GetClaim: node/ledger_reads.h.
+  grpc::ServerUnaryReactor* Quote(grpc::CallbackServerContext* context,
+                                  const v1::QuoteRequest* request,
+                                  v1::QuoteResponse* response) override;
+  grpc::ServerUnaryReactor* ListOffers(grpc::CallbackServerContext* context,
+                                       const v1::ListOffersRequest* request,
+                                       v1::ListOffersResponse* response) override;
+  grpc::ServerUnaryReactor* GetClaim(grpc::CallbackServerContext* context,
+                                     const v1::GetClaimRequest* request,
+                                     v1::GetClaimResponse* response) override;
   grpc::ServerWriteReactor<v1::WatchEvent>* Watch(grpc::CallbackServerContext* context,
                                                   const v1::WatchRequest* request) override;
 

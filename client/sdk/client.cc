@@ -12,6 +12,7 @@
 #include "client/sdk/endpoint.h"
 #include "client/sdk/grpc_status.h"
 #include "ledger/check.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -50,10 +51,18 @@ absl::Status CheckOptions(const ClientOptions& options) {
   return absl::OkStatus();
 }
 
-// ComputeTransferId's precondition, for a transfer the caller may have built
-// by hand.
-void CheckTransferSizes(const v1::Transfer& transfer) {
+// OperationId's precondition, for a transfer the caller may have built by
+// hand: a body, and every field within its size (the signature's is the
+// node's to refuse for a plain transfer).
+void CheckTransferSizes(const v1::SignedTransfer& signed_transfer) {
+  REMIT_CHECK(KindOf(signed_transfer) != OpKind::kNone);
+  if (signed_transfer.has_operation()) {
+    REMIT_CHECK(HasSigningShape(signed_transfer));
+    return;
+  }
+  const v1::Transfer& transfer = signed_transfer.transfer();
   REMIT_CHECK(transfer.chain_id().size() <= kChainIdBytesMax);
+  REMIT_CHECK(transfer.genesis_hash().size() == kHashBytes);
   REMIT_CHECK(transfer.from().size() == kPublicKeyBytes);
   REMIT_CHECK(transfer.to().size() == kPublicKeyBytes);
   REMIT_CHECK(transfer.asset().size() <= kAssetCodeBytesMax);
@@ -167,8 +176,8 @@ std::optional<v1::Receipt> RemitClient::FindFinalReceipt(const TransferId& id) {
 }
 
 absl::StatusOr<SettleResult> RemitClient::Settle(const v1::SignedTransfer& signed_transfer) {
-  CheckTransferSizes(signed_transfer.transfer());
-  const TransferId id = ComputeTransferId(signed_transfer.transfer());
+  CheckTransferSizes(signed_transfer);
+  const TransferId id = OperationId(signed_transfer);
   v1::SettleRequest request;
   *request.mutable_transfer() = signed_transfer;
   SettleResult result;
@@ -390,6 +399,43 @@ absl::Status RemitClient::Watch(const std::optional<AccountId>& account,
                           status.error_message());
   }
   return absl::UnavailableError(StrCat("no node answered (", unavailable, ")"));
+}
+
+absl::StatusOr<v1::QuoteResponse> RemitClient::Quote(const v1::QuoteRequest& request) {
+  v1::QuoteResponse response;
+  RETURN_IF_ERROR(CallWithFailover(options_.call_timeout_ms,
+                                   [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
+                                     return stub.Quote(context, request, &response);
+                                   }));
+  return response;
+}
+
+absl::StatusOr<v1::ListOffersResponse> RemitClient::ListOffers(std::string_view sell_asset,
+                                                               std::string_view buy_asset,
+                                                               uint32_t limit,
+                                                               std::string_view page_token) {
+  v1::ListOffersRequest request;
+  request.set_sell_asset(std::string(sell_asset));
+  request.set_buy_asset(std::string(buy_asset));
+  request.set_limit(limit);
+  request.set_page_token(std::string(page_token));
+  v1::ListOffersResponse response;
+  RETURN_IF_ERROR(CallWithFailover(options_.call_timeout_ms,
+                                   [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
+                                     return stub.ListOffers(context, request, &response);
+                                   }));
+  return response;
+}
+
+absl::StatusOr<v1::GetClaimResponse> RemitClient::GetClaim(const Hash32& claim_id) {
+  v1::GetClaimRequest request;
+  request.set_claim_id(ToString(claim_id));
+  v1::GetClaimResponse response;
+  RETURN_IF_ERROR(CallWithFailover(options_.call_timeout_ms,
+                                   [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
+                                     return stub.GetClaim(context, request, &response);
+                                   }));
+  return response;
 }
 
 }  // namespace remit::sdk

@@ -111,14 +111,16 @@ class RemitClient {
   // connections are made by the first call.
   static absl::StatusOr<std::unique_ptr<RemitClient>> Create(const ClientOptions& options);
 
-  // Submits the transfer and waits for its final receipt. The outcome may be
+  // Submits the transfer (a plain transfer or any operation) and waits for
+  // its final receipt. The outcome may be
   // a rejection (e.g. INSUFFICIENT_FUNDS): that is still OK here. Safe to
   // retry with the same signed transfer, because its id is idempotent: after
   // DEADLINE_EXCEEDED or UNAVAILABLE the receipt is looked up by id before
   // the same bytes are sent again. Errors: the node's INVALID_ARGUMENT,
   // FAILED_PRECONDITION (bad sequence), RESOURCE_EXHAUSTED, or the last
   // UNAVAILABLE / DEADLINE_EXCEEDED once attempts run out. Precondition
-  // (checked): the transfer's fields are within their size limits.
+  // (checked): the envelope has a body and its fields are within their size
+  // limits (HasSigningShape).
   absl::StatusOr<SettleResult> Settle(const v1::SignedTransfer& signed_transfer);
   // Admits the transfer to a mempool; returns its id without waiting.
   absl::StatusOr<TransferId> Submit(const v1::SignedTransfer& signed_transfer);
@@ -144,6 +146,20 @@ class RemitClient {
   absl::StatusOr<v1::GetStatusResponse> GetStatus();
   // The chain's genesis, parsed. INTERNAL if the node's JSON does not parse.
   absl::StatusOr<Genesis> GetGenesis();
+
+  // What a cross-currency transfer signed now would send or deliver, and the
+  // offers it would cross, at the node's committed height (docs/API.md,
+  // Quote). The node's refusals (UNKNOWN_ASSET, SAME_ASSET, BAD_AMOUNT,
+  // NO_LIQUIDITY) come back as its status and reason.
+  absl::StatusOr<v1::QuoteResponse> Quote(const v1::QuoteRequest& request);
+  // One page of the offers selling `sell_asset` for `buy_asset`, best first.
+  // `limit` 0 means the node's default; an empty token asks for the best page.
+  absl::StatusOr<v1::ListOffersResponse> ListOffers(std::string_view sell_asset,
+                                                    std::string_view buy_asset, uint32_t limit,
+                                                    std::string_view page_token);
+  // The claim, open or ended, and the node's committed block time.
+  // NOT_FOUND if no claim has the id (yet) at the node that answered.
+  absl::StatusOr<v1::GetClaimResponse> GetClaim(const Hash32& claim_id);
 
   // Calls `on_event` for every transfer that becomes final, for one account
   // (as sender or recipient) or for all, until the callback returns false

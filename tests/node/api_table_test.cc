@@ -517,9 +517,29 @@ std::vector<Case> StreamAndLifecycleCases() {
   };
 }
 
+// A Quote of `amount_minor` from `send_asset` to `deliver_asset`.
+Provoked QuoteRow(ApiTableTest& t, const std::string& send_asset, const std::string& deliver_asset,
+                  uint64_t amount_minor) {
+  v1::QuoteRequest request;
+  request.set_send_asset(send_asset);
+  request.set_deliver_asset(deliver_asset);
+  request.set_send_amount_minor(amount_minor);
+  v1::QuoteResponse response;
+  return Provoked{t.stub_->Quote(t.Context().get(), request, &response), std::nullopt};
+}
+
+std::vector<Case> MarketCases() {
+  return {
+      {"SAME_ASSET", {}, [](ApiTableTest& t) { return QuoteRow(t, "USD", "USD", 100); }},
+      // The test chain has USD and JPY and no offers at all.
+      {"NO_LIQUIDITY", {}, [](ApiTableTest& t) { return QuoteRow(t, "USD", "JPY", 100); }},
+  };
+}
+
 std::vector<Case> Cases() {
   std::vector<Case> cases;
-  for (auto group : {StatelessCases, SequenceCases, BackPressureCases, StreamAndLifecycleCases}) {
+  for (auto group :
+       {StatelessCases, SequenceCases, BackPressureCases, StreamAndLifecycleCases, MarketCases}) {
     for (Case& c : group()) cases.push_back(std::move(c));
   }
   return cases;
