@@ -64,12 +64,35 @@ class SdkLedgerPort final : public LedgerPort {
                                                           uint32_t limit) override {
     return client_->ListTransfers(account, limit, "");
   }
-  // The SDK's Quote and GetClaim are not on this branch yet.
-  absl::StatusOr<FxQuote> Quote(const FxQuoteRequest&) override {
-    return absl::UnimplementedError("this ledger client cannot ask for quotes yet");
+  // The node refuses a quote no offers can fill (FAILED_PRECONDITION
+  // "no_liquidity:", docs/API.md): that is an answer here, not an error.
+  absl::StatusOr<FxQuote> Quote(const FxQuoteRequest& request) override {
+    v1::QuoteRequest asked;
+    asked.set_send_asset(request.send_asset);
+    asked.set_deliver_asset(request.deliver_asset);
+    if (request.strict_receive) {
+      asked.set_deliver_amount_minor(request.amount_minor);
+    } else {
+      asked.set_send_amount_minor(request.amount_minor);
+    }
+    absl::StatusOr<v1::QuoteResponse> answer = client_->Quote(asked);
+    if (absl::IsFailedPrecondition(answer.status()) &&
+        answer.status().message().substr(0, 13) == "no_liquidity:") {
+      return FxQuote{
+          .outcome = v1::NO_LIQUIDITY, .sent_minor = 0, .delivered_minor = 0, .fills = 0};
+    }
+    if (!answer.ok()) return answer.status();
+    return FxQuote{.outcome = v1::SETTLED,
+                   .sent_minor = answer->send_amount_minor(),
+                   .delivered_minor = answer->deliver_amount_minor(),
+                   .fills = static_cast<uint32_t>(answer->fills_size())};
   }
-  absl::StatusOr<v1::ClaimEntry> GetClaim(const std::string&) override {
-    return absl::UnimplementedError("this ledger client cannot read claims yet");
+  absl::StatusOr<v1::ClaimEntry> GetClaim(const std::string& claim_id) override {
+    absl::StatusOr<Hash32> id = ToArray<kHashBytes>(claim_id, "claim id");
+    if (!id.ok()) return id.status();
+    absl::StatusOr<v1::GetClaimResponse> answer = client_->GetClaim(*id);
+    if (!answer.ok()) return answer.status();
+    return answer->claim();
   }
 
  private:
