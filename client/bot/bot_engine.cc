@@ -8,6 +8,7 @@
 #include "client/bot/payment_text.h"
 #include "ledger/address.h"
 #include "ledger/check.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -37,6 +38,10 @@ absl::StatusOr<std::unique_ptr<BotEngine>> BotEngine::Create(BotStore* store, co
   }
   if (options.message_ids_max_age_ms == 0 || options.message_ids_max == 0) {
     return absl::InvalidArgumentError("message ids must be kept for some time and number");
+  }
+  if (options.claim_ttl_ms == 0 || options.fx_slippage_bps > kFxSlippageBpsMax) {
+    return absl::InvalidArgumentError(StrCat(
+        "claims need a time to live above 0 and the slippage at most ", kFxSlippageBpsMax, " bps"));
   }
   if (options.request_ttl_ms == 0 || options.confirmation_ttl_ms == 0) {
     return absl::InvalidArgumentError("requests and confirmations need a time to live above 0");
@@ -70,7 +75,7 @@ size_t BotEngine::Recover(uint64_t now_ms) {
     REMIT_CHECK(record.transfer.has_value());
     if (record.payment.kind != PaymentKind::kPay) {
       // Its recipient hears from FinishKind or the reply, not from Watch.
-      told_ids_.insert(ToString(ComputeTransferId(record.transfer->transfer())));
+      told_ids_.insert(ToString(OperationId(*record.transfer)));
     }
     ScheduleRetry({record.identity, record.message_id}, now_ms);
   }
@@ -151,10 +156,12 @@ std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& messa
   if (!commands_limiter_.Allow(from, message.now_ms)) {
     return {{from, "Too many messages; wait a minute and try again."}};
   }
+  // Any message from someone money waits for claims it, command or not.
+  const std::string claimed = message.one_to_one ? ClaimOnFirstMessage(message, lock) : "";
   absl::StatusOr<Command> command = ParseCommand(message.text);
   if (!command.ok()) {
     if (!message.one_to_one) return {};  // not a command: no chatter outside a chat
-    return {{from, ErrorText(command.status())}};
+    return {{from, claimed + ErrorText(command.status())}};
   }
   const bool money = IsMoneyCommand(command->kind);
   if (money && !message.one_to_one) {
@@ -163,7 +170,7 @@ std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& messa
              "nothing was done. Open a chat with me and send it there."}};
   }
   if (money && !payments_limiter_.Allow(from, message.now_ms)) {
-    return {{from, "Too many payment commands; wait a minute and try again."}};
+    return {{from, claimed + "Too many payment commands; wait a minute and try again."}};
   }
   bool created = false;
   absl::StatusOr<UserRecord> user = LoadOrCreateUser(from, &created);
@@ -174,7 +181,20 @@ std::vector<OutboundMessage> BotEngine::HandleLocked(const InboundMessage& messa
   Context context{.message = &message, .user = &*user, .lock = &lock};
   const std::string reply = Dispatch(*command, context);
   if (money) RecordReplyIfNew(message, reply);
-  return {{from, welcome + reply}};
+  return {{from, claimed + welcome + reply}};
+}
+
+std::string BotEngine::ClaimOnFirstMessage(const InboundMessage& message, Lock& lock) {
+  absl::StatusOr<std::vector<HeldClaim>> waiting = store_->ClaimsWaitingFor(message.from, 1);
+  if (!waiting.ok() || waiting->empty()) return "";
+  bool created = false;
+  absl::StatusOr<UserRecord> user = LoadOrCreateUser(message.from, &created);
+  if (!user.ok()) return "";
+  Context context{.message = &message, .user = &*user, .lock = &lock};
+  const std::string claimed = ClaimWaiting(context);
+  const std::string welcome =
+      created ? StrCat("Welcome! Your new wallet is ", EncodeAddress(user->account), ".\n") : "";
+  return welcome + claimed;
 }
 
 std::optional<std::string> BotEngine::AnswerSeen(const InboundMessage& message, Lock& lock) {
@@ -220,6 +240,10 @@ std::string BotEngine::Dispatch(const Command& command, Context& context) {
     case CommandKind::kAccept:
     case CommandKind::kDecline:
       return Answer(command, context);
+    case CommandKind::kConvert:
+      return Convert(command, context);
+    case CommandKind::kRates:
+      return Rates(user, *context.lock);
   }
   REMIT_CHECK(false);
   return "";
@@ -279,21 +303,44 @@ absl::StatusOr<std::string> BotEngine::NewCode(std::string_view prefix) {
 
 std::vector<OutboundMessage> BotEngine::OnTransferFinal(const v1::TransferRecord& record) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const v1::Transfer& transfer = record.signed_transfer().transfer();
   if (record.receipt().outcome() != v1::SETTLED) return {};
   if (told_ids_.erase(record.receipt().transfer_id()) > 0) return {};
-  absl::StatusOr<AccountId> to = ToArray<kPublicKeyBytes>(transfer.to(), "to");
-  absl::StatusOr<AccountId> from = ToArray<kPublicKeyBytes>(transfer.from(), "from");
-  if (!to.ok() || !from.ok()) return {};
+  const v1::SignedTransfer& signed_transfer = record.signed_transfer();
+  std::string to_bytes;
+  std::string asset_code;
+  uint64_t amount_minor = 0;
+  switch (KindOf(signed_transfer)) {
+    case OpKind::kTransfer:
+      to_bytes = signed_transfer.transfer().to();
+      asset_code = signed_transfer.transfer().asset();
+      amount_minor = signed_transfer.transfer().amount_minor();
+      break;
+    case OpKind::kStrictSend:
+      to_bytes = signed_transfer.operation().strict_send().to();
+      break;
+    case OpKind::kStrictReceive:
+      to_bytes = signed_transfer.operation().strict_receive().to();
+      break;
+    default:
+      return {};  // offers, the basket, claims: FinishKind tells whom they concern
+  }
+  if (KindOf(signed_transfer) != OpKind::kTransfer) {
+    asset_code = record.receipt().delivered_asset();
+    amount_minor = record.receipt().delivered_minor();
+  }
+  const OpHeader header = HeaderOf(signed_transfer);
+  absl::StatusOr<AccountId> to = ToArray<kPublicKeyBytes>(to_bytes, "to");
+  absl::StatusOr<AccountId> from = ToArray<kPublicKeyBytes>(header.signer, "from");
+  if (!to.ok() || !from.ok() || *to == *from) return {};  // a conversion tells nobody else
   absl::StatusOr<std::optional<std::string>> recipient = store_->IdentityOf(*to);
   if (!recipient.ok() || !recipient->has_value()) return {};
-  const AssetInfo* asset = genesis_.FindAsset(transfer.asset());
+  const AssetInfo* asset = genesis_.FindAsset(asset_code);
   if (asset == nullptr) return {};
-  const std::string amount =
-      FormatChatAmount(transfer.amount_minor(), asset->code, asset->decimals);
-  return {{**recipient, StrCat(LabelOf(*from), " paid you ", amount, NoteSuffix(transfer.memo()),
-                               " (block ", record.receipt().height(), ", receipt ",
-                               ShortId(record.receipt().transfer_id()), ")")}};
+  const std::string amount = FormatChatAmount(amount_minor, asset->code, asset->decimals);
+  return {{**recipient,
+           StrCat(LabelOf(*from), " paid you ", amount, NoteSuffix(std::string(header.memo)),
+                  " (block ", record.receipt().height(), ", receipt ",
+                  ShortId(record.receipt().transfer_id()), ")")}};
 }
 
 }  // namespace remit::bot

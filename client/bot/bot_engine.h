@@ -87,6 +87,24 @@ inline constexpr uint64_t kMessageIdsMaxDefault = 100'000;
 inline constexpr uint64_t kPruneBatchMax = 10'000;
 // Requests one ExpireRequests call closes at most.
 inline constexpr size_t kExpireBatchMax = 1'000;
+// A claimable payment to someone without a wallet is held this long before
+// it returns to the payer (docs/BOT.md).
+inline constexpr uint64_t kClaimTtlMsDefault = 14ull * 24 * 60 * 60 * 1000;
+// Claims one ExpireClaims call reclaims at most (each is a ledger call), and
+// claims one message from their recipient claims at most.
+inline constexpr size_t kReclaimBatchMax = 8;
+inline constexpr size_t kClaimsPerMessageMax = 16;
+// Claims balance and history list at most, and claims of one payer balance
+// reads at most to find those still held.
+inline constexpr size_t kClaimsListedMax = 20;
+inline constexpr size_t kClaimsScannedMax = 1'000;
+// A cross-currency payment signs its bound this far past the quote (in
+// 1/10000): strict receive's send_max above the quoted cost, strict send's
+// deliver_min below the quoted delivery.
+inline constexpr uint32_t kFxSlippageBpsDefault = 100;
+inline constexpr uint32_t kFxSlippageBpsMax = 5'000;
+// Random bytes in a claim code the bot makes (ledger/claim_code.h).
+inline constexpr size_t kBotClaimCodeBytes = 32;
 
 struct EngineOptions {
   std::string default_currency = "USD";
@@ -102,6 +120,8 @@ struct EngineOptions {
   uint64_t retry_backoff_ms_max = kRetryBackoffMsMaxDefault;
   uint64_t message_ids_max_age_ms = kMessageIdsMaxAgeMsDefault;
   uint64_t message_ids_max = kMessageIdsMaxDefault;
+  uint64_t claim_ttl_ms = kClaimTtlMsDefault;
+  uint32_t fx_slippage_bps = kFxSlippageBpsDefault;  // at most kFxSlippageBpsMax
   // Testnets only: the key that issues every asset. nullopt: no `faucet`.
   std::optional<SigningKey> faucet_key = std::nullopt;
 };
@@ -150,6 +170,11 @@ class BotEngine {
   // Closes payment requests that expired by `now_ms` and nothing is paying
   // (at most kExpireBatchMax) and tells their requesters.
   std::vector<OutboundMessage> ExpireRequests(uint64_t now_ms);
+  // Reclaims, for their payers, the claimable payments that expired
+  // unclaimed before `now_ms` (at most kReclaimBatchMax), and returns what
+  // tells each payer. A reclaim whose outcome is unknown is retried with the
+  // same bytes (RetryPending).
+  std::vector<OutboundMessage> ExpireClaims(uint64_t now_ms);
   // The replies to one message: to its sender first (unless the message
   // deserves none), and maybe to others.
   std::vector<OutboundMessage> HandleMessage(const InboundMessage& message);
@@ -159,6 +184,9 @@ class BotEngine {
   // Creates `identity` if new and, on testnets, tops its balance up from the
   // faucet to `target_major` of its currency. For demos.
   absl::Status EnsureFunded(const std::string& identity, uint64_t target_major, uint64_t now_ms);
+  // Sets an existing user's currency (as `currency CODE` would). For demos.
+  // NOT_FOUND for an unknown user, INVALID_ARGUMENT for an unknown asset.
+  absl::Status SetCurrency(const std::string& identity, const std::string& code);
 
   const Genesis& genesis() const { return genesis_; }
 
@@ -197,6 +225,9 @@ class BotEngine {
   };
 
   std::vector<OutboundMessage> HandleLocked(const InboundMessage& message, Lock& lock);
+  // If claims wait for the message's sender: their wallet (made now if new)
+  // claims them; returns what tells them, or "".
+  std::string ClaimOnFirstMessage(const InboundMessage& message, Lock& lock);
   // The reply to a message id seen before, or nullopt if it is new.
   std::optional<std::string> AnswerSeen(const InboundMessage& message, Lock& lock);
   absl::StatusOr<UserRecord> LoadOrCreateUser(const std::string& identity, bool* created);
@@ -211,9 +242,55 @@ class BotEngine {
 
   // Queries (bot_engine_queries.cc).
   std::string Balance(const UserRecord& user, Lock& lock);
+  // "Held for others: ..." for the payer's claims still held, or "".
+  std::string HeldForOthers(const UserRecord& user);
+  // "Claims: ..." lines for history, or "".
+  std::string ClaimsHistory(const UserRecord& user);
   std::string History(const UserRecord& user, uint32_t count, Lock& lock);
+  std::string HistoryLine(const AccountId& self, const v1::TransferRecord& record);
   std::string Currency(UserRecord& user, const std::string& code);
   std::string LabelOf(const AccountId& account);
+
+  // Cross-currency (bot_engine_fx.cc). PlanPayment decides how `payment`
+  // reaches `recipient`: plainly, strict receive from the payer's currency
+  // (the payer lacks the asset named), or strict send into the recipient's
+  // currency; then PayOrAsk.
+  std::string PlanPayment(PaymentInfo payment, const Recipient& recipient, Context& context);
+  std::string Convert(const Command& command, Context& context);
+  std::string Rates(const UserRecord& user, Lock& lock);
+  // The quote, asked with `lock` released.
+  absl::StatusOr<FxQuote> AskQuote(const FxQuoteRequest& request, Lock& lock);
+  // Fills in a strict receive of `payment` from `send_asset`, or says why not.
+  absl::Status QuoteReceive(PaymentInfo& payment, const std::string& send_asset, Lock& lock);
+  absl::Status QuoteSend(PaymentInfo& payment, const std::string& deliver_asset, Lock& lock);
+  // What balances are worth in `currency` at today's rates; nullopt if any
+  // has no quote.
+  std::optional<uint64_t> TotalIn(const std::string& currency, const v1::Account& account,
+                                  Lock& lock);
+  std::string FinishFx(const PaymentInfo& payment, const v1::Receipt* receipt);
+
+  // Claimable payments (bot_engine_claims.cc).
+  std::string PayClaimable(const Command& command, const std::string& who, Context& context);
+  // Claims, for the sender of the message at hand, every claim waiting for
+  // their identity; returns what tells them (and queues the payers' notices).
+  std::string ClaimWaiting(Context& context);
+  // Signs, records and settles the bot's own operation (a claim or a
+  // reclaim) for `user` under `message_id`, unless that id is recorded.
+  std::string ExecuteInternal(UserRecord& user, const std::string& message_id,
+                              const PaymentInfo& payment, uint64_t now_ms, Lock& lock);
+  std::string Reclaim(const HeldClaim& claim, uint64_t now_ms, Lock& lock);
+  // Prepares a create_claim: its expiry, and a fresh claim code, sealed.
+  absl::Status PrepareCreateClaim(PaymentInfo& payment, uint64_t now_ms);
+  absl::StatusOr<v1::SignedTransfer> SignBotOperation(const SigningKey& key,
+                                                      const PaymentInfo& payment, uint64_t sequence,
+                                                      uint64_t now_ms);
+  // A claim step just signed: its HeldClaim's new state goes into `batch`
+  // with the signed bytes (a create_claim's claim id into `payment`).
+  absl::Status MarkClaimSigned(PaymentInfo& payment, const v1::SignedTransfer& signed_transfer,
+                               const UserRecord& user, uint64_t now_ms, BotStore::Batch& batch);
+  // What a claim step's final outcome means for its HeldClaim.
+  std::string FinishClaimStep(const MessageRecord& record, const v1::Receipt* receipt,
+                              BotStore::Batch& batch);
 
   // Recipients and contacts (bot_engine_recipients.cc).
   absl::StatusOr<Recipient> Resolve(const UserRecord& user, const std::string& who);
@@ -243,8 +320,13 @@ class BotEngine {
   // What the kind must check and change in the same write as the signed
   // transfer (an accepted request: still open, now being paid); an error
   // is the reply, and nothing is signed.
-  absl::Status PrepareKind(const PaymentInfo& payment, const std::string& payer,
+  absl::Status PrepareKind(PaymentInfo& payment, const std::string& payer,
                            const std::string& message_id, uint64_t now_ms, BotStore::Batch& batch);
+  absl::Status PrepareAccept(const PaymentInfo& payment, const std::string& payer,
+                             const std::string& message_id, uint64_t now_ms,
+                             BotStore::Batch& batch);
+  std::string FinishAccept(const MessageRecord& record, const v1::Receipt* receipt,
+                           BotStore::Batch& batch);
   absl::StatusOr<v1::SignedTransfer> SignPayment(const SigningKey& key, const PaymentInfo& payment,
                                                  uint64_t sequence, uint64_t now_ms);
   // What a final outcome means for the kind (`receipt` null: refused before

@@ -18,6 +18,7 @@
 #include "client/sdk/transfer_builder.h"
 #include "ledger/address.h"
 #include "ledger/check.h"
+#include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
@@ -51,6 +52,9 @@ uint64_t Scale(uint32_t decimals) {
 std::string BotEngine::Pay(const Command& command, Context& context) {
   UserRecord& user = *context.user;
   absl::StatusOr<Recipient> recipient = Resolve(user, command.who);
+  if (absl::IsNotFound(recipient.status()) && command.who.find('@') != std::string::npos) {
+    return PayClaimable(command, command.who, context);  // an identity the bot has never seen
+  }
   if (!recipient.ok()) return StrCat(recipient.status().message(), " Nothing was paid.");
   if (recipient->account == user.account) return "You cannot pay yourself. Nothing was paid.";
   absl::StatusOr<ChatAmount> amount = ParseChatAmount(command.rest, user.currency, genesis_);
@@ -67,13 +71,22 @@ std::string BotEngine::Pay(const Command& command, Context& context) {
   if (payment.note.size() > kMemoBytesMax || !IsValidUtf8(payment.note)) {
     return StrCat("Nothing was paid: the note is longer than ", kMemoBytesMax, " bytes.");
   }
-  return PayOrAsk(payment, context);
+  return PlanPayment(std::move(payment), *recipient, context);
 }
 
 std::string BotEngine::ConfirmationReason(const PaymentInfo& payment,
                                           const InboundMessage& message) const {
-  REMIT_CHECK(payment.kind != PaymentKind::kFaucet);
+  REMIT_CHECK(payment.kind != PaymentKind::kFaucet && payment.kind != PaymentKind::kClaim &&
+              payment.kind != PaymentKind::kReclaim);
   if (message.delayed) return "This message was delayed. ";
+  if (payment.kind == PaymentKind::kCreateClaim) {
+    return StrCat(payment.recipient, " has no wallet yet: I will hold ", PaymentAmount(payment),
+                  " for them for ", DurationText(options_.claim_ttl_ms),
+                  " and give it back to you if they have not claimed it by ",
+                  FormatUtc(payment.claim_expires_ms), ". ");
+  }
+  // A cross-currency payment signs a bound the payer must see first.
+  if (payment.fx != FxMode::kNone) return "That is a cross-currency payment. ";
   if (payment.amount_minor > options_.confirm_above_major * Scale(payment.decimals)) {
     return StrCat("That is more than ", options_.confirm_above_major, " ", payment.asset, ". ");
   }
@@ -101,9 +114,9 @@ std::string BotEngine::AskConfirmation(const PaymentInfo& payment, const std::st
   if (!status.ok()) return StrCat("Sorry, I could not save that: ", status.message());
   const std::string request =
       payment.request_code.empty() ? "" : StrCat(" (request ", payment.request_code, ")");
-  return StrCat(reason, "Pay ", DescribePayment(payment), request, "? Reply 'yes ", *code,
-                "' within ", options_.confirmation_ttl_ms / 60'000,
-                " minutes to pay, or 'cancel'.");
+  return StrCat(reason, "Pay ", DescribePayment(payment), request, "?",
+                FxTerms(payment, options_.fx_slippage_bps), " Reply 'yes ", *code, "' within ",
+                options_.confirmation_ttl_ms / 60'000, " minutes to pay, or 'cancel'.");
 }
 
 std::string BotEngine::Confirm(const std::string& code, Context& context) {
@@ -150,9 +163,9 @@ absl::Status BotEngine::SyncSequence(UserRecord& user, Lock& lock) {
   ASSIGN_OR_RETURN(const std::vector<MessageRecord> pending,
                    store_->PendingMessagesOf(user.identity));
   for (const MessageRecord& record : pending) {
-    const v1::Transfer& transfer = record.transfer->transfer();
+    const OpHeader header = HeaderOf(*record.transfer);
     // Its own transfers still on their way keep their sequences.
-    if (transfer.from() == AsBytes(user.account)) floor = std::max(floor, transfer.sequence() + 1);
+    if (header.signer == AsBytes(user.account)) floor = std::max(floor, header.sequence + 1);
   }
   if (floor != user.next_sequence) {
     user.next_sequence = floor;
@@ -164,9 +177,8 @@ absl::Status BotEngine::SyncSequence(UserRecord& user, Lock& lock) {
   return absl::OkStatus();
 }
 
-std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batch,
-                               Context& context) {
-  REMIT_CHECK(payment.kind != PaymentKind::kFaucet);
+std::string BotEngine::Execute(const PaymentInfo& asked, BotStore::Batch& batch, Context& context) {
+  REMIT_CHECK(asked.kind != PaymentKind::kFaucet);
   UserRecord& user = *context.user;
   const InboundMessage& message = *context.message;
   const absl::Status synced = SyncSequence(user, *context.lock);
@@ -178,6 +190,7 @@ std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batc
   if (!key.ok())
     return StrCat("Nothing was paid: your key does not open (", key.status().message(), ")");
   const std::string message_id = message.message_id.empty() ? LocalMessageId() : message.message_id;
+  PaymentInfo payment = asked;
   if (absl::Status prepared =
           PrepareKind(payment, user.identity, message_id, message.now_ms, batch);
       !prepared.ok()) {
@@ -187,8 +200,14 @@ std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batc
       SignPayment(*key, payment, user.next_sequence, message.now_ms);
   if (!signed_transfer.ok())
     return StrCat("Nothing was paid: ", signed_transfer.status().message());
+  if (absl::Status marked = MarkClaimSigned(payment, *signed_transfer, user, message.now_ms, batch);
+      !marked.ok()) {
+    return StrCat("Nothing was done: ", marked.message());
+  }
   user.next_sequence += 1;
-  LearnContacts(user, payment, batch);
+  if (payment.kind == PaymentKind::kPay || payment.kind == PaymentKind::kAccept) {
+    LearnContacts(user, payment, batch);
+  }
   absl::StatusOr<MessageRecord> record =
       RecordSigned(user, message_id, *signed_transfer, payment, MessageTextDigest(message.text),
                    batch, message.now_ms);
@@ -196,16 +215,52 @@ std::string BotEngine::Execute(const PaymentInfo& payment, BotStore::Batch& batc
     user.next_sequence -= 1;
     return StrCat("Nothing was paid: I could not record it (", record.status().message(), ")");
   }
-  if (payment.kind == PaymentKind::kAccept) {
+  if (payment.kind != PaymentKind::kPay) {
     if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
-    told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
+    told_ids_.insert(ToString(OperationId(*signed_transfer)));
   }
   return Settle(*record, message.now_ms, *context.lock);
+}
+
+absl::Status BotEngine::PrepareKind(PaymentInfo& payment, const std::string& payer,
+                                    const std::string& message_id, uint64_t now_ms,
+                                    BotStore::Batch& batch) {
+  switch (payment.kind) {
+    case PaymentKind::kAccept:
+      return PrepareAccept(payment, payer, message_id, now_ms, batch);
+    case PaymentKind::kCreateClaim:
+      return PrepareCreateClaim(payment, now_ms);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+std::string BotEngine::FinishKind(const MessageRecord& record, const v1::Receipt* receipt,
+                                  BotStore::Batch& batch) {
+  switch (record.payment.kind) {
+    case PaymentKind::kAccept:
+      return FinishAccept(record, receipt, batch);
+    case PaymentKind::kCreateClaim:
+    case PaymentKind::kClaim:
+    case PaymentKind::kReclaim:
+      return FinishClaimStep(record, receipt, batch);
+    case PaymentKind::kPay:
+      return FinishFx(record.payment, receipt);
+    case PaymentKind::kFaucet:
+      return "";
+  }
+  REMIT_CHECK(false);
+  return "";
 }
 
 absl::StatusOr<v1::SignedTransfer> BotEngine::SignPayment(const SigningKey& key,
                                                           const PaymentInfo& payment,
                                                           uint64_t sequence, uint64_t now_ms) {
+  if (payment.kind != PaymentKind::kPay || payment.fx != FxMode::kNone) {
+    if (payment.kind != PaymentKind::kAccept && payment.kind != PaymentKind::kFaucet) {
+      return SignBotOperation(key, payment, sequence, now_ms);
+    }
+  }
   return sdk::BuildTransfer(key, genesis_, genesis_hash_,
                             {.to = payment.to,
                              .asset = payment.asset,
@@ -353,8 +408,8 @@ absl::StatusOr<uint64_t> BotEngine::TakeFaucetSequence(Lock& lock) {
     uint64_t floor = *next;
     ASSIGN_OR_RETURN(const std::vector<MessageRecord> pending, store_->PendingMessages());
     for (const MessageRecord& record : pending) {
-      const v1::Transfer& transfer = record.transfer->transfer();
-      if (transfer.from() == AsBytes(faucet)) floor = std::max(floor, transfer.sequence() + 1);
+      const OpHeader header = HeaderOf(*record.transfer);
+      if (header.signer == AsBytes(faucet)) floor = std::max(floor, header.sequence + 1);
     }
     // Another payout may have synced it while the ledger answered.
     if (!faucet_next_sequence_.has_value()) faucet_next_sequence_ = floor;
@@ -382,7 +437,7 @@ std::string BotEngine::FaucetPay(UserRecord& user, const std::string& message_id
     return StrCat("The faucet failed: ", record.status().message());
   }
   if (told_ids_.size() >= kToldIdsMax) told_ids_.clear();
-  told_ids_.insert(ToString(ComputeTransferId(signed_transfer->transfer())));
+  told_ids_.insert(ToString(OperationId(*signed_transfer)));
   return Settle(*record, now_ms, lock);
 }
 

@@ -140,10 +140,10 @@ std::string BotEngine::Answer(const Command& command, Context& context) {
   return PayOrAsk(payment, context);
 }
 
-absl::Status BotEngine::PrepareKind(const PaymentInfo& payment, const std::string& payer,
-                                    const std::string& message_id, uint64_t now_ms,
-                                    BotStore::Batch& batch) {
-  if (payment.kind != PaymentKind::kAccept) return absl::OkStatus();
+absl::Status BotEngine::PrepareAccept(const PaymentInfo& payment, const std::string& payer,
+                                      const std::string& message_id, uint64_t now_ms,
+                                      BotStore::Batch& batch) {
+  REMIT_CHECK(payment.kind == PaymentKind::kAccept);
   ASSIGN_OR_RETURN(std::optional<PaymentRequest> request,
                    store_->GetRequest(payer, payment.request_code));
   if (!request.has_value()) {
@@ -166,10 +166,10 @@ absl::Status BotEngine::PrepareKind(const PaymentInfo& payment, const std::strin
   return absl::OkStatus();
 }
 
-std::string BotEngine::FinishKind(const MessageRecord& record, const v1::Receipt* receipt,
-                                  BotStore::Batch& batch) {
+std::string BotEngine::FinishAccept(const MessageRecord& record, const v1::Receipt* receipt,
+                                    BotStore::Batch& batch) {
   const PaymentInfo& payment = record.payment;
-  if (payment.kind != PaymentKind::kAccept) return "";
+  REMIT_CHECK(payment.kind == PaymentKind::kAccept);
   absl::StatusOr<std::optional<PaymentRequest>> request =
       store_->GetRequest(record.identity, payment.request_code);
   if (!request.ok() || !request->has_value() ||

@@ -104,6 +104,7 @@ void BotRunner::HousekeepingLoop() {
     const uint64_t now_ms = clock_();
     for (const OutboundMessage& reply : engine_->RetryPending(now_ms)) transport_->Post(reply);
     for (const OutboundMessage& notice : engine_->ExpireRequests(now_ms)) transport_->Post(notice);
+    for (const OutboundMessage& notice : engine_->ExpireClaims(now_ms)) transport_->Post(notice);
     if (now_ms < next_prune_ms) continue;
     next_prune_ms = now_ms + kPruneIntervalMs;
     const absl::StatusOr<uint64_t> pruned = engine_->PruneMessageIds(now_ms);

@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kSep = '\x1f';
-constexpr char kLayoutVersion[] = "3";
+constexpr char kLayoutVersion[] = "4";
 constexpr size_t kTimeHexDigits = 16;
 
 template <typename... Parts>
@@ -38,10 +38,30 @@ AccountId UnhexAccount(const json& value) {
 }
 
 PaymentKind KindFrom(const std::string& name) {
-  for (PaymentKind kind : {PaymentKind::kPay, PaymentKind::kAccept, PaymentKind::kFaucet}) {
+  for (PaymentKind kind : {PaymentKind::kPay, PaymentKind::kAccept, PaymentKind::kFaucet,
+                           PaymentKind::kCreateClaim, PaymentKind::kClaim, PaymentKind::kReclaim}) {
     if (PaymentKindName(kind) == name) return kind;
   }
   throw std::runtime_error("bad payment kind");
+}
+
+std::string FxName(FxMode mode) {
+  switch (mode) {
+    case FxMode::kNone:
+      return "";
+    case FxMode::kStrictReceive:
+      return "receive";
+    case FxMode::kStrictSend:
+      return "send";
+  }
+  REMIT_CHECK(false);
+  return "";
+}
+FxMode FxFrom(const std::string& name) {
+  for (FxMode mode : {FxMode::kNone, FxMode::kStrictReceive, FxMode::kStrictSend}) {
+    if (FxName(mode) == name) return mode;
+  }
+  throw std::runtime_error("bad fx mode");
 }
 
 json PaymentJson(const PaymentInfo& p) {
@@ -53,7 +73,16 @@ json PaymentJson(const PaymentInfo& p) {
           {"decimals", p.decimals},
           {"note", p.note},
           {"request_code", p.request_code},
-          {"requester", p.requester}};
+          {"requester", p.requester},
+          {"fx", FxName(p.fx)},
+          {"send_asset", p.send_asset},
+          {"send_decimals", p.send_decimals},
+          {"send_minor", p.send_minor},
+          {"send_max_minor", p.send_max_minor},
+          {"deliver_min_minor", p.deliver_min_minor},
+          {"claim_id", Hex(p.claim_id)},
+          {"sealed_code", Hex(p.sealed_code)},
+          {"claim_expires_ms", p.claim_expires_ms}};
 }
 PaymentInfo PaymentFrom(const json& j) {
   return PaymentInfo{.kind = KindFrom(j.at("kind")),
@@ -64,7 +93,50 @@ PaymentInfo PaymentFrom(const json& j) {
                      .decimals = j.at("decimals"),
                      .note = j.at("note"),
                      .request_code = j.at("request_code"),
-                     .requester = j.value("requester", std::string())};
+                     .requester = j.value("requester", std::string()),
+                     // Absent before layout 4.
+                     .fx = FxFrom(j.value("fx", std::string())),
+                     .send_asset = j.value("send_asset", std::string()),
+                     .send_decimals = j.value("send_decimals", uint32_t{0}),
+                     .send_minor = j.value("send_minor", uint64_t{0}),
+                     .send_max_minor = j.value("send_max_minor", uint64_t{0}),
+                     .deliver_min_minor = j.value("deliver_min_minor", uint64_t{0}),
+                     .claim_id = Unhex(j.value("claim_id", json(""))),
+                     .sealed_code = Unhex(j.value("sealed_code", json(""))),
+                     .claim_expires_ms = j.value("claim_expires_ms", uint64_t{0})};
+}
+
+json ClaimJson(const HeldClaim& c) {
+  return {{"claim_id", Hex(c.claim_id)},
+          {"payer", c.payer},
+          {"recipient", c.recipient},
+          {"asset", c.asset},
+          {"amount_minor", c.amount_minor},
+          {"decimals", c.decimals},
+          {"note", c.note},
+          {"sealed_code", Hex(c.sealed_code)},
+          {"created_ms", c.created_ms},
+          {"expires_ms", c.expires_ms},
+          {"state", static_cast<int>(c.state)},
+          {"reclaim_attempts", c.reclaim_attempts}};
+}
+HeldClaim ClaimFrom(const json& j) {
+  HeldClaim c{.claim_id = Unhex(j.at("claim_id")),
+              .payer = j.at("payer"),
+              .recipient = j.at("recipient"),
+              .asset = j.at("asset"),
+              .amount_minor = j.at("amount_minor"),
+              .decimals = j.at("decimals"),
+              .note = j.at("note"),
+              .sealed_code = Unhex(j.at("sealed_code")),
+              .created_ms = j.at("created_ms"),
+              .expires_ms = j.at("expires_ms"),
+              .state = static_cast<ClaimState>(j.at("state").get<int>()),
+              .reclaim_attempts = j.at("reclaim_attempts")};
+  if (c.state < ClaimState::kCreating || c.state > ClaimState::kFailed) {
+    throw std::runtime_error("bad claim state");
+  }
+  return c;
 }
 
 json UserJson(const UserRecord& u) {
@@ -185,6 +257,11 @@ std::string ExpiryKey(const PaymentRequest& request) {
   return Key('x', TimeHex(request.expires_ms), request.payer, request.code);
 }
 
+// The index key of an open claim: its expiry first, soonest first.
+std::string ClaimExpiryKey(const HeldClaim& claim) {
+  return Key('e', TimeHex(claim.expires_ms), Hex(claim.claim_id));
+}
+
 // The two fields after the time of a 't' or 'x' key (identity and message
 // id; payer and code); nullopt if malformed.
 std::optional<std::pair<std::string, std::string>> ParseTimedKey(std::string_view key) {
@@ -255,6 +332,25 @@ void BotStore::Batch::AddContact(const std::string& owner, const std::string& na
   REMIT_CHECK(batch_->Put(Key('k', owner, name, identity), "").ok());
 }
 
+void BotStore::Batch::PutClaim(const HeldClaim& claim) {
+  REMIT_CHECK(claim.claim_id.size() == kHashBytes);
+  REMIT_CHECK(!claim.payer.empty() && !claim.recipient.empty() && claim.amount_minor > 0);
+  const std::string id = Hex(claim.claim_id);
+  REMIT_CHECK(batch_->Put(Key('h', id), ClaimJson(claim).dump()).ok());
+  REMIT_CHECK(batch_->Put(Key('o', claim.payer, id), "").ok());
+  const std::string waiting = Key('w', claim.recipient, id);
+  if (claim.state == ClaimState::kOpen || claim.state == ClaimState::kClaiming) {
+    REMIT_CHECK(batch_->Put(waiting, "").ok());
+  } else {
+    REMIT_CHECK(batch_->Delete(waiting).ok());
+  }
+  if (claim.state == ClaimState::kOpen) {
+    REMIT_CHECK(batch_->Put(ClaimExpiryKey(claim), "").ok());
+  } else {
+    REMIT_CHECK(batch_->Delete(ClaimExpiryKey(claim)).ok());
+  }
+}
+
 absl::StatusOr<std::unique_ptr<BotStore>> BotStore::Open(const std::string& dir) {
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -269,11 +365,16 @@ absl::StatusOr<std::unique_ptr<BotStore>> BotStore::Open(const std::string& dir)
 absl::Status BotStore::Upgrade() {
   ASSIGN_OR_RETURN(const std::optional<std::string> version, Get(Key('v')));
   if (version == kLayoutVersion) return absl::OkStatus();
+  Batch batch;
+  if (version == "3") {
+    // Version 3 to 4: only new tables, all empty.
+    REMIT_CHECK(batch.batch_->Put(Key('v'), kLayoutVersion).ok());
+    return Write(batch);
+  }
   if (version.has_value() && *version != "2") {
     return absl::FailedPreconditionError(
         StrCat("bot store layout ", *version, " is not ", kLayoutVersion, "; use a matching bot"));
   }
-  Batch batch;
   if (!version.has_value()) RETURN_IF_ERROR(IndexFinishedMessages(batch));  // version 1
   RETURN_IF_ERROR(UpgradeContactsAndRequests(batch));
   REMIT_CHECK(batch.batch_->Put(Key('v'), kLayoutVersion).ok());
@@ -488,6 +589,52 @@ absl::StatusOr<std::vector<std::string>> BotStore::ContactsNamed(const std::stri
   return identities;
 }
 
+absl::StatusOr<std::optional<HeldClaim>> BotStore::GetClaim(const std::string& claim_id) {
+  return GetRecord<HeldClaim>(Key('h', Hex(claim_id)), ClaimFrom);
+}
+
+// The claims whose ids end the keys under `prefix`, at most `max`.
+absl::StatusOr<std::vector<HeldClaim>> BotStore::ClaimsIndexed(const std::string& prefix,
+                                                               size_t max) {
+  ASSIGN_OR_RETURN(const auto found, Scan(prefix, max));
+  std::vector<HeldClaim> claims;
+  for (const auto& [rest, value] : found) {
+    const std::string id_hex = rest.substr(rest.rfind(kSep) + 1);
+    absl::StatusOr<std::string> id = FromHex(id_hex);
+    if (!id.ok()) return absl::DataLossError("bot store: malformed claim index key");
+    ASSIGN_OR_RETURN(std::optional<HeldClaim> claim, GetClaim(*id));
+    if (!claim.has_value()) return absl::DataLossError("bot store: indexed claim missing");
+    claims.push_back(std::move(*claim));
+  }
+  return claims;
+}
+
+absl::StatusOr<std::vector<HeldClaim>> BotStore::ClaimsWaitingFor(const std::string& recipient,
+                                                                  size_t max) {
+  return ClaimsIndexed(Key('w', recipient) + kSep, max);
+}
+
+absl::StatusOr<std::vector<HeldClaim>> BotStore::ClaimsOf(const std::string& payer, size_t max) {
+  return ClaimsIndexed(Key('o', payer) + kSep, max);
+}
+
+absl::StatusOr<std::vector<HeldClaim>> BotStore::ExpiredClaims(uint64_t now_ms, size_t max) {
+  ASSIGN_OR_RETURN(const auto found, Scan(Key('e') + kSep, max));
+  std::vector<HeldClaim> expired;
+  for (const auto& [rest, value] : found) {
+    const size_t sep = rest.find(kSep);
+    if (sep != kTimeHexDigits) return absl::DataLossError("bot store: malformed claim expiry key");
+    // Strictly before now: at its expiry a claim can still be claimed.
+    if (rest.substr(0, sep).compare(TimeHex(now_ms)) >= 0) break;
+    absl::StatusOr<std::string> id = FromHex(rest.substr(sep + 1));
+    if (!id.ok()) return absl::DataLossError("bot store: malformed claim expiry key");
+    ASSIGN_OR_RETURN(std::optional<HeldClaim> claim, GetClaim(*id));
+    if (!claim.has_value()) return absl::DataLossError("bot store: indexed claim missing");
+    expired.push_back(std::move(*claim));
+  }
+  return expired;
+}
+
 std::string MessageTextDigest(std::string_view text) { return ToHex(Blake2b256(text)); }
 
 std::string_view PaymentKindName(PaymentKind kind) {
@@ -498,6 +645,12 @@ std::string_view PaymentKindName(PaymentKind kind) {
       return "accept";
     case PaymentKind::kFaucet:
       return "faucet";
+    case PaymentKind::kCreateClaim:
+      return "create_claim";
+    case PaymentKind::kClaim:
+      return "claim";
+    case PaymentKind::kReclaim:
+      return "reclaim";
   }
   REMIT_CHECK(false);
   return "";

@@ -14,9 +14,15 @@
 //                                  expires_ms: soonest first)
 //   k US owner US name US identity -> ""            (contacts: every identity
 //                                  the short name could mean to its owner)
-//   v                             -> "3"            (layout version; 1 had no
+//   h US claim-id-hex             -> HeldClaim      (a claimable payment)
+//   w US recipient US claim-id-hex -> ""            (a claim waiting for its
+//                                  recipient: kOpen or kClaiming)
+//   e US time-hex US claim-id-hex -> ""             (a kOpen claim, by
+//                                  expires_ms: soonest first)
+//   o US payer US claim-id-hex    -> ""             (every claim of a payer)
+//   v                             -> "4"            (layout version; 1 had no
 //                                  t, 2 had k US owner US name -> identity
-//                                  and no x)
+//                                  and no x, 3 had no h, w, e, o)
 //
 // Writes go through a Batch applied atomically with sync = true, so a signed
 // transfer, its message id and the sender's next sequence are durable together
@@ -53,9 +59,18 @@ struct UserRecord {
 };
 
 // The ways money leaves a wallet or reaches one through the bot. Stored by
-// name ("pay", "accept", "faucet").
-enum class PaymentKind { kPay, kAccept, kFaucet };
+// name ("pay", "accept", "faucet", "create_claim", "claim", "reclaim").
+// A kPay with an FxMode other than kNone is a cross-currency payment (or a
+// conversion, paid to the payer's own account).
+enum class PaymentKind { kPay, kAccept, kFaucet, kCreateClaim, kClaim, kReclaim };
 std::string_view PaymentKindName(PaymentKind kind);
+
+// How a cross-currency payment is signed (docs/FX.md): strict receive
+// delivers exactly `amount_minor` of `asset` for at most `send_max_minor` of
+// `send_asset`; strict send sends exactly `send_minor` of `send_asset` for
+// at least `deliver_min_minor` of `asset`. Stored by name ("", "receive",
+// "send").
+enum class FxMode { kNone, kStrictReceive, kStrictSend };
 
 // What a payment is for, enough to sign it, to word the reply after a
 // restart and to finish what it settles (an accepted request).
@@ -69,6 +84,47 @@ struct PaymentInfo {
   std::string note;
   std::string request_code;  // kAccept: the request paid
   std::string requester;     // kAccept: who asked (the recipient's identity)
+  // Cross-currency (kPay): what leaves the payer. `asset` and `amount_minor`
+  // are what reaches the recipient (quoted, for strict send).
+  FxMode fx = FxMode::kNone;
+  std::string send_asset = "";
+  uint32_t send_decimals = 0;
+  uint64_t send_minor = 0;         // quoted (strict receive) or exact (strict send)
+  uint64_t send_max_minor = 0;     // strict receive: the bound signed
+  uint64_t deliver_min_minor = 0;  // strict send: the bound signed
+  // kCreateClaim, kClaim, kReclaim: the claim (raw 32 bytes once signed).
+  std::string claim_id = "";
+  // kCreateClaim: the claim code sealed by KeyVault::SealSecret, and the
+  // last instant it can be claimed.
+  std::string sealed_code = "";
+  uint64_t claim_expires_ms = 0;
+};
+
+// A claimable payment made through the bot (docs/BOT.md, "Paying someone
+// without a wallet"). Stored by number.
+enum class ClaimState {
+  kCreating = 1,   // its create_claim is signed, outcome unknown
+  kOpen = 2,       // held on the ledger, waiting for its recipient
+  kClaiming = 3,   // its claim is signed, outcome unknown
+  kClaimed = 4,    // paid to its recipient
+  kReturning = 5,  // its reclaim is signed, outcome unknown
+  kReturned = 6,   // returned to the payer
+  kFailed = 7,     // its create_claim did not settle: nothing was held
+};
+
+struct HeldClaim {
+  std::string claim_id;   // 32 bytes: the create_claim's id
+  std::string payer;      // identity
+  std::string recipient;  // identity (a bare JID) that has no wallet yet
+  std::string asset;
+  uint64_t amount_minor = 0;
+  uint32_t decimals = 0;
+  std::string note;
+  std::string sealed_code;  // KeyVault::SealSecret of the claim code
+  uint64_t created_ms = 0;
+  uint64_t expires_ms = 0;  // the claim's last valid instant (ledger time)
+  ClaimState state = ClaimState::kCreating;
+  uint32_t reclaim_attempts = 0;  // reclaims signed so far (one ends CLAIM_NOT_EXPIRED: another)
 };
 
 enum class MessageState { kSigned = 1, kDone = 2 };
@@ -138,6 +194,8 @@ class BotStore {
     void DeleteRequest(const PaymentRequest& request);
     // Adds `identity` to what `owner` may mean by `name`; idempotent.
     void AddContact(const std::string& owner, const std::string& name, const std::string& identity);
+    // Also keeps its index entries (w, e, o) as its state says.
+    void PutClaim(const HeldClaim& claim);
 
    private:
     friend class BotStore;
@@ -148,8 +206,8 @@ class BotStore {
   // date: version 1's finished messages are indexed as recorded at time 0
   // (the oldest); version 2's contacts become one-identity sets and its
   // requests are indexed by expiry (kRequestTtlMsLegacy after they were
-  // made). FAILED_PRECONDITION for a newer layout; INTERNAL with RocksDB's
-  // message.
+  // made); version 3 gains the (empty) claim tables. FAILED_PRECONDITION for a newer layout;
+  // INTERNAL with RocksDB's message.
   static absl::StatusOr<std::unique_ptr<BotStore>> Open(const std::string& dir);
   ~BotStore();
 
@@ -182,6 +240,13 @@ class BotStore {
   // first, at most `max`.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ExpiredRequests(uint64_t now_ms,
                                                                                    size_t max);
+  absl::StatusOr<std::optional<HeldClaim>> GetClaim(const std::string& claim_id);
+  // Claims waiting for `recipient` (kOpen or kClaiming), at most `max`.
+  absl::StatusOr<std::vector<HeldClaim>> ClaimsWaitingFor(const std::string& recipient, size_t max);
+  // kOpen claims whose expiry is before `now_ms`, soonest first, at most `max`.
+  absl::StatusOr<std::vector<HeldClaim>> ExpiredClaims(uint64_t now_ms, size_t max);
+  // Every claim `payer` made, at most `max`.
+  absl::StatusOr<std::vector<HeldClaim>> ClaimsOf(const std::string& payer, size_t max);
   // Every identity `owner` may mean by `name`, in order, at most `max`.
   absl::StatusOr<std::vector<std::string>> ContactsNamed(const std::string& owner,
                                                          const std::string& name, size_t max);
@@ -199,6 +264,7 @@ class BotStore {
   absl::Status Upgrade();
   absl::Status IndexFinishedMessages(Batch& batch);
   absl::Status UpgradeContactsAndRequests(Batch& batch);
+  absl::StatusOr<std::vector<HeldClaim>> ClaimsIndexed(const std::string& prefix, size_t max);
 
   std::unique_ptr<rocksdb::DB> db_;
 };

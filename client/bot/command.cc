@@ -43,6 +43,18 @@ absl::StatusOr<uint32_t> ParseCount(const std::string& word) {
   return value;
 }
 
+// convert <amount> to <CODE>: the amount is one or two words.
+absl::StatusOr<Command> ParseConvert(const std::vector<std::string>& words) {
+  constexpr std::string_view kUsage = "convert <amount> to <CODE>, e.g. convert 10 USD to EUR";
+  if (words.size() < 4 || words.size() > 5 || Lower(words[words.size() - 2]) != "to") {
+    return Usage(kUsage);
+  }
+  Command command{.kind = CommandKind::kConvert, .who = "", .rest = {}, .code = "", .count = 0};
+  command.rest.assign(words.begin() + 1, words.end() - 2);
+  command.code = words.back();
+  return command;
+}
+
 // Commands with at most one optional word.
 absl::StatusOr<Command> ParseSimple(CommandKind kind, const std::vector<std::string>& words,
                                     bool code_required, std::string_view usage) {
@@ -63,6 +75,7 @@ bool IsMoneyCommand(CommandKind kind) {
     case CommandKind::kFaucet:
     case CommandKind::kYes:
     case CommandKind::kCancel:
+    case CommandKind::kConvert:
       return true;
     default:
       return false;
@@ -100,6 +113,8 @@ absl::StatusOr<Command> ParseCommand(std::string_view text) {
   if (name == "currency") {
     return ParseSimple(CommandKind::kCurrency, words, false, "currency [CODE], e.g. currency EUR");
   }
+  if (name == "convert") return ParseConvert(words);
+  if (name == "rates") return ParseSimple(CommandKind::kRates, words, false, "rates");
   if (name == "yes") return ParseSimple(CommandKind::kYes, words, true, "yes <code>");
   if (name == "history") {
     ASSIGN_OR_RETURN(Command command,
@@ -124,10 +139,14 @@ std::string HelpText(bool testnet) {
       "  history [n]                  your last n payments\n"
       "  address                      your account address\n"
       "  currency [CODE]              show or set your default currency\n"
+      "  convert <amount> to <CODE>   e.g. convert 10 USD to EUR\n"
+      "  rates                        what your currency buys in the others\n"
       "  yes <code> / cancel          confirm or cancel a pending payment\n";
   if (testnet) help += "  faucet                       get test money (testnets only)\n";
   help +=
-      "<who> is a chat address (bob@example.org), a contact, or an rmt1 address.\n"
+      "<who> is a chat address (bob@example.org), a contact, or an rmt1 address;\n"
+      "a chat address without a wallet gets a claimable payment.\n"
+      "pay bob 500 PHP from another currency shows a quote first.\n"
       "amounts: 0.50, $0.50, 50c, 0.50 USD, USD 0.50, €2, 2 EUR, 100 PHP";
   return help;
 }

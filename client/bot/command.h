@@ -8,6 +8,8 @@
 //   accept [code] | decline [code]
 //   history [n]
 //   currency [CODE]
+//   convert <amount> to <CODE>
+//   rates
 //   yes <code>
 #pragma once
 
@@ -37,13 +39,15 @@ enum class CommandKind {
   kFaucet,
   kYes,
   kCancel,
+  kConvert,
+  kRates,
 };
 
 struct Command {
   CommandKind kind = CommandKind::kHelp;
-  std::string who;                   // pay, request
-  std::vector<std::string> rest;     // pay, request: amount words then note words
-  std::string code;                  // yes, accept, decline, currency; may be empty
+  std::string who;                // pay, request
+  std::vector<std::string> rest;  // pay, request: amount words then note words; convert: amount
+  std::string code;               // yes, accept, decline, currency, convert's target; may be empty
   uint32_t count = kHistoryDefault;  // history
 };
 

@@ -98,4 +98,31 @@ absl::StatusOr<SigningKey> KeyVault::Open(std::string_view sealed, const Account
   return key;
 }
 
+std::string KeyVault::SealSecret(std::string_view secret) const {
+  REMIT_CHECK(!secret.empty() && secret.size() <= kSecretBytesMax);
+  std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size(), '\0');
+  auto* out = reinterpret_cast<uint8_t*>(sealed.data());
+  randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+  const int rc = crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
+                                       reinterpret_cast<const uint8_t*>(secret.data()),
+                                       secret.size(), out, master_.data());
+  REMIT_CHECK(rc == 0);
+  return sealed;
+}
+
+absl::StatusOr<std::string> KeyVault::OpenSecret(std::string_view sealed) const {
+  constexpr size_t kOverhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+  if (sealed.size() <= kOverhead || sealed.size() > kOverhead + kSecretBytesMax) {
+    return absl::DataLossError(StrCat("sealed secret has ", sealed.size(), " bytes"));
+  }
+  const auto* in = reinterpret_cast<const uint8_t*>(sealed.data());
+  std::string secret(sealed.size() - kOverhead, '\0');
+  if (crypto_secretbox_open_easy(
+          reinterpret_cast<uint8_t*>(secret.data()), in + crypto_secretbox_NONCEBYTES,
+          sealed.size() - crypto_secretbox_NONCEBYTES, in, master_.data()) != 0) {
+    return absl::DataLossError("sealed secret does not open under this master key");
+  }
+  return secret;
+}
+
 }  // namespace remit::bot

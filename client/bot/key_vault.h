@@ -7,6 +7,9 @@
 //
 //   sealed = nonce[24] || secretbox(seed[32])   ; a fresh random nonce per seal
 //
+// Other secrets (a claim code, docs/BOT.md) are sealed the same way, with
+// their own length (1..kSecretBytesMax).
+//
 // Opening checks the MAC and that the seed's public key is the expected
 // account, so a sealed key moved to another user's record is refused. No
 // secret is ever put in a Status message or a log.
@@ -25,6 +28,7 @@ namespace remit::bot {
 
 inline constexpr size_t kSealedKeyBytes =
     crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + kSeedBytes;
+inline constexpr size_t kSecretBytesMax = 256;
 
 class KeyVault {
  public:
@@ -39,6 +43,10 @@ class KeyVault {
   std::string Seal(const SigningKey& key) const;
   // DATA_LOSS if the MAC fails, the size is wrong, or the key is not `account`'s.
   absl::StatusOr<SigningKey> Open(std::string_view sealed, const AccountId& account) const;
+  // Precondition (checked): 1..kSecretBytesMax bytes.
+  std::string SealSecret(std::string_view secret) const;
+  // DATA_LOSS if the MAC fails or the size is wrong.
+  absl::StatusOr<std::string> OpenSecret(std::string_view sealed) const;
 
  private:
   KeyVault() = default;

@@ -36,6 +36,8 @@ struct CommonArgs {
   uint64_t retry_backoff_max_ms = kRetryBackoffMsMaxDefault;
   uint64_t settle_wait_ms = kSettleWaitMsDefault;
   uint64_t request_ttl_hours = kRequestTtlMsDefault / kHourMs;
+  uint64_t claim_ttl_seconds = kClaimTtlMsDefault / 1000;
+  uint32_t fx_slippage_bps = kFxSlippageBpsDefault;
   std::vector<std::string> demo_users;
   uint64_t demo_funds = kDemoFundsMajorDefault;
 };
@@ -87,7 +89,20 @@ void AddCommon(CLI::App* command, CommonArgs& args) {
                    "an unanswered payment request expires after this many hours")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, kMessageIdsMaxAgeHoursMax));
-  command->add_option("--demo-users", args.demo_users, "users to create and fund first")
+  command
+      ->add_option("--claim-ttl-seconds", args.claim_ttl_seconds,
+                   "a payment to someone without a wallet returns to the payer if not claimed "
+                   "within this many seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, kMessageIdsMaxAgeHoursMax * 3600));
+  command
+      ->add_option("--fx-slippage-bps", args.fx_slippage_bps,
+                   "a cross-currency payment signs its bound this many 1/10000 past the quote")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, static_cast<unsigned>(kFxSlippageBpsMax)));
+  command
+      ->add_option("--demo-users", args.demo_users,
+                   "users to create and fund first; NAME:CODE also sets their currency")
       ->delimiter(',');
   command->add_option("--demo-funds", args.demo_funds, "top demo users up to this many units")
       ->capture_default_str();
@@ -105,6 +120,8 @@ BotSetupOptions SetupOptions(const CommonArgs& args, const std::string& transpor
   options.engine.message_ids_max_age_ms = args.message_ids_max_age_hours * kHourMs;
   options.engine.retry_backoff_ms_max = args.retry_backoff_max_ms;
   options.engine.request_ttl_ms = args.request_ttl_hours * kHourMs;
+  options.engine.claim_ttl_ms = args.claim_ttl_seconds * 1000;
+  options.engine.fx_slippage_bps = args.fx_slippage_bps;
   options.settle_wait_ms = args.settle_wait_ms;
   return options;
 }
@@ -117,10 +134,16 @@ std::optional<Bot> StartBot(const CommonArgs& args, const std::string& transport
     std::cerr << "remit-bot: " << bot.status().message() << "\n";
     return std::nullopt;
   }
-  for (const std::string& user : args.demo_users) {
-    const absl::Status funded = bot->engine->EnsureFunded(user, args.demo_funds, WallClockMs());
+  for (const std::string& entry : args.demo_users) {
+    const size_t colon = entry.find(':');
+    const std::string user = entry.substr(0, colon);
+    absl::Status funded = bot->engine->EnsureFunded(user, args.demo_funds, WallClockMs());
+    if (funded.ok() && colon != std::string::npos) {
+      funded = bot->engine->SetCurrency(user, entry.substr(colon + 1));
+    }
     if (!funded.ok()) {
-      std::cerr << "remit-bot: cannot fund demo user " << user << ": " << funded.message() << "\n";
+      std::cerr << "remit-bot: cannot set up demo user " << user << ": " << funded.message()
+                << "\n";
       return std::nullopt;
     }
   }

@@ -20,6 +20,17 @@ std::string NoteSuffix(const std::string& note);
 std::string OutcomeName(v1::Outcome outcome);
 // The first 16 hex digits of a transfer id: enough to find it, short to read.
 std::string ShortId(const std::string& transfer_id);
+// "2026-12-21 14:05 UTC"
+std::string FormatUtc(uint64_t unix_ms);
+// "14 days", "3 hours", "90 seconds"
+std::string DurationText(uint64_t ms);
+// "1 USD = 57.67 PHP": what one unit of the send asset buys at these amounts.
+std::string RateText(uint64_t sent_minor, const std::string& send_asset, uint32_t send_decimals,
+                     uint64_t delivered_minor, const std::string& deliver_asset,
+                     uint32_t deliver_decimals);
+// For a cross-currency payment: what it costs or delivers, the rate and the
+// bound it signs (" It costs about ..."); "" for any other.
+std::string FxTerms(const PaymentInfo& payment, uint32_t slippage_bps);
 // "Paid ... : SETTLED in 3.1 ms (block 7, receipt 1a2b...)", or why not.
 std::string PaymentReceiptText(const PaymentInfo& payment, const v1::Receipt& receipt,
                                uint64_t elapsed_us, bool duplicate);

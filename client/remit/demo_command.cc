@@ -210,8 +210,10 @@ std::string LoginHelp(const DemoArgs& args, const std::string& sha256, const std
       "  SHA-256 ", sha256, "\n  SHA-1   ", sha1_plain, " (as Profanity shows it)\n",
       "Log in as alice@", kDemoXmppHost, " (password alice) or bob@", kDemoXmppHost,
       " (password bob), server 127.0.0.1 port ", port, ", then chat with paybot@", kDemoXmppHost,
-      ": 'pay bob@", kDemoXmppHost, " $0.50 coffee'.\n", "  Profanity: /connect alice@",
-      kDemoXmppHost, " server 127.0.0.1 port ", port, " tls force\n",
+      ": 'pay bob@", kDemoXmppHost, " 500 PHP' (bob's currency is PHP, alice's USD: a quote, ",
+      "then 'yes <code>'), or 'pay carol@", kDemoXmppHost, " 2 USD' to someone without a wallet.\n",
+      "  Profanity: /connect alice@", kDemoXmppHost, " server 127.0.0.1 port ", port,
+      " tls force\n",
       "             it stops at the certificate: check the fingerprint, then /tls allow (this "
       "session) or /tls always\n",
       "  Gajim:     Add Account > I have an account > Advanced: Hostname 127.0.0.1, Port ", port,
@@ -252,7 +254,7 @@ absl::StatusOr<std::vector<std::string>> StartXmpp(const DemoArgs& args, const s
                                   "--testnet",
                                   testnet_dir,
                                   "--demo-users",
-                                  StrCat("alice@", kDemoXmppHost, ",bob@", kDemoXmppHost)};
+                                  StrCat("alice@", kDemoXmppHost, ",bob@", kDemoXmppHost, ":PHP")};
 }
 
 // Runs the bot in the foreground, then says what is left running.
@@ -289,10 +291,14 @@ absl::Status RunDemo(DemoArgs args, Output& output) {
     return RunBot(args, *argv, output);
   }
   output.Note(
-      "demo users alice and bob get 20.00 USD each. Try:\n"
-      "  alice: pay bob $0.50 coffee\n  bob: balance\n  bob: request alice 2 EUR pizza\n"
-      "  alice: help");
-  return RunBot(args, {bot, "terminal", "--testnet", testnet_dir, "--demo-users", "alice,bob"},
+      "demo users alice and bob get 20.00 USD each; alice's currency is USD, bob's is PHP. "
+      "Try:\n"
+      "  alice: pay bob 500 PHP           (a quote in USD, then 'yes <code>')\n"
+      "  alice: pay bob $0.50 coffee      (delivered to bob in PHP)\n"
+      "  bob: balance\n  alice: rates\n  alice: convert 5 USD to EUR\n"
+      "  alice: pay carol@localhost 2 USD (carol has no wallet yet: held until she claims it)\n"
+      "  carol@localhost: hi              (her first message claims it)\n  alice: help");
+  return RunBot(args, {bot, "terminal", "--testnet", testnet_dir, "--demo-users", "alice,bob:PHP"},
                 output);
 }
 

@@ -51,14 +51,15 @@ TEST_F(BotEngineTest, PaySettlesAndTellsBothSides) {
       Contains(Say("alice@x", "send bob 1"), "Paid bob@x 1.00 USD"));  // bob is a contact now
 }
 
-// Every refusal pays nothing: self, unknown user, display name, bad amounts,
+// Every refusal pays nothing: self, unknown name, display name, bad amounts,
 // an amount that is not a number (never a memo with a default amount).
 TEST_F(BotEngineTest, RefusalsPayNothing) {
   const int calls = ledger_.settle_calls();
   EXPECT_TRUE(Contains(Say("alice@x", "pay alice@x 1"), "cannot pay yourself"));
   EXPECT_TRUE(Contains(Say("alice@x", "pay " + EncodeAddress(AccountOf("alice@x")) + " 1"),
                        "cannot pay yourself"));
-  EXPECT_TRUE(Contains(Say("alice@x", "pay zed@x 1"), "I do not know 'zed@x'"));
+  // An identity never seen is offered a claimable payment, asked first.
+  EXPECT_TRUE(Contains(Say("alice@x", "pay zed@x 1"), "zed@x has no wallet yet"));
   EXPECT_TRUE(Contains(Say("alice@x", "pay @bob 1"), "never pay display names"));
   EXPECT_TRUE(Contains(Say("alice@x", "pay Bobby 1"), "I do not know"));
   EXPECT_TRUE(Contains(Say("alice@x", "pay bob@x coffee"), "Nothing was paid"));

@@ -125,12 +125,79 @@ TEST_F(BotStoreTest, VersionTwoContactsAndRequestsAreUpgraded) {
   EXPECT_EQ(*store->ContactsNamed("bob@x", "alice", 10), std::vector<std::string>{"alice@x"});
 }
 
+// A version-3 store opens as version 4: its records read as before (a
+// payment without the cross-currency and claim fields is a plain one) and
+// the claim tables start empty.
+TEST_F(BotStoreTest, VersionThreeStoreOpensWithEmptyClaims) {
+  {
+    std::unique_ptr<rocksdb::DB> db = OpenRaw();
+    ASSERT_NE(db, nullptr);
+    const rocksdb::WriteOptions write;
+    ASSERT_TRUE(db->Put(write, "v", "3").ok());
+    const std::string v3_confirmation =
+        R"({"identity":"bob@x","code":"1234","message_id":"m1","created_ms":5,"payment":)"
+        R"({"kind":"pay","recipient":"carol@x","to":")" +
+        std::string(64, '0') +
+        R"(","asset":"USD","amount_minor":2500,"decimals":2,"note":"","request_code":"",)"
+        R"("requester":""}})";
+    ASSERT_TRUE(db->Put(write, std::string("c") + kSep + "bob@x", v3_confirmation).ok());
+  }
+  std::unique_ptr<BotStore> store = *BotStore::Open(dir_);
+  const std::optional<Confirmation> confirmation = *store->GetConfirmation("bob@x");
+  ASSERT_TRUE(confirmation.has_value());
+  EXPECT_EQ(confirmation->payment.amount_minor, 2500u);
+  EXPECT_EQ(confirmation->payment.fx, FxMode::kNone);
+  EXPECT_TRUE(confirmation->payment.claim_id.empty());
+  EXPECT_TRUE(store->ClaimsOf("bob@x", 10)->empty());
+  EXPECT_TRUE(store->ExpiredClaims(UINT64_MAX, 10)->empty());
+  store.reset();
+  store = *BotStore::Open(dir_);  // now version 4: opens again
+  EXPECT_TRUE((*store->GetConfirmation("bob@x")).has_value());
+}
+
+// A claim's index entries follow its state: waiting for its recipient while
+// open or being claimed, by expiry only while open, under its payer always.
+TEST_F(BotStoreTest, ClaimIndexesFollowState) {
+  std::unique_ptr<BotStore> store = *BotStore::Open(dir_);
+  HeldClaim claim{.claim_id = std::string(32, 'c'),
+                  .payer = "alice@x",
+                  .recipient = "carol@y",
+                  .asset = "USD",
+                  .amount_minor = 500,
+                  .decimals = 2,
+                  .note = "lunch",
+                  .sealed_code = "sealed",
+                  .created_ms = 1000,
+                  .expires_ms = 2000,
+                  .state = ClaimState::kOpen,
+                  .reclaim_attempts = 0};
+  BotStore::Batch batch;
+  batch.PutClaim(claim);
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_EQ(store->ClaimsWaitingFor("carol@y", 10)->size(), 1u);
+  EXPECT_TRUE(store->ExpiredClaims(2000, 10)->empty());  // claimable at its expiry
+  EXPECT_EQ(store->ExpiredClaims(2001, 10)->size(), 1u);
+  claim.state = ClaimState::kClaiming;
+  batch.PutClaim(claim);
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_EQ(store->ClaimsWaitingFor("carol@y", 10)->size(), 1u);
+  EXPECT_TRUE(store->ExpiredClaims(2001, 10)->empty());
+  claim.state = ClaimState::kClaimed;
+  batch.PutClaim(claim);
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_TRUE(store->ClaimsWaitingFor("carol@y", 10)->empty());
+  const std::vector<HeldClaim> of_alice = *store->ClaimsOf("alice@x", 10);
+  ASSERT_EQ(of_alice.size(), 1u);
+  EXPECT_EQ(of_alice[0].state, ClaimState::kClaimed);
+  EXPECT_EQ(of_alice[0].note, "lunch");
+}
+
 // A store of a newer layout is refused rather than misread.
 TEST_F(BotStoreTest, UnknownLayoutRefused) {
   {
     std::unique_ptr<rocksdb::DB> db = OpenRaw();
     ASSERT_NE(db, nullptr);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "v", "4").ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "v", "5").ok());
   }
   EXPECT_EQ(BotStore::Open(dir_).status().code(), absl::StatusCode::kFailedPrecondition);
 }

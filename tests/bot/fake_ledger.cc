@@ -2,24 +2,37 @@
 
 #include <chrono>
 
+#include "ledger/block.h"
+#include "ledger/check.h"
+#include "ledger/exchange.h"
+#include "ledger/executor.h"
+#include "ledger/operation.h"
 #include "ledger/transfer.h"
 
 namespace remit::bot::testing {
+namespace {
 
-FakeLedger::FakeLedger(const AccountId& issuer) {
-  genesis_.chain_id = "remit-test";
+Genesis FakeGenesis(const AccountId& issuer) {
+  Genesis genesis;
+  genesis.chain_id = "remit-test";
   for (const char* code : {"USD", "EUR", "PHP"}) {
-    genesis_.assets.push_back(
+    genesis.assets.push_back(
         AssetInfo{.code = code, .decimals = 2, .issuer = issuer, .transfer_max_minor = 1'000'000});
   }
-  genesis_.validators.push_back(ValidatorInfo{.public_key = issuer, .endpoint = "fake"});
-  genesis_hash_ = GenesisHash(genesis_);
+  genesis.validators.push_back(ValidatorInfo{.public_key = issuer, .endpoint = "fake"});
+  genesis.hub_asset = "USD";
+  return genesis;
 }
+
+}  // namespace
+
+FakeLedger::FakeLedger(const AccountId& issuer)
+    : genesis_(FakeGenesis(issuer)), genesis_hash_(GenesisHash(genesis_)), state_(genesis_) {}
 
 absl::StatusOr<sdk::SettleResult> FakeLedger::Settle(const v1::SignedTransfer& signed_transfer) {
   std::unique_lock<std::mutex> lock(mutex_);
   ++settle_calls_;
-  const std::string from = signed_transfer.transfer().from();
+  const std::string from(HeaderOf(signed_transfer).signer);
   if (held_.has_value() && from == AsBytes(*held_)) {
     ++held_settles_;
     released_.notify_all();
@@ -31,12 +44,11 @@ absl::StatusOr<sdk::SettleResult> FakeLedger::Settle(const v1::SignedTransfer& s
   }
   absl::StatusOr<TransferId> id = CheckTransfer(signed_transfer, genesis_.chain_id, genesis_hash_);
   if (!id.ok()) return id.status();
-  const std::string key = ToString(*id);
-  if (auto it = by_id_.find(key); it != by_id_.end()) {
+  if (auto it = state_.records.find(*id); it != state_.records.end()) {
     return sdk::SettleResult{
         .receipt = it->second.receipt(), .duplicate = true, .attempts = 1, .endpoint = "fake"};
   }
-  absl::StatusOr<sdk::SettleResult> result = Apply(signed_transfer, key);
+  absl::StatusOr<sdk::SettleResult> result = Apply(signed_transfer, ToString(*id));
   if (result.ok() && lose_answer_next_ > 0) {
     --lose_answer_next_;
     return absl::UnavailableError("fake: answer lost");
@@ -46,45 +58,42 @@ absl::StatusOr<sdk::SettleResult> FakeLedger::Settle(const v1::SignedTransfer& s
 
 absl::StatusOr<sdk::SettleResult> FakeLedger::Apply(const v1::SignedTransfer& signed_transfer,
                                                     const std::string& key) {
-  const v1::Transfer& t = signed_transfer.transfer();
-  const AccountId from = *ToArray<kPublicKeyBytes>(t.from(), "from");
-  const AccountId to = *ToArray<kPublicKeyBytes>(t.to(), "to");
-  if (t.sequence() != next_sequence_[from]) {
+  const OpHeader header = HeaderOf(signed_transfer);
+  const AccountId from = *ToArray<kPublicKeyBytes>(header.signer, "from");
+  if (header.sequence != state_.NextSequence(from)) {
     return absl::FailedPreconditionError("fake: bad sequence");
   }
-  next_sequence_[from] += 1;
-  const AssetInfo* asset = genesis_.FindAsset(t.asset());
-  const auto amount = static_cast<int64_t>(t.amount_minor());
-  v1::TransferRecord record;
-  *record.mutable_signed_transfer() = signed_transfer;
-  v1::Receipt& receipt = *record.mutable_receipt();
-  receipt.set_transfer_id(key);
-  receipt.set_height(applied_.size() + 1);
-  if (asset == nullptr) {
-    receipt.set_outcome(v1::UNKNOWN_ASSET);
-  } else if (asset->issuer != from && balances_[{from, t.asset()}] < amount) {
-    receipt.set_outcome(v1::INSUFFICIENT_FUNDS);
-  } else {
-    balances_[{from, t.asset()}] -= amount;
-    balances_[{to, t.asset()}] += amount;
-    receipt.set_outcome(v1::SETTLED);
-  }
-  by_id_[key] = record;
+  v1::Block block;
+  v1::BlockHeader& block_header = *block.mutable_header();
+  block_header.set_chain_id(genesis_.chain_id);
+  block_header.set_height(state_.height + 1);
+  block_header.set_round(state_.height + 1);
+  block_header.set_parent_hash(ToString(state_.block_hash));
+  block_header.set_timestamp_unix_ms(block_time_ms_);
+  block_header.set_parent_state_hash(ToString(state_.state_hash));
+  block_header.set_proposer(ToString(genesis_.validators.at(0).public_key));
+  *block.add_transfers() = signed_transfer;
+  block_header.set_payload_hash(ToString(ComputePayloadHash(block)));
+  const BlockEffects effects = ExecuteBlock(genesis_, state_, state_.state_hash, block);
+  REMIT_CHECK(effects.records.size() == 1);
+  state_.Apply(effects);
+  const v1::TransferRecord& record = effects.records[0];
+  REMIT_CHECK(record.receipt().transfer_id() == key);
   applied_.push_back(record);
   return sdk::SettleResult{
-      .receipt = receipt, .duplicate = false, .attempts = 1, .endpoint = "fake"};
+      .receipt = record.receipt(), .duplicate = false, .attempts = 1, .endpoint = "fake"};
 }
 
 absl::StatusOr<v1::Account> FakeLedger::GetAccount(const AccountId& account) {
   std::lock_guard<std::mutex> lock(mutex_);
   v1::Account result;
   result.set_account(ToString(account));
-  const uint64_t next = next_sequence_[account];
+  const uint64_t next = state_.NextSequence(account);
   result.set_next_sequence(next > get_account_lag_ ? next - get_account_lag_ : 0);
-  for (const auto& [key, amount] : balances_) {
-    if (key.first != account) continue;
+  for (const auto& [key, amount] : state_.balances) {
+    if (key.account != account) continue;
     v1::AssetBalance* balance = result.add_balances();
-    balance->set_asset(key.second);
+    balance->set_asset(key.asset);
     balance->set_balance_minor(amount);
     balance->set_decimals(2);
   }
@@ -93,7 +102,7 @@ absl::StatusOr<v1::Account> FakeLedger::GetAccount(const AccountId& account) {
 
 absl::StatusOr<uint64_t> FakeLedger::NextSequence(const AccountId& account) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return next_sequence_[account];
+  return state_.NextSequence(account);
 }
 
 absl::StatusOr<v1::ListTransfersResponse> FakeLedger::ListTransfers(const AccountId& account,
@@ -102,16 +111,76 @@ absl::StatusOr<v1::ListTransfersResponse> FakeLedger::ListTransfers(const Accoun
   v1::ListTransfersResponse response;
   for (auto it = applied_.rbegin();
        it != applied_.rend() && response.records_size() < static_cast<int>(limit); ++it) {
-    const v1::Transfer& t = it->signed_transfer().transfer();
-    if (t.from() == AsBytes(account) || t.to() == AsBytes(account)) *response.add_records() = *it;
+    const std::vector<AccountId> touched = TouchedAccounts(*it);
+    if (std::find(touched.begin(), touched.end(), account) != touched.end()) {
+      *response.add_records() = *it;
+    }
   }
   return response;
 }
 
+absl::StatusOr<FxQuote> FakeLedger::Quote(const FxQuoteRequest& request) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!quotes_) return absl::UnimplementedError("fake: no quotes");
+  const CrossRequest cross{
+      .send_asset = request.send_asset,
+      .deliver_asset = request.deliver_asset,
+      .mode = request.strict_receive ? CrossMode::kStrictReceive : CrossMode::kStrictSend,
+      .amount_minor = request.amount_minor};
+  ASSIGN_OR_RETURN(const CrossResult result, remit::Quote(genesis_, state_, cross, block_time_ms_));
+  FxQuote quote{.outcome = result.outcome,
+                .sent_minor = result.sent_minor,
+                .delivered_minor = result.delivered_minor,
+                .fills = 0};
+  for (const Leg& leg : result.legs) quote.fills += static_cast<uint32_t>(leg.fills.size());
+  return quote;
+}
+
+absl::StatusOr<v1::ClaimEntry> FakeLedger::GetClaim(const std::string& claim_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(const Hash32 id, ToArray<kHashBytes>(claim_id, "claim id"));
+  const std::optional<v1::ClaimEntry> claim = state_.FindClaim(id);
+  if (!claim.has_value()) return absl::NotFoundError("fake: no such claim");
+  return *claim;
+}
+
+void FakeLedger::SetBlockTime(uint64_t unix_ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  block_time_ms_ = unix_ms;
+}
+
+void FakeLedger::AddOffer(const SigningKey& owner, const std::string& sell, const std::string& buy,
+                          uint64_t amount_minor, uint64_t price_n, uint64_t price_d) {
+  v1::Operation op;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    op.set_chain_id(genesis_.chain_id);
+    op.set_genesis_hash(ToString(genesis_hash_));
+    op.set_signer(ToString(owner.public_key()));
+    op.set_sequence(state_.NextSequence(owner.public_key()));
+    op.set_expiry_unix_ms(block_time_ms_ + 60'000);
+  }
+  v1::OfferCreate& offer = *op.mutable_offer_create();
+  offer.set_sell_asset(sell);
+  offer.set_buy_asset(buy);
+  offer.set_amount_minor(amount_minor);
+  offer.set_price_n(price_n);
+  offer.set_price_d(price_d);
+  const v1::SignedTransfer signed_op = SignOperation(op, owner);
+  std::lock_guard<std::mutex> lock(mutex_);
+  const absl::StatusOr<sdk::SettleResult> result =
+      Apply(signed_op, ToString(OperationId(signed_op)));
+  REMIT_CHECK(result.ok() && result->receipt.outcome() == v1::SETTLED);
+}
+
+void FakeLedger::DisableQuotes() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  quotes_ = false;
+}
+
 int64_t FakeLedger::Balance(const AccountId& account, const std::string& asset) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = balances_.find({account, asset});
-  return it == balances_.end() ? 0 : it->second;
+  return state_.Balance({account, asset});
 }
 
 int FakeLedger::settle_calls() const {
