@@ -14,6 +14,7 @@
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
 #include "node/consensus/mem_safety_storage.h"
+#include "node/node_machine.h"
 #include "tests/sim/byzantine.h"
 #include "tests/sim/mem_ledger.h"
 
@@ -22,7 +23,6 @@ namespace {
 
 constexpr uint64_t kTickMs = 5;
 constexpr uint64_t kClientRetryMs = 3'000;
-constexpr size_t kRegossipTransfersMax = 100;
 constexpr int64_t kUserFundsMinor = 10'000;
 const char* const kAsset = "USD";
 
@@ -37,8 +37,8 @@ struct Node {
   std::unique_ptr<SigningKey> key;
   std::unique_ptr<MemLedger> ledger;
   MemSafetyStorage safety;  // durable: survives crashes
-  std::unique_ptr<Mempool> mempool;
-  std::unique_ptr<ConsensusCore> core;
+  // The node's real machine: admission, gossip, waiters and the core.
+  std::unique_ptr<NodeMachine> machine;
   std::unique_ptr<Byzantine> byzantine;
   bool alive = true;
   uint64_t restart_at_ms = 0;
@@ -48,8 +48,7 @@ struct Node {
 struct Packet {
   uint32_t from = 0;
   uint32_t to = 0;
-  std::optional<v1::ConsensusMessage> message;
-  std::optional<v1::SignedTransfer> transfer;  // transfer gossip
+  v1::ConsensusMessage message;  // consensus or transfer gossip
 };
 
 struct Client {
@@ -82,9 +81,9 @@ class Simulation {
 
   void StartNode(uint32_t index);
   void Deliver(const Packet& packet);
-  void Handle(uint32_t node, CoreOutput& out);
+  void Handle(uint32_t node, NodeOutput& out);
   void Route(uint32_t from, uint32_t to, Packet packet);
-  void Admit(uint32_t node, const v1::SignedTransfer& transfer);
+  void OnAnswer(uint32_t node, const ClientAnswer& answer);
   void SubmitClients(bool send_new);
   void InjectFaults();
   void Heal();
@@ -153,14 +152,17 @@ void Simulation::StartNode(uint32_t index) {
   consensus.round_timeout_ms_max = kSimRoundTimeoutMsMax;
   consensus.block_transfers_max = 100;
   consensus.fetch_blocks_max = options_.fetch_blocks_max;
-  NodeLimits limits;
-  node.mempool = std::make_unique<Mempool>(limits);
-  node.core = std::make_unique<ConsensusCore>(genesis_, *node.key, *node.ledger, node.safety,
-                                              *node.mempool, clock_, consensus);
+  const MemLedger& ledger = *node.ledger;
+  const auto record_of = [&ledger](const TransferId& id) -> absl::StatusOr<v1::TransferRecord> {
+    const auto found = ledger.records().find(id);
+    if (found == ledger.records().end()) return absl::NotFoundError("no such transfer");
+    return found->second;
+  };
+  node.machine = std::make_unique<NodeMachine>(genesis_, *node.key, *node.ledger, record_of,
+                                               node.safety, clock_, NodeLimits{}, consensus);
   node.alive = true;
-  CoreOutput out;
-  node.core->Start(out);
-  node.core->FlushCommits(out);
+  NodeOutput out;
+  node.machine->Start(out);
   Handle(index, out);
 }
 
@@ -180,9 +182,11 @@ SimReport Simulation::Run() {
     if (clock_.now_ms % kTickMs == 0) {
       for (uint32_t i = 0; i < nodes_.size(); ++i) {
         if (!nodes_[i].alive) continue;
-        CoreOutput out;
-        nodes_[i].core->OnTick(out);
-        nodes_[i].core->FlushCommits(out);
+        // As remitd's loop: this turn's messages leave before its commits.
+        NodeOutput out;
+        nodes_[i].machine->OnTick(out);
+        Handle(i, out);
+        nodes_[i].machine->FlushCommits(out);
         Handle(i, out);
       }
     }
@@ -193,8 +197,8 @@ SimReport Simulation::Run() {
   FinalChecks();
   for (const Node& node : nodes_) {
     report_.height_max = std::max(report_.height_max, node.ledger->committed_height());
-    if (node.byzantine == nullptr && node.core) {
-      const ConsensusCounters& c = node.core->counters();
+    if (node.byzantine == nullptr && node.machine) {
+      const ConsensusCounters& c = node.machine->core().counters();
       report_.honest_dropped += c.dropped_bad_signature + c.dropped_bad_certificate +
                                 c.dropped_bad_block + c.dropped_not_validator;
       report_.sync_requests += c.sync_requests_sent;
@@ -206,22 +210,20 @@ SimReport Simulation::Run() {
 void Simulation::Deliver(const Packet& packet) {
   Node& node = nodes_[packet.to];
   if (!node.alive) return;
-  if (packet.transfer) {
-    Admit(packet.to, *packet.transfer);
-    return;
-  }
-  CoreOutput out;
-  node.core->OnMessage(packet.from, *packet.message, out);
-  node.core->FlushCommits(out);
+  NodeOutput out;
+  node.machine->OnPeerMessage(packet.from, packet.message, out);
+  node.machine->FlushCommits(out);
   Handle(packet.to, out);
 }
 
-void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
+void Simulation::Handle(uint32_t node_index, NodeOutput& out) {
   Node& node = nodes_[node_index];
   for (CoreOutput::Send& send : out.sends) {
     std::vector<v1::ConsensusMessage> messages{send.message};
     if (node.byzantine) {
-      messages = node.byzantine->Mutate(send.message, send.to, *node.core);
+      // A Byzantine validator passes no transfers on; it corrupts the rest.
+      if (send.message.has_transfers()) continue;
+      messages = node.byzantine->Mutate(send.message, send.to, node.machine->core());
       report_.byzantine_messages += messages.size();
     }
     for (const v1::ConsensusMessage& message : messages) {
@@ -235,23 +237,28 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
       }
     }
   }
+  out.sends.clear();
   for (const BlockEffects& effects : out.committed) CheckCommit(node_index, effects);
-  if (out.timed_out && node.byzantine == nullptr) {
-    // As remitd does: orderable transfers are passed on again after a timeout.
-    const auto next = [&node](const AccountId& account) {
-      return node.ledger->NextSequence(account);
-    };
-    for (const v1::SignedTransfer& transfer : node.mempool->Ready(kRegossipTransfersMax, next)) {
-      for (uint32_t to = 0; to < nodes_.size(); ++to) {
-        if (to == node_index) continue;
-        Packet packet;
-        packet.from = node_index;
-        packet.to = to;
-        packet.transfer = transfer;
-        Route(node_index, to, std::move(packet));
-      }
-    }
+  out.committed.clear();
+  for (const ClientAnswer& answer : out.answers) OnAnswer(node_index, answer);
+  out.answers.clear();
+}
+
+void Simulation::OnAnswer(uint32_t node_index, const ClientAnswer& answer) {
+  Client& client = clients_.at(answer.token);
+  if (!client.pending || client.pending_id != answer.id) return;  // an earlier try's answer
+  // A Settle's deadline passed: the client tries again later.
+  if (answer.status.code() == absl::StatusCode::kDeadlineExceeded) return;
+  const bool final = answer.status.ok() || answer.status.code() == absl::StatusCode::kAlreadyExists;
+  if (!final || !answer.record) {
+    Violation(StrCat("validator ", node_index, " refused a client's transfer ", ToHex(answer.id),
+                     ": ", answer.status.ToString()));
+    client.pending.reset();
+    return;
   }
+  receipts_.push_back({answer.id, answer.record->receipt()});
+  if (answer.record->receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
+  client.pending.reset();
 }
 
 void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
@@ -266,23 +273,6 @@ void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
     const uint64_t delay_ms = Uniform(1, std::max<uint64_t>(1, options_.delay_ms_max));
     in_flight_.emplace(std::make_pair(clock_.now_ms + delay_ms, packet_seq_++), packet);
   }
-}
-
-void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) {
-  Node& node = nodes_[node_index];
-  const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
-  REMIT_CHECK(id.ok());
-  if (node.ledger->HasTransfer(*id)) return;
-  PendingTransfer pending;
-  pending.signed_transfer = transfer;
-  pending.id = *id;
-  const OpHeader header = HeaderOf(transfer);
-  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
-  pending.sequence = header.sequence;
-  pending.expiry_unix_ms = header.expiry_unix_ms;
-  const uint64_t committed_next = node.ledger->NextSequence(pending.from);
-  // Refusals (e.g. a sequence already used) are what a real node answers too.
-  (void)node.mempool->Add(std::move(pending), committed_next, clock_.NowUnixMs());
 }
 
 void Simulation::SubmitClients(bool send_new) {
@@ -311,25 +301,21 @@ void Simulation::SubmitClients(bool send_new) {
     client.pending_id = ComputeTransferId(transfer);
   }
   // A retry goes to another node with the same signed bytes: idempotent.
+  // The node answers at once if it already holds the outcome
+  // (ALREADY_EXISTS), else when the transfer is committed.
   client.target = honest_alive[Uniform(0, honest_alive.size() - 1)];
   client.sent_ms = clock_.now_ms;
-  const auto& final_records = nodes_[client.target].ledger->records();
-  if (const auto done = final_records.find(client.pending_id); done != final_records.end()) {
-    // ALREADY_EXISTS: the node answers with the original receipt.
-    receipts_.push_back({client.pending_id, done->second.receipt()});
-    if (done->second.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
-    client.pending.reset();
-    return;
-  }
-  Admit(client.target, *client.pending);
-  for (uint32_t to = 0; to < nodes_.size(); ++to) {
-    if (to == client.target) continue;
-    Packet packet;
-    packet.from = client.target;
-    packet.to = to;
-    packet.transfer = *client.pending;
-    Route(client.target, to, std::move(packet));
-  }
+  const auto id = CheckTransfer(*client.pending, genesis_.chain_id, genesis_hash_);
+  REMIT_CHECK(id.ok() && *id == client.pending_id);
+  ClientRequest request;
+  request.token = static_cast<uint64_t>(&client - clients_.data());
+  request.signed_transfer = *client.pending;
+  request.id = *id;
+  request.received_us = clock_.MonotonicUs();
+  request.deadline_us = clock_.MonotonicUs() + kClientRetryMs * 1000;
+  NodeOutput out;
+  nodes_[client.target].machine->OnRequest(std::move(request), out);
+  Handle(client.target, out);
 }
 
 uint32_t Simulation::FaultyNow() const {
@@ -352,8 +338,7 @@ void Simulation::InjectFaults() {
     if (node.alive && node.byzantine == nullptr) {
       // Crash: only the durable ledger and safety data survive.
       node.alive = false;
-      node.core.reset();
-      node.mempool.reset();
+      node.machine.reset();
       node.restart_at_ms =
           clock_.now_ms + Uniform(50, std::max<uint64_t>(50, options_.outage_ms_max));
       ++report_.faults_injected;
@@ -391,16 +376,6 @@ void Simulation::CheckCommit(uint32_t node_index, const BlockEffects& effects) {
                      " sums to ", sum));
   }
   if (inserted) report_.transfers_final += effects.records.size();
-  for (const v1::TransferRecord& record : effects.records) {
-    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "id");
-    for (Client& client : clients_) {
-      if (!client.pending || client.pending_id != *id || client.target != node_index) continue;
-      // The client's Settle on its node returns this receipt.
-      receipts_.push_back({*id, record.receipt()});
-      if (record.receipt().outcome() != v1::BAD_SEQUENCE) ++client.next_sequence;
-      client.pending.reset();
-    }
-  }
 }
 
 void Simulation::FinalChecks() {
@@ -429,16 +404,16 @@ void Simulation::FinalChecks() {
   if (!report_.violations.empty()) {
     for (uint32_t i = 0; i < nodes_.size(); ++i) {
       const Node& node = nodes_[i];
-      if (!node.core) continue;
-      report_.violations.push_back(StrCat(
-          "  validator ", i, ": round ", node.core->round(), ", high QC round ",
-          node.core->high_qc().vote_data().round(), ", committed height ",
-          node.ledger->committed_height(), ", mempool ", node.mempool->size(),
-          ", dropped stale/unknown-parent/bad-block/divergence ",
-          node.core->counters().dropped_stale, "/", node.core->counters().dropped_unknown_parent,
-          "/", node.core->counters().dropped_bad_block, "/",
-          node.core->counters().dropped_state_divergence, ", timeouts sent ",
-          node.core->counters().timeouts_sent));
+      if (!node.machine) continue;
+      const ConsensusCore& core = node.machine->core();
+      report_.violations.push_back(
+          StrCat("  validator ", i, ": round ", core.round(), ", high QC round ",
+                 core.high_qc().vote_data().round(), ", committed height ",
+                 node.ledger->committed_height(), ", mempool ", node.machine->mempool().size(),
+                 ", dropped stale/unknown-parent/bad-block/divergence ",
+                 core.counters().dropped_stale, "/", core.counters().dropped_unknown_parent, "/",
+                 core.counters().dropped_bad_block, "/", core.counters().dropped_state_divergence,
+                 ", timeouts sent ", core.counters().timeouts_sent));
     }
   }
   for (uint32_t i = 0; i < nodes_.size(); ++i) {

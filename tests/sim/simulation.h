@@ -1,5 +1,8 @@
-// A deterministic simulation of a Remit cluster: every validator's consensus
-// core in one process, on a simulated clock and network driven by one seed.
+// A deterministic simulation of a Remit cluster: every validator's
+// NodeMachine (node/node_machine.h: admission, gossip, waiters and the
+// consensus core, the code remitd runs) in one process, on a simulated clock
+// and network driven by one seed. Clients settle through the machine and
+// take its answers as their receipts.
 // Faults: message loss, delay and reordering, duplication, partitions that
 // heal, crashes and restarts from durable state only, and Byzantine
 // validators. After every commit it checks the invariants; at the end it
