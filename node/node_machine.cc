@@ -10,6 +10,7 @@
 #include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
+#include "node/funding.h"
 
 namespace remit {
 namespace {
@@ -86,6 +87,11 @@ absl::StatusOr<Mempool::Admission> NodeMachine::Admit(const v1::SignedTransfer& 
   // signer and sequence.
   if (absl::Status assets = CheckAssetsKnown(genesis_, signed_transfer); !assets.ok()) {
     return assets;
+  }
+  // An unfunded sender's transfer would be ordered only to fail and be
+  // stored for good: refused before it costs the chain anything.
+  if (absl::Status funded = CheckFunded(genesis_, ledger_.state(), signed_transfer); !funded.ok()) {
+    return funded;
   }
   const OpHeader header = HeaderOf(signed_transfer);
   PendingTransfer pending;

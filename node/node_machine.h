@@ -3,8 +3,9 @@
 // (a client's transfer, a validator's messages, a tick of the clock), actions
 // appended to a NodeOutput (messages to send, answers to clients, blocks
 // committed). It owns the mempool and the consensus core, admits transfers
-// (size, signature, chain, asset, sequence window, expiry, capacity),
-// passes admitted ones on to the other validators in bounded batches and
+// (size, signature, chain, asset, sequence window, expiry, capacity, the
+// funding of the sender: node/funding.h), passes admitted ones on to the
+// other validators in bounded batches and
 // again after a round timeout, answers the clients waiting for a transfer
 // when it is committed, displaced, superseded or its deadline passes, and
 // drops expired transfers. It does no I/O, reads time only from the

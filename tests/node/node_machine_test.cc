@@ -12,6 +12,7 @@
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 #include "node/consensus/mem_safety_storage.h"
+#include "node/funding.h"
 #include "tests/sim/mem_ledger.h"
 #include "tests/testing/test_chain.h"
 
@@ -120,6 +121,71 @@ TEST(NodeMachineTest, AdmissionRefusalsNameTheirReason) {
   EXPECT_TRUE(HasPrefix(machine.AnswerFor(3)->status, "expired:"));
   EXPECT_EQ(machine->mempool().size(), 0u);
   EXPECT_EQ(machine->waiters(), 0u);
+}
+
+// A sender whose committed balance cannot cover the amount plus fee is
+// refused (unfunded_sender) and nothing is kept; the asset's issuer is
+// never refused; one that can cover it is admitted.
+TEST(NodeMachineTest, UnfundedSenderIsRefused) {
+  const TestChain chain = TestChain::Make(2, 4);
+  Machine machine(chain);
+  const SigningKey fresh = testing::KeyFromIndex(77);
+  const AccountId& bob = chain.users[1].public_key();
+  machine.Request(1, chain.Transfer(fresh, bob, 1, 0));
+  auto with_fee = chain.Transfer(chain.users[0], bob, 10'000, 0).transfer();
+  with_fee.set_fee_minor(1);
+  machine.Request(2, SignTransfer(with_fee, chain.users[0]));
+  machine.Request(3, chain.Transfer(chain.issuer, bob, 1'000'000, 0));
+  machine.Request(4, chain.Transfer(chain.users[0], bob, 10'000, 0));
+  for (uint64_t token : {1, 2}) {
+    ASSERT_NE(machine.AnswerFor(token), nullptr);
+    EXPECT_EQ(machine.AnswerFor(token)->status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(HasPrefix(machine.AnswerFor(token)->status, "unfunded_sender:"))
+        << machine.AnswerFor(token)->status;
+  }
+  EXPECT_EQ(machine.AnswerFor(3), nullptr);
+  EXPECT_EQ(machine.AnswerFor(4), nullptr);
+  EXPECT_EQ(machine->mempool().size(), 2u);
+}
+
+// What an operation debits decides its funding check: a claim, a reclaim
+// and an offer cancel from a fresh account debit nothing and pass; a
+// strict send, a claim creation and an offer from it are refused.
+TEST(NodeMachineTest, FundingCheckFollowsWhatAnOperationDebits) {
+  const TestChain chain = TestChain::Make(1, 1);
+  const SigningKey fresh = testing::KeyFromIndex(77);
+  sim::MemLedger ledger(chain.genesis);
+  const auto op = [&](auto set_body) {
+    v1::SignedTransfer signed_transfer;
+    v1::Operation& operation = *signed_transfer.mutable_operation();
+    operation.set_signer(ToString(fresh.public_key()));
+    set_body(operation);
+    return signed_transfer;
+  };
+  const auto funded = [&](const v1::SignedTransfer& signed_transfer) {
+    return CheckFunded(chain.genesis, ledger, signed_transfer);
+  };
+  EXPECT_TRUE(funded(op([](v1::Operation& o) { o.mutable_claim()->set_claim_id("c"); })).ok());
+  EXPECT_TRUE(funded(op([](v1::Operation& o) { o.mutable_reclaim()->set_claim_id("c"); })).ok());
+  EXPECT_TRUE(
+      funded(op([](v1::Operation& o) { o.mutable_offer_cancel()->set_offer_id("o"); })).ok());
+  const v1::SignedTransfer send = op([](v1::Operation& o) {
+    o.mutable_strict_send()->set_send_asset("USD");
+    o.mutable_strict_send()->set_send_amount_minor(1);
+  });
+  const v1::SignedTransfer claim = op([](v1::Operation& o) {
+    o.mutable_create_claim()->set_asset("USD");
+    o.mutable_create_claim()->set_amount_minor(1);
+  });
+  const v1::SignedTransfer offer = op([](v1::Operation& o) {
+    o.mutable_offer_create()->set_sell_asset("JPY");
+    o.mutable_offer_create()->set_amount_minor(1);
+  });
+  for (const v1::SignedTransfer* refused : {&send, &claim, &offer}) {
+    const absl::Status status = funded(*refused);
+    EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(HasPrefix(status, "unfunded_sender:")) << status;
+  }
 }
 
 // A transfer that can execute now displaces one that cannot from a full

@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
 #include "ledger/operation.h"
@@ -249,6 +250,10 @@ void Simulation::OnAnswer(uint32_t node_index, const ClientAnswer& answer) {
   if (!client.pending || client.pending_id != answer.id) return;  // an earlier try's answer
   // A Settle's deadline passed: the client tries again later.
   if (answer.status.code() == absl::StatusCode::kDeadlineExceeded) return;
+  if (absl::StartsWith(answer.status.message(), "unfunded_sender:")) {
+    client.pending.reset();  // it paid more than it holds: it signs another amount
+    return;
+  }
   const bool final = answer.status.ok() || answer.status.code() == absl::StatusCode::kAlreadyExists;
   if (!final || !answer.record) {
     Violation(StrCat("validator ", node_index, " refused a client's transfer ", ToHex(answer.id),
