@@ -186,7 +186,7 @@ TEST_F(CliEndToEndTest, TestnetSendKillRestart) {
   const ProcessRun broke = Remit(
       {"send", "--key", bob_key_, "--to", alice_, "5", "USD", "--testnet", testnet_dir_, "--json"});
   EXPECT_EQ(broke.exit_code, 1) << broke.err;
-  EXPECT_NE(broke.err.find("unfunded_sender"), std::string::npos) << broke.err;
+  EXPECT_NE(broke.err.find("UNFUNDED_SENDER"), std::string::npos) << broke.err;
   EXPECT_EQ(Balance(bob_)["balances"], (json{{"USD", "0.50"}}));
   EXPECT_EQ(Balance(bob_)["next_sequence"], 0);
 
