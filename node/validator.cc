@@ -53,15 +53,17 @@ void Validator::Stop() {
 }
 
 absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
+  requests = MergeCopies(std::move(requests));
   {
     std::lock_guard lock(inbox_mu_);
     if (stopping_)
       return absl::UnavailableError("shutting_down: validator is shutting down; try another node");
-    if (inbox_.size() + requests.size() > limits_.inbox_events_max) {
+    if (requests_queued_ + requests.size() > limits_.inbox_events_max) {
       return absl::ResourceExhaustedError(StrCat("inbox_full: validator inbox is full (",
                                                  limits_.inbox_events_max,
                                                  " requests waiting); retry with back-off"));
     }
+    requests_queued_ += requests.size();
     for (SubmitRequest& request : requests) inbox_.emplace_back(std::move(request));
   }
   inbox_cv_.notify_one();
@@ -72,13 +74,40 @@ absl::Status Validator::EnqueuePeer(PeerMessages messages) {
   {
     std::lock_guard lock(inbox_mu_);
     if (stopping_) return absl::UnavailableError("shutting_down: validator is shutting down");
-    if (inbox_.size() >= limits_.inbox_events_max) {
-      return absl::ResourceExhaustedError("inbox_full: validator inbox is full");
+    if (envelopes_queued_ >= limits_.inbox_envelopes_max) {
+      return absl::ResourceExhaustedError(StrCat("inbox_full: validator inbox holds ",
+                                                 limits_.inbox_envelopes_max,
+                                                 " validator envelopes"));
     }
+    ++envelopes_queued_;
     inbox_.emplace_back(std::move(messages));
   }
   inbox_cv_.notify_one();
   return absl::OkStatus();
+}
+
+std::vector<SubmitRequest> Validator::MergeCopies(std::vector<SubmitRequest> requests) {
+  std::map<TransferId, size_t> first;  // id -> its request in `merged`
+  std::vector<SubmitRequest> merged;
+  std::vector<std::vector<SubmitRequest::Done>> copies;  // by request in `merged`
+  for (SubmitRequest& request : requests) {
+    const auto [it, inserted] = first.emplace(request.id, merged.size());
+    if (inserted) {
+      merged.push_back(std::move(request));
+      copies.emplace_back();
+    } else {
+      copies[it->second].push_back(std::move(request.on_done));
+    }
+  }
+  for (size_t i = 0; i < merged.size(); ++i) {
+    if (copies[i].empty()) continue;
+    merged[i].on_done = [own = std::move(merged[i].on_done), rest = std::move(copies[i])](
+                            const absl::Status& status, const v1::TransferRecord* record) {
+      own(status, record);
+      for (const SubmitRequest::Done& done : rest) done(status, record);
+    };
+  }
+  return merged;
 }
 
 ValidatorStatus Validator::Snapshot() const {
@@ -110,6 +139,8 @@ void Validator::Run() {
       }
       if (stopping_) break;
       batch.swap(inbox_);
+      requests_queued_ = 0;
+      envelopes_queued_ = 0;
     }
     busy = false;
     for (Event& event : batch) busy |= Handle(event);

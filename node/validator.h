@@ -81,16 +81,23 @@ class Validator {
   void Stop();
 
   // Thread-safe. Queues all requests or none: RESOURCE_EXHAUSTED if the
-  // inbox cannot take them (their callbacks are then never called),
-  // UNAVAILABLE after Stop.
+  // inbox cannot take them (limits.inbox_events_max; their callbacks are
+  // then never called), UNAVAILABLE after Stop. Copies of one transfer
+  // (one id) take one inbox slot and one waiter; each copy's callback is
+  // still called, with the same answer.
   absl::Status Enqueue(std::vector<SubmitRequest> requests);
-  // Thread-safe. RESOURCE_EXHAUSTED if the inbox is full.
+  // Thread-safe. RESOURCE_EXHAUSTED if limits.inbox_envelopes_max
+  // envelopes wait already: client requests cannot fill this bound.
   absl::Status EnqueuePeer(PeerMessages messages);
 
   ValidatorStatus Snapshot() const;
 
  private:
   using Event = std::variant<SubmitRequest, PeerMessages>;
+
+  // Merges the requests for one id into the first, whose callback then
+  // answers every copy.
+  static std::vector<SubmitRequest> MergeCopies(std::vector<SubmitRequest> requests);
 
   void Run();
   // Hands one inbox event to the machine, sending what it says; true if
@@ -110,6 +117,8 @@ class Validator {
   std::mutex inbox_mu_;
   std::condition_variable inbox_cv_;
   std::deque<Event> inbox_;
+  size_t requests_queued_ = 0;   // SubmitRequests in inbox_
+  size_t envelopes_queued_ = 0;  // PeerMessages in inbox_
   bool stopping_ = false;
   std::thread thread_;
 

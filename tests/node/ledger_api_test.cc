@@ -420,6 +420,39 @@ TEST_F(LedgerApiTest, SubmitOfFinalTransferIsAlreadyExists) {
   EXPECT_TRUE(stub_->Submit(Context().get(), request, &response).ok());
 }
 
+// A SettleBatch repeating one transfer costs the node one inbox slot and
+// one waiter, not one per copy: with room for 2 requests, 40 copies settle
+// and every copy gets the receipt; 3 distinct transfers are still refused.
+TEST_F(LedgerApiTest, CopiesInsideSettleBatchTakeOneInboxSlot) {
+  node_.reset();
+  config_.limits.inbox_events_max = 2;
+  StartNode();
+  const auto transfer = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0);
+  v1::SettleBatchRequest copies;
+  for (int i = 0; i < 40; ++i) *copies.add_transfers() = transfer;
+  v1::SettleBatchResponse response;
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), copies, &response).ok());
+  ASSERT_EQ(response.results_size(), 40);
+  for (const v1::BatchResult& result : response.results()) {
+    EXPECT_EQ(result.status_code(), 0) << result.status_message();
+    EXPECT_EQ(result.receipt().SerializeAsString(),
+              response.results(0).receipt().SerializeAsString());
+  }
+  EXPECT_EQ(response.results(0).receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 1);
+  v1::SettleBatchRequest distinct;
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
+    *distinct.add_transfers() =
+        chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, sequence);
+  }
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), distinct, &response).ok());
+  ASSERT_EQ(response.results_size(), 3);
+  for (const v1::BatchResult& result : response.results()) {
+    EXPECT_EQ(result.status_code(), static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+    EXPECT_EQ(result.reason(), "INBOX_FULL");
+  }
+}
+
 // docs/API.md, SettleBatch: a transfer final before the batch is status 6
 // (ALREADY_FINAL) with its original receipt; a new transfer twice in one
 // batch gets its one receipt twice, and is recorded once.
