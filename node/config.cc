@@ -26,6 +26,7 @@ absl::StatusOr<std::string> PathEntry(const toml::table& table, const std::strin
 absl::Status LoadLimits(const toml::table& table, const std::string& path, NodeLimits& limits) {
   const std::pair<std::string_view, uint32_t*> entries[] = {
       {"inbox_events_max", &limits.inbox_events_max},
+      {"inbox_envelopes_max", &limits.inbox_envelopes_max},
       {"mempool_transfers_max", &limits.mempool_transfers_max},
       {"mempool_sender_transfers_max", &limits.mempool_sender_transfers_max},
       {"sequence_window", &limits.sequence_window},

@@ -93,7 +93,19 @@ void ConsensusService::Precheck(uint32_t from, std::vector<v1::ConsensusMessage>
   peer.messages = std::move(messages);
   // A full inbox loses these messages, as a lossy network would: consensus
   // retries what matters (timeouts, fetches, sync).
-  if (!validator_.EnqueuePeer(std::move(peer)).ok()) messages_dropped_ += count;
+  const absl::Status queued = validator_.EnqueuePeer(std::move(peer));
+  if (queued.ok()) return;
+  messages_dropped_ += count;
+  const uint64_t refused = ++envelopes_inbox_refused_;
+  // One warning per spell (at most one per kInboxWarnIntervalUs): an
+  // authenticated validator's envelope was lost to our own back-pressure.
+  const uint64_t now_us = clock_.MonotonicUs();
+  uint64_t last_us = inbox_warned_us_.load();
+  if ((last_us == 0 || now_us - last_us >= kInboxWarnIntervalUs) &&
+      inbox_warned_us_.compare_exchange_strong(last_us, now_us)) {
+    spdlog::warn("validator {}'s envelope of {} messages refused: {} ({} refused so far)", from,
+                 count, queued.message(), refused);
+  }
 }
 
 absl::Status ConsensusService::Dispatch(WorkerPool& workers, uint32_t from,

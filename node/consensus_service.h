@@ -52,6 +52,9 @@ class ConsensusService final : public v1::Consensus::CallbackService {
   // Envelopes refused with UNAUTHENTICATED: from a non-validator, with a
   // bad signature, or sent outside the skew window.
   uint64_t envelopes_refused() const { return envelopes_refused_.load(); }
+  // Authenticated envelopes lost because the event loop's inbox was full
+  // (limits.inbox_envelopes_max); each logs a warning, at most one per 10 s.
+  uint64_t envelopes_inbox_refused() const { return envelopes_inbox_refused_.load(); }
 
  private:
   // On the sender's consensus worker: verifies the envelope's signature,
@@ -77,6 +80,9 @@ class ConsensusService final : public v1::Consensus::CallbackService {
   std::atomic<uint64_t> transfers_dropped_{0};
   std::atomic<uint64_t> messages_dropped_{0};
   std::atomic<uint64_t> envelopes_refused_{0};
+  std::atomic<uint64_t> envelopes_inbox_refused_{0};
+  std::atomic<uint64_t> inbox_warned_us_{0};  // MonotonicUs of the last inbox warning
+  static constexpr uint64_t kInboxWarnIntervalUs = 10'000'000;
 };
 
 }  // namespace remit

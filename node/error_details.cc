@@ -31,6 +31,7 @@ constexpr RefusalReason kReasons[] = {
     {"sequence_window", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"sequence_taken", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"no_liquidity", Code::kFailedPrecondition},
+    {"unfunded_sender", Code::kFailedPrecondition},
     // Final already: the original receipt is attached.
     {"already_final", Code::kAlreadyExists},
     // Back-pressure: retry later or on another validator.

@@ -8,8 +8,14 @@
 namespace remit {
 
 struct NodeLimits {
-  // Requests waiting for the event loop; RESOURCE_EXHAUSTED beyond.
+  // Client requests (transfers of Settle, Submit, SettleBatch) waiting for
+  // the event loop; RESOURCE_EXHAUSTED beyond. Copies of one transfer in
+  // one SettleBatch count once.
   uint32_t inbox_events_max = 100'000;
+  // Validators' envelopes waiting for the event loop, bounded apart from
+  // client requests so that a client flood cannot crowd out votes; one
+  // beyond is dropped (as a lossy network would), counted and warned of.
+  uint32_t inbox_envelopes_max = 10'000;
   // Transfers admitted but not yet final.
   uint32_t mempool_transfers_max = 200'000;
   // One sender's share of the mempool.

@@ -1,35 +1,17 @@
 #include "node/validator.h"
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "ledger/address.h"
-#include "ledger/block.h"
 #include "ledger/check.h"
-#include "ledger/executor.h"
-#include "ledger/operation.h"
 #include "ledger/strings.h"
-#include "ledger/transfer.h"
 
 namespace remit {
 namespace {
 
-// How often the loop wakes when idle, and how often it scans the mempool for
-// expired transfers.
+// How often the loop wakes when idle.
 constexpr uint64_t kIdleWakeUs = 10'000;
-constexpr uint64_t kExpiryScanUs = 100'000;
-// Transfers per TransferBatch message (at most ~256 KiB of transfers).
-constexpr size_t kGossipBatchTransfersMax = 512;
-// Transfers passed on again after a round timeout.
-constexpr size_t kRegossipTransfersMax = 5'000;
-
-std::string KnownAssets(const Genesis& genesis) {
-  std::string out;
-  for (const AssetInfo& asset : genesis.assets) out += (out.empty() ? "" : ", ") + asset.code;
-  return out;
-}
 
 }  // namespace
 
@@ -37,18 +19,15 @@ Validator::Validator(const Genesis& genesis, const SigningKey& key, LedgerStore&
                      const Clock& clock, const NodeLimits& limits,
                      const ConsensusOptions& consensus, SafetyStorage& safety,
                      PeerTransport* transport)
-    : genesis_(genesis),
-      genesis_hash_(GenesisHash(genesis)),
-      key_(key),
-      store_(store),
+    : store_(store),
       clock_(clock),
       limits_(limits),
       transport_(transport),
-      mempool_(limits),
       ledger_(store),
-      core_(genesis, key_, ledger_, safety, mempool_, clock, consensus) {
-  REMIT_CHECK(genesis_.ValidatorIndex(key_.public_key()) >= 0);
-  REMIT_CHECK(transport_ != nullptr || genesis_.validators.size() == 1);
+      machine_(
+          genesis, key, ledger_, [this](const TransferId& id) { return store_.GetTransfer(id); },
+          safety, clock, limits, consensus) {
+  REMIT_CHECK(transport_ != nullptr || genesis.validators.size() == 1);
 }
 
 Validator::~Validator() { Stop(); }
@@ -76,15 +55,17 @@ void Validator::Stop() {
 }
 
 absl::Status Validator::Enqueue(std::vector<SubmitRequest> requests) {
+  requests = MergeCopies(std::move(requests));
   {
     std::lock_guard lock(inbox_mu_);
     if (stopping_)
       return absl::UnavailableError("shutting_down: validator is shutting down; try another node");
-    if (inbox_.size() + requests.size() > limits_.inbox_events_max) {
+    if (requests_queued_ + requests.size() > limits_.inbox_events_max) {
       return absl::ResourceExhaustedError(StrCat("inbox_full: validator inbox is full (",
                                                  limits_.inbox_events_max,
                                                  " requests waiting); retry with back-off"));
     }
+    requests_queued_ += requests.size();
     for (SubmitRequest& request : requests) inbox_.emplace_back(std::move(request));
   }
   inbox_cv_.notify_one();
@@ -95,13 +76,40 @@ absl::Status Validator::EnqueuePeer(PeerMessages messages) {
   {
     std::lock_guard lock(inbox_mu_);
     if (stopping_) return absl::UnavailableError("shutting_down: validator is shutting down");
-    if (inbox_.size() >= limits_.inbox_events_max) {
-      return absl::ResourceExhaustedError("inbox_full: validator inbox is full");
+    if (envelopes_queued_ >= limits_.inbox_envelopes_max) {
+      return absl::ResourceExhaustedError(StrCat("inbox_full: validator inbox holds ",
+                                                 limits_.inbox_envelopes_max,
+                                                 " validator envelopes"));
     }
+    ++envelopes_queued_;
     inbox_.emplace_back(std::move(messages));
   }
   inbox_cv_.notify_one();
   return absl::OkStatus();
+}
+
+std::vector<SubmitRequest> Validator::MergeCopies(std::vector<SubmitRequest> requests) {
+  std::map<TransferId, size_t> first;  // id -> its request in `merged`
+  std::vector<SubmitRequest> merged;
+  std::vector<std::vector<SubmitRequest::Done>> copies;  // by request in `merged`
+  for (SubmitRequest& request : requests) {
+    const auto [it, inserted] = first.emplace(request.id, merged.size());
+    if (inserted) {
+      merged.push_back(std::move(request));
+      copies.emplace_back();
+    } else {
+      copies[it->second].push_back(std::move(request.on_done));
+    }
+  }
+  for (size_t i = 0; i < merged.size(); ++i) {
+    if (copies[i].empty()) continue;
+    merged[i].on_done = [own = std::move(merged[i].on_done), rest = std::move(copies[i])](
+                            const absl::Status& status, const v1::TransferRecord* record) {
+      own(status, record);
+      for (const SubmitRequest::Done& done : rest) done(status, record);
+    };
+  }
+  return merged;
 }
 
 ValidatorStatus Validator::Snapshot() const {
@@ -119,9 +127,8 @@ ValidatorStatus Validator::Snapshot() const {
 
 void Validator::Run() {
   {
-    CoreOutput out;
-    core_.Start(out);
-    core_.FlushCommits(out);
+    NodeOutput out;
+    machine_.Start(out);
     Dispatch(out);
   }
   std::deque<Event> batch;
@@ -134,27 +141,19 @@ void Validator::Run() {
       }
       if (stopping_) break;
       batch.swap(inbox_);
+      requests_queued_ = 0;
+      envelopes_queued_ = 0;
     }
-    CoreOutput out;
-    bool sent = false;
-    for (Event& event : batch) {
-      if (auto* request = std::get_if<SubmitRequest>(&event)) {
-        Admit(*request);
-      } else {
-        sent |= OnPeer(std::get<PeerMessages>(event), out);
-      }
-    }
+    busy = false;
+    for (Event& event : batch) busy |= Handle(event);
     batch.clear();
-    Gossip();
-    core_.OnTick(out);
-    sent |= SendNow(out);
+    NodeOutput out;
+    machine_.OnTick(out);
+    busy |= Dispatch(out);
     // Durable commits only once this turn's votes and proposals are out.
-    core_.FlushCommits(out);
-    busy = Dispatch(out) || sent;
-    ExpireWaiters();
-    mempool_size_.store(mempool_.size(), std::memory_order_relaxed);
-    round_.store(core_.round(), std::memory_order_relaxed);
-    leader_.store(core_.leader(), std::memory_order_relaxed);
+    machine_.FlushCommits(out);
+    busy |= Dispatch(out);
+    Publish();
   }
   std::deque<Event> unserved;
   {
@@ -167,53 +166,39 @@ void Validator::Run() {
   for (Event& event : unserved) {
     if (auto* request = std::get_if<SubmitRequest>(&event)) request->on_done(shutdown, nullptr);
   }
-  FailAllWaiters(shutdown);
+  NodeOutput out;
+  machine_.FailAll(shutdown, out);
+  Dispatch(out);
+  REMIT_CHECK(done_.empty());
 }
 
-void Validator::Gossip() {
-  if (transport_ != nullptr) {
-    // In batches of kGossipBatchTransfersMax, so that no message nears the
-    // peers' request size limit.
-    for (size_t first = 0; first < to_gossip_.size(); first += kGossipBatchTransfersMax) {
-      const size_t last = std::min(to_gossip_.size(), first + kGossipBatchTransfersMax);
-      v1::ConsensusMessage gossip;
-      for (size_t i = first; i < last; ++i) {
-        *gossip.mutable_transfers()->add_transfers() = std::move(to_gossip_[i]);
-      }
-      transport_->Broadcast(gossip);
+bool Validator::Handle(Event& event) {
+  NodeOutput out;
+  if (auto* request = std::get_if<SubmitRequest>(&event)) {
+    const uint64_t token = next_token_++;
+    done_.emplace(token, std::move(request->on_done));
+    machine_.OnRequest({token, std::move(request->signed_transfer), request->id,
+                        request->received_us, request->deadline_us, request->wait_for_final},
+                       out);
+    // Admitted: the machine took it and owes the caller an answer later.
+    const bool answered = std::any_of(out.answers.begin(), out.answers.end(),
+                                      [token](const ClientAnswer& a) { return a.token == token; });
+    if (request->wait_for_final && !answered) {
+      StageAdmitted(stages_, request->id, request->received_us);
     }
+    return Dispatch(out);
   }
-  to_gossip_.clear();
-}
-
-bool Validator::OnPeer(PeerMessages& peer, CoreOutput& out) {
+  PeerMessages& peer = std::get<PeerMessages>(event);
   bool sent = false;
   for (const v1::ConsensusMessage& message : peer.messages) {
-    if (message.has_transfers()) {
-      for (const v1::SignedTransfer& transfer : message.transfers().transfers()) {
-        AdmitGossip(transfer);
-      }
-      continue;
-    }
-    core_.OnMessage(peer.from, message, out);
-    sent |= SendNow(out);  // a vote or proposal leaves at once
+    machine_.OnPeerMessage(peer.from, message, out);
+    sent |= Dispatch(out);  // a vote or proposal leaves at once
   }
   return sent;
 }
 
-bool Validator::SendNow(CoreOutput& out) {
-  if (out.timed_out && transport_ != nullptr) {
-    // Our transfers may never have reached a leader (gossip lost, or the
-    // validator it reached crashed): pass the orderable ones on again.
-    for (v1::SignedTransfer& transfer : mempool_.Ready(
-             kRegossipTransfersMax,
-             [this](const AccountId& account) { return store_.NextSequence(account); })) {
-      to_gossip_.push_back(std::move(transfer));
-    }
-    Gossip();
-  }
-  out.timed_out = false;
-  const bool sent = !out.sends.empty();
+bool Validator::Dispatch(NodeOutput& out) {
+  const bool busy = !out.sends.empty() || !out.committed.empty();
   for (CoreOutput::Send& send : out.sends) {
     if (transport_ == nullptr) continue;
     if (send.to) {
@@ -223,177 +208,26 @@ bool Validator::SendNow(CoreOutput& out) {
     }
   }
   out.sends.clear();
-  return sent;
-}
-
-bool Validator::Dispatch(CoreOutput& out) {
-  const bool sent = SendNow(out);
+  for (const BlockEffects& effects : out.committed) StageCommitted(stages_, effects);
+  for (ClientAnswer& answer : out.answers) {
+    const auto done = done_.find(answer.token);
+    REMIT_CHECK(done != done_.end());
+    done->second(answer.status, answer.record ? &*answer.record : nullptr);
+    done_.erase(done);
+  }
+  out.answers.clear();
   for (const BlockEffects& effects : out.committed) {
-    spdlog::debug("committed block {} with {} transfers, state {}", effects.height,
-                  effects.records.size(), ToHex(effects.state_hash).substr(0, 16));
-    StageCommitted(stages_, effects);
-    CompleteWaiters(effects);
     StageAnswered(stages_, effects);
     for (CommitListener* listener : listeners_) listener->OnCommitted(effects);
   }
-  for (const TransferId& id : out.superseded) {
-    auto [first, last] = waiters_.equal_range(id);
-    for (auto it = first; it != last; ++it) {
-      it->second.on_done(absl::FailedPreconditionError(StrCat(
-                             "sequence_used: transfer ", ToHex(id),
-                             " can never execute: another transfer used its sequence number; "
-                             "read the account's next sequence and sign again")),
-                         nullptr);
-      ForgetDeadline(it->second.deadline_us, id);
-    }
-    waiters_.erase(first, last);
-  }
-  return !out.committed.empty() || sent;
+  out.committed.clear();
+  return busy;
 }
 
-void Validator::AdmitGossip(const v1::SignedTransfer& transfer) {
-  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
-  const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
-  if (!id.ok() || store_.HasTransfer(*id) || mempool_.Contains(*id)) return;
-  if (!CheckAssetsKnown(genesis_, transfer).ok()) return;
-  const OpHeader header = HeaderOf(transfer);
-  PendingTransfer pending;
-  pending.id = *id;
-  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
-  pending.sequence = header.sequence;
-  pending.expiry_unix_ms = header.expiry_unix_ms;
-  pending.signed_transfer = transfer;
-  const uint64_t committed_next = store_.NextSequence(pending.from);
-  (void)mempool_.Add(std::move(pending), committed_next, clock_.NowUnixMs(),
-                     [this](const AccountId& account) { return store_.NextSequence(account); });
-  FailEvicted();
-}
-
-void Validator::Admit(SubmitRequest& request) {
-  if (store_.HasTransfer(request.id)) {
-    const auto record = store_.GetTransfer(request.id);
-    REMIT_CHECK(record.ok());
-    request.on_done(absl::AlreadyExistsError(StrCat("already_final: transfer ", ToHex(request.id),
-                                                    " is already final; its receipt is attached")),
-                    &*record);
-    return;
-  }
-  const v1::Transfer& transfer = request.signed_transfer.transfer();
-  if (request.signed_transfer.has_transfer() && genesis_.FindAsset(transfer.asset()) == nullptr) {
-    request.on_done(absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
-                                                      "'; this chain has ", KnownAssets(genesis_))),
-                    nullptr);
-    return;
-  }
-  // Operations (cross-currency transfers, offers, the basket, claims) name
-  // their assets in their bodies; they are ordered like transfers, by
-  // signer and sequence.
-  if (const absl::Status assets = CheckAssetsKnown(genesis_, request.signed_transfer);
-      !assets.ok()) {
-    request.on_done(assets, nullptr);
-    return;
-  }
-  const OpHeader header = HeaderOf(request.signed_transfer);
-  PendingTransfer pending;
-  pending.id = request.id;
-  const auto from = ToArray<kPublicKeyBytes>(header.signer, "signer");
-  REMIT_CHECK(from.ok());
-  pending.from = *from;
-  pending.sequence = header.sequence;
-  pending.expiry_unix_ms = header.expiry_unix_ms;
-  pending.signed_transfer = request.signed_transfer;
-  const auto admission =
-      mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs(),
-                   [this](const AccountId& account) { return store_.NextSequence(account); });
-  FailEvicted();
-  if (!admission.ok()) {
-    request.on_done(admission.status(), nullptr);
-    return;
-  }
-  if (*admission == Mempool::Admission::kAdded) {
-    to_gossip_.push_back(std::move(request.signed_transfer));
-  }
-  if (!request.wait_for_final) {
-    request.on_done(absl::OkStatus(), nullptr);
-    return;
-  }
-  StageAdmitted(stages_, request.id, request.received_us);
-  deadlines_.emplace(request.deadline_us, request.id);
-  waiters_.emplace(request.id,
-                   Waiter{request.received_us, request.deadline_us, std::move(request.on_done)});
-}
-
-void Validator::FailEvicted() {
-  for (const auto& [id, status] : mempool_.TakeEvicted()) {
-    auto [first, last] = waiters_.equal_range(id);
-    for (auto it = first; it != last; ++it) {
-      it->second.on_done(status, nullptr);
-      ForgetDeadline(it->second.deadline_us, id);
-    }
-    waiters_.erase(first, last);
-  }
-}
-
-void Validator::CompleteWaiters(const BlockEffects& effects) {
-  const uint64_t now_us = clock_.MonotonicUs();
-  for (const v1::TransferRecord& record : effects.records) {
-    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "transfer id");
-    REMIT_CHECK(id.ok());
-    auto [first, last] = waiters_.equal_range(*id);
-    for (auto it = first; it != last; ++it) {
-      v1::TransferRecord answered = record;
-      answered.mutable_receipt()->set_settle_latency_us(now_us - it->second.received_us);
-      it->second.on_done(absl::OkStatus(), &answered);
-      ForgetDeadline(it->second.deadline_us, *id);
-    }
-    waiters_.erase(first, last);
-  }
-}
-
-void Validator::ExpireWaiters() {
-  const uint64_t now_us = clock_.MonotonicUs();
-  while (!deadlines_.empty() && deadlines_.begin()->first <= now_us) {
-    const auto [deadline_us, id] = *deadlines_.begin();
-    deadlines_.erase(deadlines_.begin());
-    auto [first, last] = waiters_.equal_range(id);
-    const auto waiter = std::find_if(
-        first, last, [&](const auto& entry) { return entry.second.deadline_us == deadline_us; });
-    REMIT_CHECK(waiter != last);
-    waiter->second.on_done(
-        absl::DeadlineExceededError(
-            StrCat("pending: transfer ", ToHex(id),
-                   " is not final yet; it may still settle: look its receipt up by id")),
-        nullptr);
-    waiters_.erase(waiter);
-  }
-  if (now_us - last_expiry_scan_us_ < kExpiryScanUs) return;
-  last_expiry_scan_us_ = now_us;
-  const auto dropped = mempool_.DropExpired(
-      clock_.NowUnixMs(), [this](const AccountId& a) { return store_.NextSequence(a); });
-  for (const TransferId& id : dropped) {
-    auto [first, last] = waiters_.equal_range(id);
-    for (auto it = first; it != last; ++it) {
-      it->second.on_done(
-          absl::FailedPreconditionError(StrCat("expired: transfer ", ToHex(id),
-                                               " expired while waiting for an earlier sequence; "
-                                               "sign it again with a later expiry")),
-          nullptr);
-      ForgetDeadline(it->second.deadline_us, id);
-    }
-    waiters_.erase(first, last);
-  }
-}
-
-void Validator::ForgetDeadline(uint64_t deadline_us, const TransferId& id) {
-  const auto it = deadlines_.find({deadline_us, id});
-  REMIT_CHECK(it != deadlines_.end());
-  deadlines_.erase(it);
-}
-
-void Validator::FailAllWaiters(const absl::Status& status) {
-  for (auto& [id, waiter] : waiters_) waiter.on_done(status, nullptr);
-  waiters_.clear();
-  deadlines_.clear();
+void Validator::Publish() {
+  mempool_size_.store(machine_.mempool().size(), std::memory_order_relaxed);
+  round_.store(machine_.core().round(), std::memory_order_relaxed);
+  leader_.store(machine_.core().leader(), std::memory_order_relaxed);
 }
 
 }  // namespace remit

@@ -1,8 +1,9 @@
-// A validator's event loop: a bounded inbox of client requests and peer
-// messages drained by one thread, which owns the mempool and the consensus
-// core, passes admitted transfers on to the other validators, sends what the
-// core says, and completes the requests waiting for transfers the core
-// committed. The core (node/consensus) orders, executes and commits blocks.
+// A validator's event loop: a thin threaded shell around NodeMachine
+// (node/node_machine.h). gRPC handlers put client requests and peer messages
+// into a bounded inbox; one thread drains it into the machine, sends what the
+// machine says through the peer transport, calls back the requests it
+// answers and tells commit listeners of committed blocks. All protocol work
+// (admission, gossip, waiters, expiry, consensus) is the machine's.
 #pragma once
 
 #include <atomic>
@@ -26,7 +27,7 @@
 #include "node/consensus/core.h"
 #include "node/consensus/safety_storage.h"
 #include "node/limits.h"
-#include "node/mempool.h"
+#include "node/node_machine.h"
 #include "node/peer_transport.h"
 #include "node/stage_metrics.h"
 #include "node/store_ledger.h"
@@ -83,46 +84,34 @@ class Validator {
   void Stop();
 
   // Thread-safe. Queues all requests or none: RESOURCE_EXHAUSTED if the
-  // inbox cannot take them (their callbacks are then never called),
-  // UNAVAILABLE after Stop.
+  // inbox cannot take them (limits.inbox_events_max; their callbacks are
+  // then never called), UNAVAILABLE after Stop. Copies of one transfer
+  // (one id) take one inbox slot and one waiter; each copy's callback is
+  // still called, with the same answer.
   absl::Status Enqueue(std::vector<SubmitRequest> requests);
-  // Thread-safe. RESOURCE_EXHAUSTED if the inbox is full.
+  // Thread-safe. RESOURCE_EXHAUSTED if limits.inbox_envelopes_max
+  // envelopes wait already: client requests cannot fill this bound.
   absl::Status EnqueuePeer(PeerMessages messages);
 
   ValidatorStatus Snapshot() const;
 
  private:
-  struct Waiter {
-    uint64_t received_us;
-    uint64_t deadline_us;
-    SubmitRequest::Done on_done;
-  };
-
   using Event = std::variant<SubmitRequest, PeerMessages>;
 
-  void Run();
-  void Admit(SubmitRequest& request);
-  // Admits a transfer gossiped by a peer; refusals are dropped silently.
-  void AdmitGossip(const v1::SignedTransfer& transfer);
-  // Hands the messages to the core, sending what it says after each; true
-  // if anything was sent.
-  bool OnPeer(PeerMessages& peer, CoreOutput& out);
-  // Sends (and clears) the core's messages; true if there were any.
-  bool SendNow(CoreOutput& out);
-  // Passes the transfers admitted this turn on to the other validators.
-  void Gossip();
-  // Sends the core's messages and serves its commits; true if it did anything.
-  bool Dispatch(CoreOutput& out);
-  // Tells the waiters of transfers the mempool displaced.
-  void FailEvicted();
-  void CompleteWaiters(const BlockEffects& effects);
-  void ExpireWaiters();
-  void ForgetDeadline(uint64_t deadline_us, const TransferId& id);
-  void FailAllWaiters(const absl::Status& status);
+  // Merges the requests for one id into the first, whose callback then
+  // answers every copy.
+  static std::vector<SubmitRequest> MergeCopies(std::vector<SubmitRequest> requests);
 
-  const Genesis& genesis_;
-  const Hash32 genesis_hash_;  // GenesisHash(genesis_), computed once
-  const SigningKey key_;
+  void Run();
+  // Hands one inbox event to the machine, sending what it says; true if
+  // it sent or committed anything.
+  bool Handle(Event& event);
+  // Sends the machine's messages, calls back its answers and tells the
+  // listeners of its commits; true if it sent or committed anything.
+  bool Dispatch(NodeOutput& out);
+  // Publishes what Snapshot reads.
+  void Publish();
+
   LedgerStore& store_;
   const Clock& clock_;
   const NodeLimits limits_;
@@ -132,24 +121,22 @@ class Validator {
   std::mutex inbox_mu_;
   std::condition_variable inbox_cv_;
   std::deque<Event> inbox_;
+  size_t requests_queued_ = 0;   // SubmitRequests in inbox_
+  size_t envelopes_queued_ = 0;  // PeerMessages in inbox_
   bool stopping_ = false;
   std::thread thread_;
 
   PeerTransport* const transport_;
   std::atomic<uint64_t> round_{0};
   std::atomic<uint32_t> leader_{0};
+  std::atomic<uint64_t> mempool_size_{0};
 
   // Owned by the loop thread.
-  Mempool mempool_;
   StoreLedger ledger_;
-  ConsensusCore core_;
-  std::vector<v1::SignedTransfer> to_gossip_;
-  std::multimap<TransferId, Waiter> waiters_;
-  // (deadline_us, id) of every waiter, so expiry looks only at the earliest.
-  std::multiset<std::pair<uint64_t, TransferId>> deadlines_;
-  uint64_t last_expiry_scan_us_ = 0;
-
-  std::atomic<uint64_t> mempool_size_{0};
+  NodeMachine machine_;
+  // The callbacks of the requests the machine has not answered yet.
+  std::map<uint64_t, SubmitRequest::Done> done_;
+  uint64_t next_token_ = 0;
 };
 
 }  // namespace remit

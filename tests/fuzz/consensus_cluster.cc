@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "ledger/check.h"
-#include "ledger/operation.h"
 #include "ledger/transfer.h"
 
 namespace remit::fuzz {
@@ -15,12 +14,15 @@ constexpr uint64_t kWarmHeightMin = 4;
 constexpr uint64_t kSilentLeaderMs = 400;  // longer than a round timeout
 constexpr uint64_t kWarmMsMax = 60'000;
 
+// A validator as remitd runs it: its NodeMachine on an in-memory ledger.
 struct Node {
-  explicit Node(const Genesis& genesis) : ledger(genesis), mempool(NodeLimits{}) {}
+  Node(const Genesis& genesis, const SigningKey& key, const Clock& clock)
+      : ledger(genesis),
+        machine(genesis, key, ledger, RecordsOf(ledger), safety, clock, NodeLimits{},
+                FuzzConsensusOptions()) {}
   sim::MemLedger ledger;
   MemSafetyStorage safety;
-  Mempool mempool;
-  std::unique_ptr<ConsensusCore> core;
+  NodeMachine machine;
 };
 
 struct Packet {
@@ -33,18 +35,14 @@ class WarmCluster {
  public:
   WarmCluster() : chain_(FuzzChain::Get()), clock_(0) {
     for (uint32_t i = 0; i < kValidators; ++i) {
-      nodes_.push_back(std::make_unique<Node>(chain_.genesis));
-      nodes_[i]->core = std::make_unique<ConsensusCore>(
-          chain_.genesis, chain_.validators[i], nodes_[i]->ledger, nodes_[i]->safety,
-          nodes_[i]->mempool, clock_, FuzzConsensusOptions());
+      nodes_.push_back(std::make_unique<Node>(chain_.genesis, chain_.validators[i], clock_));
     }
   }
 
   WarmState Run() {
     for (uint32_t i = 0; i < kValidators; ++i) {
-      CoreOutput out;
-      nodes_[i]->core->Start(out);
-      nodes_[i]->core->FlushCommits(out);  // as remitd does after sending
+      NodeOutput out;
+      nodes_[i]->machine.Start(out);
       Route(i, out);
     }
     Drain();
@@ -58,7 +56,7 @@ class WarmCluster {
     }
     // A silent leader: its messages are lost until the others time out and
     // move on with a TC.
-    silent_ = nodes_[0]->core->leader();
+    silent_ = nodes_[0]->machine.core().leader();
     Submit(0, sequence++);
     RunFor(kSilentLeaderMs);
     silent_.reset();
@@ -87,12 +85,12 @@ class WarmCluster {
     }
     state.received = std::move(received_);
     // A catch-up answer from validator 1, as a restarted validator would get.
-    CoreOutput out;
+    NodeOutput out;
     v1::ConsensusMessage request;
     request.mutable_sync_request()->set_from_height(1);
     request.mutable_sync_request()->set_count(FuzzConsensusOptions().fetch_blocks_max);
-    nodes_[1]->core->OnMessage(0, request, out);
-    nodes_[1]->core->FlushCommits(out);
+    nodes_[1]->machine.OnPeerMessage(0, request, out);
+    nodes_[1]->machine.FlushCommits(out);
     for (CoreOutput::Send& send : out.sends) {
       if (send.to == 0u) state.received.push_back({1, std::move(send.message)});
     }
@@ -105,8 +103,11 @@ class WarmCluster {
         chain_.Transfer(chain_.users[user], chain_.users[(user + 1) % kUsers].public_key(),
                         100 + sequence, sequence);
     pending_.push_back(transfer);
-    for (auto& node : nodes_) {
-      AdmitGossip(chain_.genesis, node->ledger, clock_, transfer, node->mempool);
+    // Straight to every validator, as gossip from the client's node.
+    const v1::ConsensusMessage gossip = GossipOf({transfer});
+    for (uint32_t i = 0; i < kValidators; ++i) {
+      NodeOutput out;
+      nodes_[i]->machine.OnPeerMessage((i + 1) % kValidators, gossip, out);
     }
   }
 
@@ -114,18 +115,21 @@ class WarmCluster {
     for (uint64_t end = clock_.now_ms + ms; clock_.now_ms < end && !stopped_;) {
       clock_.now_ms += kTickMs;
       for (uint32_t i = 0; i < kValidators; ++i) {
-        CoreOutput out;
-        nodes_[i]->core->OnTick(out);
-        nodes_[i]->core->FlushCommits(out);
+        NodeOutput out;
+        nodes_[i]->machine.OnTick(out);
+        nodes_[i]->machine.FlushCommits(out);
         Route(i, out);
       }
       Drain();
     }
   }
 
-  void Route(uint32_t from, CoreOutput& out) {
+  // Consensus messages only: every validator got each transfer from
+  // Submit, so gossip (passed on again after a timeout) would add nothing.
+  void Route(uint32_t from, NodeOutput& out) {
     if (silent_ == from) return;
     for (CoreOutput::Send& send : out.sends) {
+      if (send.message.has_transfers()) continue;
       for (uint32_t to = 0; to < kValidators; ++to) {
         if (to == from || (send.to && *send.to != to)) continue;
         queue_.push_back({from, to, send.message});
@@ -138,9 +142,9 @@ class WarmCluster {
       Packet packet = std::move(queue_.front());
       queue_.pop_front();
       if (packet.to == 0) received_.push_back({packet.from, packet.message});
-      CoreOutput out;
-      nodes_[packet.to]->core->OnMessage(packet.from, packet.message, out);
-      nodes_[packet.to]->core->FlushCommits(out);
+      NodeOutput out;
+      nodes_[packet.to]->machine.OnPeerMessage(packet.from, packet.message, out);
+      nodes_[packet.to]->machine.FlushCommits(out);
       if (stop_at_vote_ && packet.to == 0 && packet.message.has_proposal() &&
           packet.message.proposal().block().transfers_size() > 0 &&
           nodes_[0]->safety.Load().last_voted_round() ==
@@ -185,24 +189,20 @@ const WarmState& Warm() {
   return *state;
 }
 
-void AdmitGossip(const Genesis& genesis, const sim::MemLedger& ledger, const Clock& clock,
-                 const v1::SignedTransfer& transfer, Mempool& mempool) {
-  if (transfer.ByteSizeLong() > kSignedTransferBytesMax) return;
-  // Every caller passes the fuzz chain's genesis: hash it once.
-  REMIT_CHECK(&genesis == &FuzzChain::Get().genesis);
-  static const Hash32 genesis_hash = FuzzChain::Get().genesis_hash();
-  const auto id = CheckTransfer(transfer, genesis.chain_id, genesis_hash);
-  if (!id.ok() || ledger.HasTransfer(*id) || mempool.Contains(*id)) return;
-  if (!CheckAssetsKnown(genesis, transfer).ok()) return;
-  const OpHeader header = HeaderOf(transfer);
-  PendingTransfer pending;
-  pending.id = *id;
-  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
-  pending.sequence = header.sequence;
-  pending.expiry_unix_ms = header.expiry_unix_ms;
-  pending.signed_transfer = transfer;
-  const uint64_t committed_next = ledger.NextSequence(pending.from);
-  (void)mempool.Add(std::move(pending), committed_next, clock.NowUnixMs());
+NodeMachine::RecordFn RecordsOf(const sim::MemLedger& ledger) {
+  return [&ledger](const TransferId& id) -> absl::StatusOr<v1::TransferRecord> {
+    const auto found = ledger.records().find(id);
+    if (found == ledger.records().end()) return absl::NotFoundError("no such transfer");
+    return found->second;
+  };
+}
+
+v1::ConsensusMessage GossipOf(const std::vector<v1::SignedTransfer>& transfers) {
+  v1::ConsensusMessage message;
+  for (const v1::SignedTransfer& transfer : transfers) {
+    *message.mutable_transfers()->add_transfers() = transfer;
+  }
+  return message;
 }
 
 }  // namespace remit::fuzz

@@ -17,7 +17,7 @@
 #include "node/clock.h"
 #include "node/consensus/core.h"
 #include "node/consensus/mem_safety_storage.h"
-#include "node/mempool.h"
+#include "node/node_machine.h"
 #include "tests/fuzz/fuzz_chain.h"
 #include "tests/sim/mem_ledger.h"
 
@@ -54,8 +54,10 @@ struct WarmState {
 
 const WarmState& Warm();
 
-// Admits a gossiped transfer as node/validator.cc AdmitGossip does.
-void AdmitGossip(const Genesis& genesis, const sim::MemLedger& ledger, const Clock& clock,
-                 const v1::SignedTransfer& transfer, Mempool& mempool);
+// The final records of `ledger`, as NodeMachine reads them.
+NodeMachine::RecordFn RecordsOf(const sim::MemLedger& ledger);
+
+// A TransferBatch message carrying `transfers`, as a validator gossips them.
+v1::ConsensusMessage GossipOf(const std::vector<v1::SignedTransfer>& transfers);
 
 }  // namespace remit::fuzz

@@ -1,10 +1,9 @@
-// Fuzzes consensus messages through the consensus core state machine
-// (node/consensus/core.h), as validator 0 of a 4-validator chain with
+// Fuzzes consensus messages through the node's machine and its consensus
+// core (node/node_machine.h, node/consensus/core.h), as validator 0 of a 4-validator chain with
 // history (consensus_cluster.h): a message comes in from the validators the
 // transport would let speak, through the consensus service's precheck
 // (node/consensus/precheck.h), then the clock moves and OnTick runs.
-// Gossiped transfers take the node's admission path (node/validator.cc
-// AdmitGossip).
+// Gossiped transfers take the node's admission path (NodeMachine).
 // Proves for every input:
 //   - nothing crashes and no REMIT_CHECK trips, in the core, the block tree,
 //     execution or the committed ledger;

@@ -184,7 +184,7 @@ void SignAs(uint32_t sender, v1::ConsensusMessage& message) {
 }
 
 // What validator 0 sent must be safe whatever it was fed.
-void CheckSends(const CoreOutput& out, uint64_t voted_before) {
+void CheckSends(const NodeOutput& out, uint64_t voted_before) {
   uint64_t last_vote_round = voted_before;
   std::optional<uint64_t> timeout_round_max;
   std::map<uint64_t, uint64_t> timeout_qc_round;  // round -> high QC round
@@ -216,7 +216,7 @@ void CheckSends(const CoreOutput& out, uint64_t voted_before) {
   }
 }
 
-void CheckLedger(const sim::MemLedger& ledger, const WarmState& warm, const CoreOutput& out) {
+void CheckLedger(const sim::MemLedger& ledger, const WarmState& warm, const NodeOutput& out) {
   REMIT_CHECK(ledger.committed_height() >= warm.ledger.committed_height());
   for (const AssetInfo& asset : FuzzChain::Get().genesis.assets) {
     REMIT_CHECK(ledger.AssetSum(asset.code) == 0);
@@ -231,24 +231,19 @@ void CheckLedger(const sim::MemLedger& ledger, const WarmState& warm, const Core
 uint64_t AdvanceMs(uint8_t control) { return kAdvanceMs[(control >> 2) & 3]; }
 
 FuzzedValidator::FuzzedValidator()
-    : warm_(Warm()),
-      clock_(warm_.now_ms),
-      ledger_(warm_.ledger),
-      safety_(warm_.safety),
-      mempool_(NodeLimits{}) {
+    : warm_(Warm()), clock_(warm_.now_ms), ledger_(warm_.ledger), safety_(warm_.safety) {
   const FuzzChain& chain = FuzzChain::Get();
-  for (const v1::SignedTransfer& transfer : warm_.pending) {
-    AdmitGossip(chain.genesis, ledger_, clock_, transfer, mempool_);
-  }
-  core_ = std::make_unique<ConsensusCore>(chain.genesis, chain.validators[kSelf], ledger_, safety_,
-                                          mempool_, clock_, FuzzConsensusOptions());
-  core_->Start(out_);
-  core_->FlushCommits(out_);  // as remitd does once an event's messages are sent
+  machine_ = std::make_unique<NodeMachine>(chain.genesis, chain.validators[kSelf], ledger_,
+                                           RecordsOf(ledger_), safety_, clock_, NodeLimits{},
+                                           FuzzConsensusOptions());
+  // The pending transfers, as gossip from another validator.
+  machine_->OnPeerMessage(1, GossipOf(warm_.pending), out_);
+  machine_->Start(out_);
 }
 
 uint32_t FuzzedValidator::ClaimedSender(const v1::ConsensusMessage& message,
                                         uint32_t fallback) const {
-  return ClaimedSenderOf(message, *core_, fallback);
+  return ClaimedSenderOf(message, machine_->core(), fallback);
 }
 
 void FuzzedValidator::Prepare(uint8_t control, uint32_t sender,
@@ -265,23 +260,17 @@ void FuzzedValidator::Prepare(uint8_t control, uint32_t sender,
 }
 
 void FuzzedValidator::Deliver(uint32_t from, v1::ConsensusMessage message) {
-  const uint32_t removed = PrecheckMessage(message, core_->validators(), Domain());
+  const uint32_t removed = PrecheckMessage(message, machine_->core().validators(), Domain());
   REMIT_CHECK(removed == 0 || message.has_transfers());
-  if (!message.has_transfers()) {
-    core_->OnMessage(from, message, out_);
-    core_->FlushCommits(out_);
-    return;
-  }
-  if (from >= kValidators) return;  // the transport refuses non-validators
-  for (const v1::SignedTransfer& transfer : message.transfers().transfers()) {
-    AdmitGossip(FuzzChain::Get().genesis, ledger_, clock_, transfer, mempool_);
-  }
+  if (message.has_transfers() && from >= kValidators) return;  // the transport refuses them
+  machine_->OnPeerMessage(from, message, out_);
+  if (!message.has_transfers()) machine_->FlushCommits(out_);
 }
 
 void FuzzedValidator::Tick(uint64_t advance_ms) {
   clock_.now_ms += advance_ms;
-  core_->OnTick(out_);
-  core_->FlushCommits(out_);
+  machine_->OnTick(out_);
+  machine_->FlushCommits(out_);
 }
 
 void FuzzedValidator::CheckInvariants() {

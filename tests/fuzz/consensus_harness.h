@@ -35,7 +35,7 @@ class FuzzedValidator {
   // message as `sender` (1..3) would and forges its certificates.
   void Prepare(uint8_t control, uint32_t sender, v1::ConsensusMessage& message) const;
   // As remitd: the consensus service's precheck (which drops bad gossiped
-  // transfers), then the event loop's dispatch (node/validator.cc OnPeer).
+  // transfers), then the node's machine (node/node_machine.h).
   void Deliver(uint32_t from, v1::ConsensusMessage message);
   void Tick(uint64_t advance_ms);
   // The validator's wall clock, which bounds envelope replays.
@@ -48,9 +48,8 @@ class FuzzedValidator {
   FuzzClock clock_;
   sim::MemLedger ledger_;
   MemSafetyStorage safety_;
-  Mempool mempool_;
-  std::unique_ptr<ConsensusCore> core_;
-  CoreOutput out_;
+  std::unique_ptr<NodeMachine> machine_;
+  NodeOutput out_;
 };
 
 }  // namespace remit::fuzz

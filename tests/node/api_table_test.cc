@@ -392,6 +392,12 @@ std::vector<Case> SequenceCases() {
          EXPECT_TRUE(t.Submit(t.Transfer(1)).ok());  // waits for sequence 0
          return t.SettleRow(t.Transfer(1, 2));
        }},
+      {"UNFUNDED_SENDER",
+       {},
+       [](ApiTableTest& t) {
+         // Every user holds 10,000 minor units (TestChain::Make).
+         return t.SettleRow(t.Transfer(0, 10'001));
+       }},
       {"ALREADY_FINAL",
        {},
        [](ApiTableTest& t) {

@@ -76,6 +76,16 @@ class HostileInputTest : public ::testing::Test {
     // BIG may move a whole int64 in one transfer, so that balances can be
     // pushed to the edge of their range.
     chain_.genesis.assets.push_back({"BIG", 0, chain_.issuer.public_key(), kInt64Max});
+    // The flooders hold USD: the floods test the mempool's bounds, not the
+    // funding check (which refuses an unfunded flood at admission).
+    for (int i = 0; i < kFlooders; ++i) {
+      chain_.genesis.balances.push_back({Flooder(i).public_key(), "USD", kFlooderFundsMinor});
+    }
+    for (GenesisBalance& balance : chain_.genesis.balances) {
+      if (balance.account == chain_.issuer.public_key() && balance.asset == "USD") {
+        balance.amount_minor -= kFlooders * kFlooderFundsMinor;
+      }
+    }
     files_.emplace("hostile", chain_.genesis, chain_.validators[0]);
     NodeConfig config = files_->config();
     config.limits.settle_batch_transfers_max = kBatchMax;
@@ -219,6 +229,7 @@ class HostileInputTest : public ::testing::Test {
   }
 
   static constexpr int kFlooders = 16;
+  static constexpr int64_t kFlooderFundsMinor = 1'000'000;
   static SigningKey Flooder(int index) { return KeyFromIndex(static_cast<uint8_t>(200 + index)); }
 
   const SigningKey& honest() const { return chain_.users[0]; }
@@ -455,7 +466,8 @@ TEST_F(HostileInputTest, SequencesAndReplays) {
 
 // Amounts at and beyond the per-transfer limit and the int64 range: within
 // the wire range they reach a block and end with a named outcome (the
-// sequence is consumed, nothing moves); balances never wrap.
+// sequence is consumed, nothing moves), except more than the sender holds,
+// which admission refuses; balances never wrap.
 TEST_F(HostileInputTest, AmountsAtAndBeyondTheLimits) {
   const SigningKey& issuer = chain_.issuer;
   const AccountId to = user().public_key();
@@ -468,8 +480,10 @@ TEST_F(HostileInputTest, AmountsAtAndBeyondTheLimits) {
   settle("USD at the per-transfer limit", Transfer(issuer, to, kUsdTransferMax), v1::SETTLED);
   settle("USD one above the limit", Transfer(issuer, to, kUsdTransferMax + 1), v1::LIMIT_EXCEEDED);
   settle("USD of 2^63-1", Transfer(issuer, to, kInt64Max), v1::LIMIT_EXCEEDED);
-  settle("more USD than the sender has", Transfer(recipient(), issuer.public_key(), 10'001),
-         v1::INSUFFICIENT_FUNDS);
+  // Refused at admission (no record; the sequence stays free).
+  rows.push_back({"more USD than the sender has", "Settle",
+                  TransferBody(Transfer(recipient(), issuer.public_key(), 10'001)),
+                  StatusCode::FAILED_PRECONDITION, "unfunded_sender:"});
   settle("BIG of 2^63-1 (the int64 maximum)", Transfer(issuer, to, kInt64Max, "BIG"), v1::SETTLED);
   settle("BIG pushing the recipient past int64", Transfer(issuer, to, 1, "BIG"),
          v1::BALANCE_OVERFLOW);
@@ -575,7 +589,7 @@ TEST_F(HostileInputTest, ManyAccountFloodDoesNotLockOutHonestClients) {
     flood.emplace_back([&, f] {
       const SigningKey key = Flooder(f);
       // Half the flooders leave a gap at sequence 0 (their transfers can
-      // never execute); the others send executable but unfunded ones.
+      // never execute); the others send executable ones.
       const uint64_t first = f % 2 == 0 ? 1 : 0;
       for (uint64_t sequence = first; sequence < first + 2 * kSenderShare; ++sequence) {
         const grpc::Status status =

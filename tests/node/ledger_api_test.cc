@@ -57,6 +57,23 @@ class LedgerApiTest : public ::testing::Test {
     return stub_->Settle(Context().get(), request, response);
   }
 
+  // Settles two transfers of 6,000 from `from` (sequences `first` and the
+  // next) in one batch: both fit its committed balance (above 6,000), so
+  // both are admitted against the same committed state, and the second
+  // ends INSUFFICIENT_FUNDS. `response` gets the second's receipt.
+  grpc::Status SettleOverdraft(const SigningKey& from, const AccountId& to, uint64_t first,
+                               v1::SettleResponse* response) {
+    v1::SettleBatchRequest request;
+    *request.add_transfers() = chain_.Transfer(from, to, 6'000, first);
+    *request.add_transfers() = chain_.Transfer(from, to, 6'000, first + 1);
+    v1::SettleBatchResponse batch;
+    const grpc::Status status = stub_->SettleBatch(Context().get(), request, &batch);
+    if (status.ok() && batch.results_size() == 2) {
+      *response->mutable_receipt() = batch.results(1).receipt();
+    }
+    return status;
+  }
+
   grpc::Status GetReceipt(const TransferId& id) {
     v1::GetReceiptRequest request;
     request.set_transfer_id(ToString(id));
@@ -165,17 +182,21 @@ TEST_F(LedgerApiTest, BadInputIsRefusedWithTheRightCode) {
   EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
 }
 
-// A transfer above the sender's balance is final with INSUFFICIENT_FUNDS: it
-// consumes the sequence and moves nothing.
+// A transfer above the sender's committed balance is refused at admission
+// (unfunded_sender): no record, the sequence stays free. One that fits the
+// committed balance but not what an earlier pending transfer leaves is
+// final with INSUFFICIENT_FUNDS: it consumes the sequence and moves nothing.
 TEST_F(LedgerApiTest, InsufficientFundsIsAFinalOutcome) {
+  const AccountId to = chain_.users[1].public_key();
   v1::SettleResponse response;
-  ASSERT_TRUE(
-      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 10'001, 0), &response)
-          .ok());
-  EXPECT_EQ(response.receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  const grpc::Status unfunded = Settle(chain_.Transfer(chain_.users[0], to, 10'001, 0), &response);
+  EXPECT_EQ(unfunded.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(unfunded.error_message().rfind("unfunded_sender:", 0), 0u) << unfunded.error_message();
   EXPECT_EQ(Balance(chain_.users[0]), 10'000);
-  ASSERT_TRUE(
-      Settle(chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 1), &response).ok());
+  ASSERT_TRUE(SettleOverdraft(chain_.users[0], to, 0, &response).ok());
+  EXPECT_EQ(response.receipt().outcome(), v1::INSUFFICIENT_FUNDS);
+  EXPECT_EQ(Balance(chain_.users[0]), 10'000 - 6'000);
+  ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 1, 2), &response).ok());
   EXPECT_EQ(response.receipt().outcome(), v1::SETTLED);
 }
 
@@ -399,6 +420,39 @@ TEST_F(LedgerApiTest, SubmitOfFinalTransferIsAlreadyExists) {
   EXPECT_TRUE(stub_->Submit(Context().get(), request, &response).ok());
 }
 
+// A SettleBatch repeating one transfer costs the node one inbox slot and
+// one waiter, not one per copy: with room for 2 requests, 40 copies settle
+// and every copy gets the receipt; 3 distinct transfers are still refused.
+TEST_F(LedgerApiTest, CopiesInsideSettleBatchTakeOneInboxSlot) {
+  node_.reset();
+  config_.limits.inbox_events_max = 2;
+  StartNode();
+  const auto transfer = chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, 0);
+  v1::SettleBatchRequest copies;
+  for (int i = 0; i < 40; ++i) *copies.add_transfers() = transfer;
+  v1::SettleBatchResponse response;
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), copies, &response).ok());
+  ASSERT_EQ(response.results_size(), 40);
+  for (const v1::BatchResult& result : response.results()) {
+    EXPECT_EQ(result.status_code(), 0) << result.status_message();
+    EXPECT_EQ(result.receipt().SerializeAsString(),
+              response.results(0).receipt().SerializeAsString());
+  }
+  EXPECT_EQ(response.results(0).receipt().outcome(), v1::SETTLED);
+  EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 1);
+  v1::SettleBatchRequest distinct;
+  for (uint64_t sequence = 1; sequence <= 3; ++sequence) {
+    *distinct.add_transfers() =
+        chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 1, sequence);
+  }
+  ASSERT_TRUE(stub_->SettleBatch(Context().get(), distinct, &response).ok());
+  ASSERT_EQ(response.results_size(), 3);
+  for (const v1::BatchResult& result : response.results()) {
+    EXPECT_EQ(result.status_code(), static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+    EXPECT_EQ(result.reason(), "INBOX_FULL");
+  }
+}
+
 // docs/API.md, SettleBatch: a transfer final before the batch is status 6
 // (ALREADY_FINAL) with its original receipt; a new transfer twice in one
 // batch gets its one receipt twice, and is recorded once.
@@ -435,8 +489,7 @@ TEST_F(LedgerApiTest, ListTransfersIsNewestFirstAndPagesDoNotShift) {
   const SigningKey& sender = chain_.users[0];
   const AccountId to = chain_.users[1].public_key();
   v1::SettleResponse response;
-  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 1, 0), &response).ok());
-  ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 1'000'000, 1), &response).ok());
+  ASSERT_TRUE(SettleOverdraft(sender, to, 0, &response).ok());  // sequences 0 and 1
   EXPECT_EQ(response.receipt().outcome(), v1::INSUFFICIENT_FUNDS);
   ASSERT_TRUE(Settle(chain_.Transfer(sender, to, 3, 2), &response).ok());
   v1::ListTransfersRequest request;
@@ -471,7 +524,7 @@ TEST_F(LedgerApiTest, WatchStartsAtItsSignalAndStreamsRejections) {
   grpc::ClientContext watch_context;
   auto reader = stub_->Watch(&watch_context, v1::WatchRequest());
   reader->WaitForInitialMetadata();
-  ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 1'000'000, 1), &response).ok());
+  ASSERT_TRUE(SettleOverdraft(chain_.users[0], to, 1, &response).ok());
   v1::WatchEvent event;
   do {
     ASSERT_TRUE(reader->Read(&event));

@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "ledger/check.h"
 #include "ledger/crypto.h"
 #include "ledger/operation.h"
@@ -16,6 +17,7 @@
 #include "ledger/transfer.h"
 #include "node/consensus/core.h"
 #include "node/consensus/mem_safety_storage.h"
+#include "node/node_machine.h"
 #include "tests/sim/audits.h"
 #include "tests/sim/byzantine.h"
 #include "tests/sim/checks.h"
@@ -27,7 +29,6 @@ namespace {
 
 constexpr uint64_t kTickMs = 5;
 constexpr uint64_t kClientRetryMs = 3'000;
-constexpr size_t kRegossipTransfersMax = 100;
 
 class SimClock final : public Clock {
  public:
@@ -59,8 +60,8 @@ struct Node {
   std::unique_ptr<NodeClock> clock;
   std::unique_ptr<MemLedger> ledger;
   MemSafetyStorage safety;  // durable: survives crashes
-  std::unique_ptr<Mempool> mempool;
-  std::unique_ptr<ConsensusCore> core;
+  // The node's real machine: admission, gossip, waiters and the core.
+  std::unique_ptr<NodeMachine> machine;
   std::unique_ptr<Byzantine> byzantine;
   bool alive = true;
   uint64_t restart_at_ms = 0;
@@ -70,8 +71,7 @@ struct Node {
 struct Packet {
   uint32_t from = 0;
   uint32_t to = 0;
-  std::optional<v1::ConsensusMessage> message;
-  std::optional<v1::SignedTransfer> transfer;  // transfer gossip
+  v1::ConsensusMessage message;  // consensus or transfer gossip
 };
 
 // What a client sent and has no receipt for yet.
@@ -109,15 +109,15 @@ class Simulation {
 
   void StartNode(uint32_t index);
   void Deliver(const Packet& packet);
-  void Handle(uint32_t node, CoreOutput& out);
+  void Handle(uint32_t node, NodeOutput& out);
   void Route(uint32_t from, uint32_t to, Packet packet);
-  void Admit(uint32_t node, const v1::SignedTransfer& transfer);
+  void OnAnswer(uint32_t node, const ClientAnswer& answer);
   void SubmitClients(bool send_new);
   // Sends (or sends again) the client's in-flight entry `index` to an
   // honest validator.
   void Send(uint32_t client, size_t index, const std::vector<uint32_t>& honest_alive);
   // Audits of what an honest validator (or an audited Byzantine one) just did.
-  void AuditSends(uint32_t node, const CoreOutput& out);
+  void AuditSends(uint32_t node, const std::vector<CoreOutput::Send>& sends);
   void AuditState(uint32_t node);
   ConsensusOptions CoreOptions() const;
   void InjectFaults();
@@ -202,14 +202,18 @@ ConsensusOptions Simulation::CoreOptions() const {
 void Simulation::StartNode(uint32_t index) {
   Node& node = nodes_[index];
   bounds_audit_->OnRestart(index);
-  NodeLimits limits;
-  node.mempool = std::make_unique<Mempool>(limits);
-  node.core = std::make_unique<ConsensusCore>(genesis_, *node.key, *node.ledger, node.safety,
-                                              *node.mempool, *node.clock, CoreOptions());
+  const MemLedger& ledger = *node.ledger;
+  const auto record_of = [&ledger](const TransferId& id) -> absl::StatusOr<v1::TransferRecord> {
+    const auto found = ledger.records().find(id);
+    if (found == ledger.records().end()) return absl::NotFoundError("no such transfer");
+    return found->second;
+  };
+  node.machine = std::make_unique<NodeMachine>(genesis_, *node.key, *node.ledger, record_of,
+                                               node.safety, *node.clock, NodeLimits{},
+                                               CoreOptions());
   node.alive = true;
-  CoreOutput out;
-  node.core->Start(out);
-  node.core->FlushCommits(out);
+  NodeOutput out;
+  node.machine->Start(out);
   Handle(index, out);
 }
 
@@ -229,9 +233,11 @@ SimReport Simulation::Run() {
     if (clock_.now_ms % kTickMs == 0) {
       for (uint32_t i = 0; i < nodes_.size(); ++i) {
         if (!nodes_[i].alive) continue;
-        CoreOutput out;
-        nodes_[i].core->OnTick(out);
-        nodes_[i].core->FlushCommits(out);
+        // As remitd's loop: this turn's messages leave before its commits.
+        NodeOutput out;
+        nodes_[i].machine->OnTick(out);
+        Handle(i, out);
+        nodes_[i].machine->FlushCommits(out);
         Handle(i, out);
       }
     }
@@ -242,8 +248,8 @@ SimReport Simulation::Run() {
   FinalChecks();
   for (const Node& node : nodes_) {
     report_.height_max = std::max(report_.height_max, node.ledger->committed_height());
-    if (node.byzantine == nullptr && node.core) {
-      const ConsensusCounters& c = node.core->counters();
+    if (node.byzantine == nullptr && node.machine) {
+      const ConsensusCounters& c = node.machine->core().counters();
       report_.honest_dropped += c.dropped_bad_signature + c.dropped_bad_certificate +
                                 c.dropped_bad_block + c.dropped_not_validator;
       report_.sync_requests += c.sync_requests_sent;
@@ -262,25 +268,23 @@ SimReport Simulation::Run() {
 void Simulation::Deliver(const Packet& packet) {
   Node& node = nodes_[packet.to];
   if (!node.alive) return;
-  if (packet.transfer) {
-    Admit(packet.to, *packet.transfer);
-    return;
-  }
-  CoreOutput out;
-  node.core->OnMessage(packet.from, *packet.message, out);
-  node.core->FlushCommits(out);
+  NodeOutput out;
+  node.machine->OnPeerMessage(packet.from, packet.message, out);
+  node.machine->FlushCommits(out);
   Handle(packet.to, out);
 }
 
-void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
+void Simulation::Handle(uint32_t node_index, NodeOutput& out) {
   Node& node = nodes_[node_index];
-  AuditSends(node_index, out);
+  AuditSends(node_index, out.sends);
   bool proposed = false;
   for (CoreOutput::Send& send : out.sends) {
     proposed = proposed || send.message.has_proposal();
     std::vector<v1::ConsensusMessage> messages{send.message};
     if (node.byzantine) {
-      messages = node.byzantine->Mutate(send.message, send.to, *node.core);
+      // A Byzantine validator passes no transfers on; it corrupts the rest.
+      if (send.message.has_transfers()) continue;
+      messages = node.byzantine->Mutate(send.message, send.to, node.machine->core());
       report_.byzantine_messages += messages.size();
       for (const v1::ConsensusMessage& message : messages) {
         // Tests only: shows the audit flags what a Byzantine validator signs twice.
@@ -296,28 +300,16 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
         packet.to = to;
         packet.message = node.byzantine ? node.byzantine->ForPeer(message, to) : message;
         if (!node.byzantine)
-          bounds_audit_->OnSend(node_index, to, *packet.message, report_.violations);
+          bounds_audit_->OnSend(node_index, to, packet.message, report_.violations);
         Route(node_index, to, std::move(packet));
       }
     }
   }
+  out.sends.clear();
   for (const BlockEffects& effects : out.committed) CheckCommit(node_index, effects);
-  if (out.timed_out && node.byzantine == nullptr) {
-    // As remitd does: orderable transfers are passed on again after a timeout.
-    const auto next = [&node](const AccountId& account) {
-      return node.ledger->NextSequence(account);
-    };
-    for (const v1::SignedTransfer& transfer : node.mempool->Ready(kRegossipTransfersMax, next)) {
-      for (uint32_t to = 0; to < nodes_.size(); ++to) {
-        if (to == node_index) continue;
-        Packet packet;
-        packet.from = node_index;
-        packet.to = to;
-        packet.transfer = transfer;
-        Route(node_index, to, std::move(packet));
-      }
-    }
-  }
+  out.committed.clear();
+  for (const ClientAnswer& answer : out.answers) OnAnswer(node_index, answer);
+  out.answers.clear();
   AuditState(node_index);
   if (proposed && node.byzantine == nullptr && !restarting_ && faulty() &&
       Chance(options_.restart_after_propose)) {
@@ -330,19 +322,62 @@ void Simulation::Handle(uint32_t node_index, CoreOutput& out) {
   }
 }
 
-void Simulation::AuditSends(uint32_t node_index, const CoreOutput& out) {
+void Simulation::OnAnswer(uint32_t node_index, const ClientAnswer& answer) {
+  const auto client_index = static_cast<uint32_t>(answer.token);
+  std::vector<InFlight>& in_flight = clients_.at(client_index).in_flight;
+  const auto sent = std::find_if(in_flight.begin(), in_flight.end(),
+                                 [&answer](const InFlight& entry) { return entry.id == answer.id; });
+  if (sent == in_flight.end()) return;  // an answer to an entry already settled or dropped
+  // A Settle's deadline passed: the client tries again later.
+  if (answer.status.code() == absl::StatusCode::kDeadlineExceeded) return;
+  const bool final = answer.status.ok() || answer.status.code() == absl::StatusCode::kAlreadyExists;
+  if (final && answer.record) {
+    // The answer adds how long this call waited; the history has the rest.
+    v1::Receipt receipt = answer.record->receipt();
+    receipt.clear_settle_latency_us();
+    OnReceipt(client_index, answer.id, receipt);
+    return;
+  }
+  // Refusals a real client recovers from by signing again: it paid more
+  // than it holds, or its sequence was taken or used by an entry it had
+  // given up on (an unfunded one admitted by another validator earlier).
+  const bool recoverable = absl::StartsWith(answer.status.message(), "unfunded_sender:") ||
+                           absl::StartsWith(answer.status.message(), "sequence_used:") ||
+                           absl::StartsWith(answer.status.message(), "sequence_taken:");
+  if (!recoverable) {
+    Violation(StrCat("validator ", node_index, " refused a client's transfer ", ToHex(answer.id),
+                     ": ", answer.status.ToString()));
+  }
+  // This entry and every later one of the client are dropped; it signs
+  // again from this sequence (or the validator's next, if that is later).
+  const uint64_t sequence = HeaderOf(sent->entry).sequence;
+  Client& client = clients_[client_index];
+  std::erase_if(in_flight, [sequence](const InFlight& entry) {
+    return HeaderOf(entry.entry).sequence >= sequence;
+  });
+  uint64_t next = sequence;
+  if (!absl::StartsWith(answer.status.message(), "unfunded_sender:")) {
+    next = std::max(next, nodes_[node_index].ledger->NextSequence(client.key->public_key()));
+  }
+  if (in_flight.empty() || next > HeaderOf(in_flight.back().entry).sequence) {
+    client.next_sequence = next;
+  }
+}
+
+void Simulation::AuditSends(uint32_t node_index, const std::vector<CoreOutput::Send>& sends) {
   if (nodes_[node_index].byzantine) return;  // audited as it sends (Handle), if at all
-  for (const CoreOutput::Send& send : out.sends) {
+  for (const CoreOutput::Send& send : sends) {
     signing_audit_.OnSend(node_index, send.message, report_.violations);
   }
 }
 
 void Simulation::AuditState(uint32_t node_index) {
   const Node& node = nodes_[node_index];
-  if (node.byzantine || !node.core) return;
-  leader_audit_->OnRound(node_index, node.core->round(), node.ledger->committed_round(),
-                         node.core->leader(), report_.violations);
-  bounds_audit_->OnState(node_index, node.core->votes_held(), node.mempool->size(),
+  if (node.byzantine || !node.machine) return;
+  const ConsensusCore& core = node.machine->core();
+  leader_audit_->OnRound(node_index, core.round(), node.ledger->committed_round(), core.leader(),
+                         report_.violations);
+  bounds_audit_->OnState(node_index, core.votes_held(), node.machine->mempool().size(),
                          report_.violations);
 }
 
@@ -358,23 +393,6 @@ void Simulation::Route(uint32_t from, uint32_t to, Packet packet) {
     const uint64_t delay_ms = Uniform(1, std::max<uint64_t>(1, options_.delay_ms_max));
     in_flight_.emplace(std::make_pair(clock_.now_ms + delay_ms, packet_seq_++), packet);
   }
-}
-
-void Simulation::Admit(uint32_t node_index, const v1::SignedTransfer& transfer) {
-  Node& node = nodes_[node_index];
-  const auto id = CheckTransfer(transfer, genesis_.chain_id, genesis_hash_);
-  REMIT_CHECK(id.ok());
-  if (node.ledger->HasTransfer(*id)) return;
-  PendingTransfer pending;
-  pending.signed_transfer = transfer;
-  pending.id = *id;
-  const OpHeader header = HeaderOf(transfer);
-  pending.from = *ToArray<kPublicKeyBytes>(header.signer, "signer");
-  pending.sequence = header.sequence;
-  pending.expiry_unix_ms = header.expiry_unix_ms;
-  const uint64_t committed_next = node.ledger->NextSequence(pending.from);
-  // Refusals (e.g. a sequence already used) are what a real node answers too.
-  (void)node.mempool->Add(std::move(pending), committed_next, clock_.NowUnixMs());
 }
 
 void Simulation::SubmitClients(bool send_new) {
@@ -405,21 +423,18 @@ void Simulation::Send(uint32_t client_index, size_t index,
   // A retry goes to another node with the same signed bytes: idempotent.
   sent.target = honest_alive[Uniform(0, honest_alive.size() - 1)];
   sent.sent_ms = clock_.now_ms;
-  const auto& final_records = nodes_[sent.target].ledger->records();
-  if (const auto done = final_records.find(sent.id); done != final_records.end()) {
-    // ALREADY_EXISTS: the node answers with the original receipt.
-    OnReceipt(client_index, sent.id, done->second.receipt());
-    return;
-  }
-  Admit(sent.target, sent.entry);
-  for (uint32_t to = 0; to < nodes_.size(); ++to) {
-    if (to == sent.target) continue;
-    Packet packet;
-    packet.from = sent.target;
-    packet.to = to;
-    packet.transfer = sent.entry;
-    Route(sent.target, to, std::move(packet));
-  }
+  // The node answers at once if it already holds the outcome
+  // (ALREADY_EXISTS, with the original receipt), else when it commits.
+  ClientRequest request;
+  request.token = client_index;
+  request.signed_transfer = sent.entry;
+  request.id = sent.id;
+  request.received_us = clock_.MonotonicUs();
+  request.deadline_us = clock_.MonotonicUs() + kClientRetryMs * 1000;
+  const uint32_t target = sent.target;
+  NodeOutput out;
+  nodes_[target].machine->OnRequest(std::move(request), out);
+  Handle(target, out);
 }
 
 uint32_t Simulation::FaultyNow() const {
@@ -442,8 +457,7 @@ void Simulation::InjectFaults() {
     if (node.alive && node.byzantine == nullptr) {
       // Crash: only the durable ledger and safety data survive.
       node.alive = false;
-      node.core.reset();
-      node.mempool.reset();
+      node.machine.reset();
       node.restart_at_ms =
           clock_.now_ms + Uniform(50, std::max<uint64_t>(50, options_.outage_ms_max));
       ++report_.faults_injected;
@@ -488,17 +502,6 @@ void Simulation::CheckCommit(uint32_t node_index, const BlockEffects& effects) {
   }
   commit_checks_->OnCommit(node_index, *node.ledger, effects, report_.violations);
   if (inserted) report_.transfers_final += effects.records.size();
-  for (const v1::TransferRecord& record : effects.records) {
-    const auto id = ToArray<kHashBytes>(record.receipt().transfer_id(), "id");
-    for (uint32_t i = 0; i < clients_.size(); ++i) {
-      for (const InFlight& sent : clients_[i].in_flight) {
-        if (sent.id != *id || sent.target != node_index) continue;
-        // The client's Settle on its node returns this receipt.
-        OnReceipt(i, *id, record.receipt());
-        break;
-      }
-    }
-  }
 }
 
 void Simulation::OnReceipt(uint32_t client_index, const TransferId& id,
@@ -552,16 +555,16 @@ void Simulation::FinalChecks() {
   if (!report_.violations.empty()) {
     for (uint32_t i = 0; i < nodes_.size(); ++i) {
       const Node& node = nodes_[i];
-      if (!node.core) continue;
-      report_.violations.push_back(StrCat(
-          "  validator ", i, ": round ", node.core->round(), ", high QC round ",
-          node.core->high_qc().vote_data().round(), ", committed height ",
-          node.ledger->committed_height(), ", mempool ", node.mempool->size(),
-          ", dropped stale/unknown-parent/bad-block/divergence ",
-          node.core->counters().dropped_stale, "/", node.core->counters().dropped_unknown_parent,
-          "/", node.core->counters().dropped_bad_block, "/",
-          node.core->counters().dropped_state_divergence, ", timeouts sent ",
-          node.core->counters().timeouts_sent));
+      if (!node.machine) continue;
+      const ConsensusCore& core = node.machine->core();
+      report_.violations.push_back(
+          StrCat("  validator ", i, ": round ", core.round(), ", high QC round ",
+                 core.high_qc().vote_data().round(), ", committed height ",
+                 node.ledger->committed_height(), ", mempool ", node.machine->mempool().size(),
+                 ", dropped stale/unknown-parent/bad-block/divergence ",
+                 core.counters().dropped_stale, "/", core.counters().dropped_unknown_parent, "/",
+                 core.counters().dropped_bad_block, "/", core.counters().dropped_state_divergence,
+                 ", timeouts sent ", core.counters().timeouts_sent));
     }
   }
   for (uint32_t i = 0; i < nodes_.size(); ++i) {

@@ -1,14 +1,16 @@
-// A deterministic simulation of a Remit cluster: every validator's consensus
-// core in one process, on a simulated clock and network driven by one seed.
-// Clients send transfers and every kind of operation (workload.h). Faults:
-// message loss, delay and reordering, duplication, partitions that heal,
-// crashes and restarts from durable state only, leaders restarted right
-// after proposing, per-validator clock skew and wall clocks stepping back,
-// and Byzantine validators (byzantine.h). After every commit it checks the
-// invariants (checks.h), after every event what validators sign, whom they
-// name leader and what they hold (audits.h); at the end it checks that what
-// clients were told is in every honest validator's history and that the
-// cluster kept settling.
+// A deterministic simulation of a Remit cluster: every validator's
+// NodeMachine (node/node_machine.h: admission, gossip, waiters and the
+// consensus core, the code remitd runs) in one process, on a simulated clock
+// and network driven by one seed. Clients send transfers and every kind of
+// operation (workload.h) through a validator's machine and take its answers
+// as their receipts. Faults: message loss, delay and reordering,
+// duplication, partitions that heal, crashes and restarts from durable state
+// only, leaders restarted right after proposing, per-validator clock skew
+// and wall clocks stepping back, and Byzantine validators (byzantine.h).
+// After every commit it checks the invariants (checks.h), after every event
+// what validators sign, whom they name leader and what they hold (audits.h);
+// at the end it checks that what clients were told is in every honest
+// validator's history and that the cluster kept settling.
 #pragma once
 
 #include <cstdint>
