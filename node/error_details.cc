@@ -29,6 +29,7 @@ constexpr RefusalReason kReasons[] = {
     {"sequence_used", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"sequence_window", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"sequence_taken", Code::kFailedPrecondition, /*names_next_sequence=*/true},
+    {"sequence_gap", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     // Final already: the original receipt is attached.
     {"already_final", Code::kAlreadyExists},
     // Back-pressure: retry later or on another validator.

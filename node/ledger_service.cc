@@ -131,6 +131,7 @@ grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* con
       return;
     }
     prepared->wait_for_final = true;
+    prepared->refuse_sequence_gap = true;
     const Refuser refuse = RefuserFor(*prepared);
     prepared->on_done = [completion, response, refuse](const absl::Status& status,
                                                        const v1::TransferRecord* record) {

@@ -278,9 +278,10 @@ void Validator::Admit(SubmitRequest& request) {
   }
   const v1::Transfer& transfer = request.signed_transfer.transfer();
   if (request.signed_transfer.has_transfer() && genesis_.FindAsset(transfer.asset()) == nullptr) {
-    request.on_done(absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
-                                                      "'; this chain has ", KnownAssets(genesis_))),
-                    nullptr);
+    request.on_done(
+        absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
+                                          "'; this chain has ", KnownAssets(genesis_))),
+        nullptr);
     return;
   }
   // Operations (cross-currency transfers, offers, the basket, claims) name
@@ -300,9 +301,10 @@ void Validator::Admit(SubmitRequest& request) {
   pending.sequence = header.sequence;
   pending.expiry_unix_ms = header.expiry_unix_ms;
   pending.signed_transfer = request.signed_transfer;
-  const auto admission =
-      mempool_.Add(std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs(),
-                   [this](const AccountId& account) { return store_.NextSequence(account); });
+  const auto admission = mempool_.Add(
+      std::move(pending), store_.NextSequence(*from), clock_.NowUnixMs(),
+      [this](const AccountId& account) { return store_.NextSequence(account); },
+      request.refuse_sequence_gap ? Mempool::Gap::kRefuse : Mempool::Gap::kWait);
   FailEvicted();
   if (!admission.ok()) {
     request.on_done(admission.status(), nullptr);
