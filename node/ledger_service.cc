@@ -9,6 +9,7 @@
 #include "ledger/transfer.h"
 #include "node/error_details.h"
 #include "node/reactors.h"
+#include "node/receipt_proof_builder.h"
 
 namespace remit {
 namespace {
@@ -274,6 +275,15 @@ grpc::ServerUnaryReactor* LedgerService::GetReceipt(grpc::CallbackServerContext*
                named));
   }
   if (!record.ok()) return FinishNow(context, ToGrpc(record.status()));
+  if (request->with_proof()) {
+    auto proof = BuildReceiptProof(store_, record->receipt());
+    if (!proof.ok()) {
+      ErrorContext named;
+      named.transfer_id = *id;
+      return FinishNow(context, ToGrpc(proof.status(), named));
+    }
+    *response->mutable_proof() = std::move(*proof);
+  }
   *response->mutable_record() = std::move(*record);
   return FinishNow(context, grpc::Status::OK);
 }
