@@ -3,13 +3,13 @@
 #include "ledger/check.h"
 #include "ledger/crypto.h"
 #include "ledger/encoding.h"
+#include "ledger/merkle.h"
 #include "ledger/operation.h"
 #include "ledger/strings.h"
 #include "ledger/transfer.h"
 
 namespace remit {
 namespace {
-constexpr std::string_view kPayloadDomain = "remit-payload-v1";
 constexpr std::string_view kBlockDomain = "remit-block-v1";
 constexpr std::string_view kStateDomain = "remit-state-v2";
 
@@ -86,19 +86,20 @@ void PutRecords(const BlockEffects& effects, std::string& out) {
 }
 }  // namespace
 
-Hash32 ComputePayloadHash(const v1::Block& block) {
+std::vector<Hash32> PayloadLeaves(const v1::Block& block) {
   REMIT_CHECK(block.transfers_size() <= static_cast<int>(kBlockTransfersMax));
-  Blake2bHasher hasher;
-  hasher.Update(kPayloadDomain);
-  std::string count;
-  PutU32(count, static_cast<uint32_t>(block.transfers_size()));
-  hasher.Update(count);
+  std::vector<Hash32> leaves;
+  leaves.reserve(static_cast<size_t>(block.transfers_size()));
   for (const v1::SignedTransfer& signed_transfer : block.transfers()) {
     REMIT_CHECK(signed_transfer.signature().size() == kSignatureBytes);
-    hasher.Update(AsBytes(OperationId(signed_transfer)));
-    hasher.Update(signed_transfer.signature());
+    leaves.push_back(MerkleLeafHash(OperationId(signed_transfer), signed_transfer.signature()));
   }
-  return hasher.Finish();
+  return leaves;
+}
+
+Hash32 ComputePayloadHash(const v1::Block& block) {
+  return PayloadRootHash(static_cast<uint32_t>(block.transfers_size()),
+                         MerkleRoot(PayloadLeaves(block)));
 }
 
 Hash32 ComputeBlockHash(const v1::BlockHeader& header) {

@@ -1,7 +1,8 @@
 // Block hashing and the chained state hash (see docs/ENCODING.md).
 //
-//   payload_hash = BLAKE2b-256("remit-payload-v1" || u32 count ||
-//                              for each transfer or operation: id[32] || signature[64])
+//   payload_hash = BLAKE2b-256("remit-payload-v2" || u32 count || merkle_root[32])
+//                  merkle_root over one leaf per transfer or operation, in
+//                  block order (ledger/merkle.h)
 //   block_hash   = BLAKE2b-256("remit-block-v1" || u8 len(chain_id) || chain_id ||
 //                              u64 height || u64 round || parent_hash[32] ||
 //                              u64 timestamp_unix_ms || parent_state_hash[32] ||
@@ -10,6 +11,8 @@
 // Precondition for all: fields have their fixed sizes (CheckBlockShape passed
 // or the caller built the block itself).
 #pragma once
+
+#include <vector>
 
 #include "absl/status/status.h"
 #include "ledger/state.h"
@@ -22,6 +25,8 @@ inline constexpr uint32_t kBlockTransfersMax = 10000;
 // A header's parent_signers bitmap: one bit per genesis validator (at most 64).
 inline constexpr size_t kParentSignersBytesMax = 8;
 
+// The Merkle leaves of the block's entries, in block order.
+std::vector<Hash32> PayloadLeaves(const v1::Block& block);
 Hash32 ComputePayloadHash(const v1::Block& block);
 Hash32 ComputeBlockHash(const v1::BlockHeader& header);
 

@@ -9,6 +9,9 @@
 //   transfer = 'T' transfer_id[32]                      -> v1.TransferRecord
 //   history  = 'H' account[32] u64 height u32 position  -> transfer_id[32]
 //   block    = 'K' u64 height                           -> v1.CommittedBlock
+//   commit   = 'Q' u64 height                           -> v1.QuorumCert that committed
+//              the block (on its child, one round later); only for the last
+//              block of each commit (receipt proofs, docs/ENCODING.md §10)
 //   offer    = 'O' offer_id[32]                         -> v1.Offer (live offers only)
 //   claim    = 'C' claim_id[32]                         -> v1.ClaimEntry (kept after it ends)
 //
@@ -64,7 +67,8 @@
 namespace remit {
 namespace {
 
-constexpr uint32_t kFormatVersion = 2;
+// 3: the payload hash became a Merkle root (block hashes moved); commit QCs kept.
+constexpr uint32_t kFormatVersion = 3;
 
 constexpr char kMetaTag = 'M';
 constexpr char kBalanceTag = 'B';
@@ -72,6 +76,7 @@ constexpr char kSequenceTag = 'S';
 constexpr char kTransferTag = 'T';
 constexpr char kHistoryTag = 'H';
 constexpr char kBlockTag = 'K';
+constexpr char kCommitQcTag = 'Q';
 constexpr char kOfferTag = 'O';
 constexpr char kClaimTag = 'C';
 
@@ -164,6 +169,12 @@ absl::StatusOr<BookPosition> DecodeOfferToken(std::string_view token) {
 
 std::string BlockKey(uint64_t height) {
   std::string key(1, kBlockTag);
+  PutU64(key, height);
+  return key;
+}
+
+std::string CommitQcKey(uint64_t height) {
+  std::string key(1, kCommitQcTag);
   PutU64(key, height);
   return key;
 }
@@ -359,7 +370,7 @@ class LedgerStore::Impl {
   absl::StatusOr<std::string> ReadMeta(std::string_view name, size_t value_bytes) const;
   absl::Status Apply(const v1::Block& block, const BlockEffects& effects,
                      const CommittedMeta& parent, SortedBatch& batch,
-                     const v1::QuorumCert* qc = nullptr);
+                     const v1::QuorumCert* qc = nullptr, const v1::QuorumCert* commit_qc = nullptr);
   void CheckEffects(const v1::Block& block, const BlockEffects& effects) const;
   void CheckRecords(const v1::Block& block, const BlockEffects& effects) const;
   void AddStateWrites(const BlockEffects& effects, SortedBatch& batch) const;
@@ -367,7 +378,7 @@ class LedgerStore::Impl {
   void AddHeldWrites(const BlockEffects& effects, SortedBatch& batch) const;
   void CheckHeld(const BlockEffects& effects) const;
   void AddBlockWrites(const v1::Block& block, const CommittedMeta& next, const v1::QuorumCert* qc,
-                      SortedBatch& batch) const;
+                      const v1::QuorumCert* commit_qc, SortedBatch& batch) const;
   absl::StatusOr<v1::TransferRecord> ReadRecord(const rocksdb::ReadOptions& options,
                                                 std::string_view transfer_id) const;
 
@@ -524,7 +535,7 @@ absl::Status LedgerStore::Impl::LoadCache() {
 
 absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects& effects,
                                       const CommittedMeta& parent, SortedBatch& batch,
-                                      const v1::QuorumCert* qc) {
+                                      const v1::QuorumCert* qc, const v1::QuorumCert* commit_qc) {
   CheckEffects(block, effects);
   AddStateWrites(effects, batch);
   AddHeldWrites(effects, batch);
@@ -536,7 +547,7 @@ absl::Status LedgerStore::Impl::Apply(const v1::Block& block, const BlockEffects
   next.transfers = parent.transfers + effects.records.size();
   next.time_unix_ms = block.header().timestamp_unix_ms();
   REMIT_CHECK(next.transfers >= parent.transfers);
-  AddBlockWrites(block, next, qc, batch);
+  AddBlockWrites(block, next, qc, commit_qc, batch);
   rocksdb::WriteBatch sorted = batch.Build();
   const rocksdb::Status status = db->Write(write_options, &sorted);
   if (!status.ok()) {
@@ -657,7 +668,8 @@ void LedgerStore::Impl::AddRecordWrites(const BlockEffects& effects, SortedBatch
 }
 
 void LedgerStore::Impl::AddBlockWrites(const v1::Block& block, const CommittedMeta& next,
-                                       const v1::QuorumCert* qc, SortedBatch& batch) const {
+                                       const v1::QuorumCert* qc, const v1::QuorumCert* commit_qc,
+                                       SortedBatch& batch) const {
   v1::CommittedBlock committed_block;
   *committed_block.mutable_block() = block;
   committed_block.set_block_hash(ToString(next.block_hash));
@@ -666,6 +678,15 @@ void LedgerStore::Impl::AddBlockWrites(const v1::Block& block, const CommittedMe
     REMIT_CHECK(qc->vote_data().block_hash() == AsBytes(next.block_hash));
     REMIT_CHECK(qc->vote_data().state_hash() == AsBytes(next.state_hash));
     *committed_block.mutable_qc() = *qc;
+  }
+  if (commit_qc != nullptr) {
+    // The 2-chain rule: a QC on this block's child, one round later.
+    const v1::VoteData& child = commit_qc->vote_data();
+    REMIT_CHECK(child.parent_hash() == AsBytes(next.block_hash));
+    REMIT_CHECK(child.parent_round() == block.header().round());
+    REMIT_CHECK(child.round() == child.parent_round() + 1);
+    REMIT_CHECK(child.height() == next.height + 1);
+    batch.Put(CommitQcKey(next.height), commit_qc->SerializeAsString());
   }
   const std::string value = committed_block.SerializeAsString();
   REMIT_CHECK(!value.empty());
@@ -761,7 +782,7 @@ uint64_t LedgerStore::transfers_committed() const { return impl_->Committed().tr
 uint64_t LedgerStore::committed_time_unix_ms() const { return impl_->Committed().time_unix_ms; }
 
 absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& effects,
-                                 const v1::QuorumCert* qc) {
+                                 const v1::QuorumCert* qc, const v1::QuorumCert* commit_qc) {
   const CommittedMeta parent = impl_->Committed();
   const v1::BlockHeader& header = block.header();
   REMIT_CHECK(parent.height < UINT64_MAX);
@@ -770,7 +791,7 @@ absl::Status LedgerStore::Commit(const v1::Block& block, const BlockEffects& eff
   REMIT_CHECK(header.parent_hash() == AsBytes(parent.block_hash));
   REMIT_CHECK(header.parent_state_hash() == AsBytes(parent.state_hash));
   SortedBatch batch;
-  return impl_->Apply(block, effects, parent, batch, qc);
+  return impl_->Apply(block, effects, parent, batch, qc, commit_qc);
 }
 
 absl::StatusOr<v1::TransferRecord> LedgerStore::GetTransfer(const TransferId& id) const {
@@ -792,6 +813,21 @@ absl::StatusOr<v1::CommittedBlock> LedgerStore::GetBlock(uint64_t height) const 
         StrCat("store at ", impl_->path, ": block ", height, " is missing or damaged"));
   }
   return block;
+}
+
+absl::StatusOr<v1::QuorumCert> LedgerStore::GetCommitQc(uint64_t height) const {
+  if (height > committed_height()) {
+    return absl::NotFoundError(StrCat("block ", height, " is not committed"));
+  }
+  ASSIGN_OR_RETURN(const std::optional<std::string> value,
+                   impl_->Get(CommitQcKey(height), StrCat("reading the commit QC of ", height)));
+  if (!value) return absl::NotFoundError(StrCat("no commit QC is kept with block ", height));
+  v1::QuorumCert qc;
+  if (!qc.ParseFromString(*value) || qc.vote_data().height() != height + 1) {
+    return absl::DataLossError(
+        StrCat("store at ", impl_->path, ": the commit QC of block ", height, " is damaged"));
+  }
+  return qc;
 }
 
 v1::Account LedgerStore::GetAccount(const AccountId& account) const {

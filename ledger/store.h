@@ -74,13 +74,22 @@ class LedgerStore : public StateReader {
   // Preconditions (checked): block height == committed_height() + 1 ==
   // effects.height, and the block's parent_hash is committed_block_hash().
   // `qc`, if given, certifies the block and is kept with it (replication).
+  // `commit_qc`, if given, is the QC that committed the block by the 2-chain
+  // rule (on its child, one round later; checked) and is kept too, for
+  // receipt proofs (GetCommitQc; docs/ENCODING.md §10).
   absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
-                      const v1::QuorumCert* qc = nullptr);
+                      const v1::QuorumCert* qc = nullptr,
+                      const v1::QuorumCert* commit_qc = nullptr);
 
   // NOT_FOUND if the id has no final outcome.
   absl::StatusOr<v1::TransferRecord> GetTransfer(const TransferId& id) const;
   // NOT_FOUND above the committed height.
   absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const;
+  // The QC that committed block `height` (Commit's commit_qc). NOT_FOUND if
+  // none is kept with it: it was committed together with later blocks (the
+  // last of them has it), before stores kept them, or it is above the
+  // committed height.
+  absl::StatusOr<v1::QuorumCert> GetCommitQc(uint64_t height) const;
   // An account's next sequence and non-zero balances (with decimals).
   v1::Account GetAccount(const AccountId& account) const;
   // Transfers the account sent or received, newest first. `limit` 0 means

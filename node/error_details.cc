@@ -32,6 +32,7 @@ constexpr RefusalReason kReasons[] = {
     {"sequence_taken", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     {"no_liquidity", Code::kFailedPrecondition},
     {"unfunded_sender", Code::kFailedPrecondition},
+    {"sequence_gap", Code::kFailedPrecondition, /*names_next_sequence=*/true},
     // Final already: the original receipt is attached.
     {"already_final", Code::kAlreadyExists},
     // Back-pressure: retry later or on another validator.

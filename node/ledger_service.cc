@@ -10,6 +10,7 @@
 #include "node/error_details.h"
 #include "node/ledger_reads.h"
 #include "node/reactors.h"
+#include "node/receipt_proof_builder.h"
 
 namespace remit {
 namespace {
@@ -132,6 +133,7 @@ grpc::ServerUnaryReactor* LedgerService::Settle(grpc::CallbackServerContext* con
       return;
     }
     prepared->wait_for_final = true;
+    prepared->refuse_sequence_gap = true;
     const Refuser refuse = RefuserFor(*prepared);
     prepared->on_done = [completion, response, refuse](const absl::Status& status,
                                                        const v1::TransferRecord* record) {
@@ -274,6 +276,15 @@ grpc::ServerUnaryReactor* LedgerService::GetReceipt(grpc::CallbackServerContext*
                named));
   }
   if (!record.ok()) return FinishNow(context, ToGrpc(record.status()));
+  if (request->with_proof()) {
+    auto proof = BuildReceiptProof(store_, record->receipt());
+    if (!proof.ok()) {
+      ErrorContext named;
+      named.transfer_id = *id;
+      return FinishNow(context, ToGrpc(proof.status(), named));
+    }
+    *response->mutable_proof() = std::move(*proof);
+  }
   *response->mutable_record() = std::move(*record);
   return FinishNow(context, grpc::Status::OK);
 }

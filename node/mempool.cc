@@ -20,8 +20,17 @@ Mempool::Mempool(const NodeLimits& limits) : limits_(limits) {}
 absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
                                                 uint64_t committed_next_sequence,
                                                 uint64_t now_unix_ms,
-                                                const NextSequenceFn& next_sequence) {
-  if (by_id_.contains(transfer.id)) return Admission::kAlreadyPending;
+                                                const NextSequenceFn& next_sequence, Gap gap) {
+  static const std::map<uint64_t, TransferId> kNoQueue;
+  const auto found = by_sender_.find(transfer.from);
+  const auto& queue = found != by_sender_.end() ? found->second : kNoQueue;
+  if (by_id_.contains(transfer.id)) {
+    if (gap == Gap::kRefuse && transfer.sequence > committed_next_sequence &&
+        !CanExecuteNow(queue, transfer.sequence, committed_next_sequence)) {
+      return GapRefusal(queue, transfer, committed_next_sequence, /*stays_pending=*/true);
+    }
+    return Admission::kAlreadyPending;
+  }
   if (transfer.sequence < committed_next_sequence) {
     return absl::FailedPreconditionError(StrCat("sequence_used: sequence ", transfer.sequence,
                                                 " is already used; the account's next sequence is ",
@@ -39,13 +48,13 @@ absl::StatusOr<Mempool::Admission> Mempool::Add(PendingTransfer transfer,
                                                 transfer.expiry_unix_ms,
                                                 " ms; sign it again with a later expiry"));
   }
-  static const std::map<uint64_t, TransferId> kNoQueue;
-  const auto found = by_sender_.find(transfer.from);
-  const auto& queue = found != by_sender_.end() ? found->second : kNoQueue;
   if (const auto taken = queue.find(transfer.sequence); taken != queue.end()) {
     return absl::FailedPreconditionError(
         StrCat("sequence_taken: sequence ", transfer.sequence, " is taken by pending transfer ",
                ToHex(taken->second), "; wait for its receipt or use the next sequence"));
+  }
+  if (gap == Gap::kRefuse && !CanExecuteNow(queue, transfer.sequence, committed_next_sequence)) {
+    return GapRefusal(queue, transfer, committed_next_sequence, /*stays_pending=*/false);
   }
   if (queue.size() >= limits_.mempool_sender_transfers_max) {
     if (!CanExecuteNow(queue, transfer.sequence, committed_next_sequence) ||
@@ -84,6 +93,26 @@ bool Mempool::CanExecuteNow(const std::map<uint64_t, TransferId>& queue, uint64_
     ++expected;
   }
   return expected == sequence;
+}
+
+absl::Status Mempool::GapRefusal(const std::map<uint64_t, TransferId>& queue,
+                                 const PendingTransfer& transfer, uint64_t committed_next_sequence,
+                                 bool stays_pending) {
+  REMIT_CHECK(transfer.sequence > committed_next_sequence);
+  uint64_t missing = committed_next_sequence;
+  for (auto entry = queue.lower_bound(missing); entry != queue.end() && entry->first == missing;
+       ++entry) {
+    ++missing;
+  }
+  REMIT_CHECK(missing < transfer.sequence);
+  return absl::FailedPreconditionError(StrCat(
+      "sequence_gap: sequence ", transfer.sequence, " is ahead of the account's next sequence ",
+      committed_next_sequence, " and sequence ", missing,
+      " is not pending here, so it cannot execute; ",
+      stays_pending ? "it stays pending from an earlier call, waiting for it; " : "",
+      "send the missing sequences first (Settle waits only for a transfer that can execute), "
+      "or sign it again with sequence ",
+      committed_next_sequence));
 }
 
 bool Mempool::EvictFromBlockedSender(const NextSequenceFn& next_sequence) {

@@ -30,6 +30,10 @@ struct PendingTransfer {
 class Mempool {
  public:
   enum class Admission { kAdded, kAlreadyPending };
+  // What Add does with a transfer that cannot execute now (a sequence ahead
+  // of the sender's next, with a missing sequence between): admit it to wait
+  // for the missing ones, or refuse it (Settle: docs/API.md, SEQUENCE_GAP).
+  enum class Gap { kWait, kRefuse };
   using NextSequenceFn = std::function<uint64_t(const AccountId&)>;
 
   explicit Mempool(const NodeLimits& limits);
@@ -50,8 +54,14 @@ class Mempool {
   //    (found with `next_sequence` among at most kEvictionScanSendersMax
   //    senders; without `next_sequence`, nothing is displaced).
   // Displaced transfers are reported by TakeEvicted.
+  //
+  // With Gap::kRefuse, a transfer that cannot execute now is refused with
+  // FAILED_PRECONDITION (sequence_gap, naming the first missing sequence)
+  // and not pooled; if the same id is pooled already, it stays pooled and
+  // the refusal says so.
   absl::StatusOr<Admission> Add(PendingTransfer transfer, uint64_t committed_next_sequence,
-                                uint64_t now_unix_ms, const NextSequenceFn& next_sequence = {});
+                                uint64_t now_unix_ms, const NextSequenceFn& next_sequence = {},
+                                Gap gap = Gap::kWait);
 
   // Transfers displaced by Add since the last call, each with the refusal to
   // give whoever waits for it (RESOURCE_EXHAUSTED naming what to do).
@@ -92,6 +102,10 @@ class Mempool {
   // pending sequences from it.
   static bool CanExecuteNow(const std::map<uint64_t, TransferId>& queue, uint64_t sequence,
                             uint64_t committed_next_sequence);
+  // The sequence_gap refusal of `transfer`, which cannot execute now.
+  static absl::Status GapRefusal(const std::map<uint64_t, TransferId>& queue,
+                                 const PendingTransfer& transfer, uint64_t committed_next_sequence,
+                                 bool stays_pending);
   // Displaces the highest pending sequence of a sender that cannot execute
   // anything now; false if none was found.
   bool EvictFromBlockedSender(const NextSequenceFn& next_sequence);

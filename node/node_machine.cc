@@ -58,7 +58,9 @@ void NodeMachine::OnRequest(ClientRequest request, NodeOutput& out) {
            *std::move(record));
     return;
   }
-  const auto admission = Admit(request.signed_transfer, request.id);
+  const auto admission =
+      Admit(request.signed_transfer, request.id,
+            request.refuse_sequence_gap ? Mempool::Gap::kRefuse : Mempool::Gap::kWait);
   FailEvicted(out);
   if (!admission.ok()) {
     answer(admission.status(), std::nullopt);
@@ -76,7 +78,7 @@ void NodeMachine::OnRequest(ClientRequest request, NodeOutput& out) {
 }
 
 absl::StatusOr<Mempool::Admission> NodeMachine::Admit(const v1::SignedTransfer& signed_transfer,
-                                                      const TransferId& id) {
+                                                      const TransferId& id, Mempool::Gap gap) {
   const v1::Transfer& transfer = signed_transfer.transfer();
   if (signed_transfer.has_transfer() && genesis_.FindAsset(transfer.asset()) == nullptr) {
     return absl::InvalidArgumentError(StrCat("unknown_asset: unknown asset '", transfer.asset(),
@@ -102,7 +104,8 @@ absl::StatusOr<Mempool::Admission> NodeMachine::Admit(const v1::SignedTransfer& 
   pending.sequence = header.sequence;
   pending.expiry_unix_ms = header.expiry_unix_ms;
   pending.signed_transfer = signed_transfer;
-  return mempool_.Add(std::move(pending), NextSequence(*from), clock_.NowUnixMs(), next_sequence_);
+  return mempool_.Add(std::move(pending), NextSequence(*from), clock_.NowUnixMs(), next_sequence_,
+                      gap);
 }
 
 void NodeMachine::OnPeerMessage(uint32_t from, const v1::ConsensusMessage& message,

@@ -52,6 +52,9 @@ struct ClientRequest {
   uint64_t received_us = 0;  // Clock::MonotonicUs when the request arrived
   uint64_t deadline_us = 0;  // Clock::MonotonicUs after which a waiter gives up
   bool wait_for_final = true;
+  // Settle: a sequence that cannot execute now is refused (sequence_gap)
+  // instead of waiting (docs/API.md).
+  bool refuse_sequence_gap = false;
 };
 
 // The one answer each ClientRequest gets:
@@ -116,7 +119,8 @@ class NodeMachine {
 
   // The admission checks after CheckTransfer, in the order clients see them.
   absl::StatusOr<Mempool::Admission> Admit(const v1::SignedTransfer& signed_transfer,
-                                           const TransferId& id);
+                                           const TransferId& id,
+                                           Mempool::Gap gap = Mempool::Gap::kWait);
   void AdmitGossip(const v1::SignedTransfer& transfer, NodeOutput& out);
   // Moves the core's output into `out`, re-gossiping after a timeout.
   void TakeCore(NodeOutput& out);

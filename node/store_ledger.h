@@ -17,9 +17,9 @@ class StoreLedger final : public CommittedLedger {
   absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const override {
     return store_.GetBlock(height);
   }
-  absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
-                      const v1::QuorumCert& qc) override {
-    return store_.Commit(block, effects, &qc);
+  absl::Status Commit(const v1::Block& block, const BlockEffects& effects, const v1::QuorumCert& qc,
+                      const v1::QuorumCert* commit_qc) override {
+    return store_.Commit(block, effects, &qc, commit_qc);
   }
 
  private:

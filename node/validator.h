@@ -47,6 +47,10 @@ struct SubmitRequest {
   uint64_t received_us = 0;  // Clock::MonotonicUs when the request arrived
   uint64_t deadline_us = 0;  // Clock::MonotonicUs after which a waiter gives up
   bool wait_for_final = true;
+  // Refuse at once (sequence_gap) a transfer that cannot execute now because
+  // a sequence before it is neither committed nor pending (Settle), instead
+  // of waiting for it (Submit, SettleBatch).
+  bool refuse_sequence_gap = false;
   Done on_done;
 };
 

@@ -264,6 +264,18 @@ absl::StatusOr<v1::TransferRecord> RemitClient::GetReceipt(const TransferId& id)
   return response.record();
 }
 
+absl::StatusOr<v1::GetReceiptResponse> RemitClient::GetReceiptWithProof(const TransferId& id) {
+  v1::GetReceiptRequest request;
+  request.set_transfer_id(ToString(id));
+  request.set_with_proof(true);
+  v1::GetReceiptResponse response;
+  RETURN_IF_ERROR(CallWithFailover(options_.call_timeout_ms,
+                                   [&](v1::Ledger::Stub& stub, grpc::ClientContext* context) {
+                                     return stub.GetReceipt(context, request, &response);
+                                   }));
+  return response;
+}
+
 absl::StatusOr<v1::Account> RemitClient::GetAccount(const AccountId& account) {
   v1::GetAccountRequest request;
   request.set_account(ToString(account));

@@ -130,6 +130,10 @@ class RemitClient {
 
   // NOT_FOUND if the transfer has no final outcome (yet).
   absl::StatusOr<v1::TransferRecord> GetReceipt(const TransferId& id);
+  // The record with its proof (GetReceipt with_proof; check it with
+  // VerifyReceipt in client/sdk/receipt_proof.h). NOT_FOUND as GetReceipt,
+  // or if the node keeps no QC that commits the transfer's block.
+  absl::StatusOr<v1::GetReceiptResponse> GetReceiptWithProof(const TransferId& id);
   absl::StatusOr<v1::Account> GetAccount(const AccountId& account);
   // The sequence number the account's next transfer must carry: the highest
   // next_sequence any endpoint reports, asked of all of them at once, so

@@ -21,9 +21,10 @@ class CommittedLedger {
   // NOT_FOUND above the committed height.
   virtual absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const = 0;
   // Durable when it returns OK. Preconditions as LedgerStore::Commit.
-  // `qc` certifies the block and is kept with it.
+  // `qc` certifies the block and is kept with it; `commit_qc`, for the last
+  // block a commit commits, is the QC on its child that committed it.
   virtual absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
-                              const v1::QuorumCert& qc) = 0;
+                              const v1::QuorumCert& qc, const v1::QuorumCert* commit_qc) = 0;
 };
 
 }  // namespace remit

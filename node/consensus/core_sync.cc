@@ -38,7 +38,11 @@ void ConsensusCore::CommitBy(const v1::QuorumCert& qc, CoreOutput& out) {
     if (!block->qc) return;  // its certificate arrives with its child
   }
   for (const TreeBlock* block : *path) {
-    const absl::Status committed = ledger_.Commit(block->block, block->effects, *block->qc);
+    // The last block of the path is the parent of `qc`'s block: `qc` is
+    // what commits it (and, through it, its ancestors), kept for proofs.
+    const bool last = block == path->back();
+    const absl::Status committed =
+        ledger_.Commit(block->block, block->effects, *block->qc, last ? &qc : nullptr);
     if (!committed.ok()) {
       // Not durable: going on would answer clients from state that may vanish.
       spdlog::critical("cannot commit block {}: {}", block->block.header().height(),

@@ -124,7 +124,7 @@ void CheckExecution(const FuzzChain& chain, const v1::SignedTransfer& signed_tra
     REMIT_CHECK(effects.balances.empty() && effects.offers.empty() && effects.claims.empty() &&
                 !effects.basket.has_value());
   }
-  REMIT_CHECK(ledger.Commit(block, effects, v1::QuorumCert()).ok());
+  REMIT_CHECK(ledger.Commit(block, effects, v1::QuorumCert(), nullptr).ok());
   for (const AssetInfo& asset : chain.genesis.assets) {
     REMIT_CHECK(ledger.AssetSum(asset.code) == 0);  // balances and held amounts
   }

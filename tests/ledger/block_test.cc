@@ -33,36 +33,6 @@ std::string Hex(const json& value) { return value.get<std::string>(); }
 
 json LoadChainVectors() { return testing::LoadVectorFile("chain_vectors.json"); }
 
-// Rebuilds a transfer from its signing bytes, following the grammar.
-v1::Transfer ParseSigningBytes(std::string_view bytes) {
-  v1::Transfer transfer;
-  bytes.remove_prefix(kTransferDomain.size());
-  auto take = [&bytes](size_t n) {
-    const std::string out(bytes.substr(0, n));
-    bytes.remove_prefix(n);
-    return out;
-  };
-  auto take_u64 = [&take] {
-    uint64_t value = 0;
-    for (char c : take(8)) value = (value << 8) | static_cast<uint8_t>(c);
-    return value;
-  };
-  transfer.set_chain_id(take(static_cast<uint8_t>(take(1)[0])));
-  transfer.set_genesis_hash(take(32));
-  transfer.set_from(take(32));
-  transfer.set_to(take(32));
-  transfer.set_asset(take(static_cast<uint8_t>(take(1)[0])));
-  transfer.set_amount_minor(take_u64());
-  transfer.set_sequence(take_u64());
-  transfer.set_expiry_unix_ms(take_u64());
-  const std::string memo_length = take(2);
-  transfer.set_memo(take(static_cast<size_t>(static_cast<uint8_t>(memo_length[0])) * 256 +
-                         static_cast<uint8_t>(memo_length[1])));
-  transfer.set_fee_minor(take_u64());
-  EXPECT_TRUE(bytes.empty());
-  return transfer;
-}
-
 // The genesis hash is BLAKE2b-256 of the canonical JSON given in the
 // vectors, and the ledger's canonical form and hash match them.
 TEST(ChainVectorsTest, GenesisHashMatches) {
@@ -105,7 +75,8 @@ TEST(ChainVectorsTest, BlockOneMatches) {
   *block.mutable_header() = HeaderFromJson(expected.at("header"));
   for (const json& item : expected.at("transfers")) {
     v1::SignedTransfer& signed_transfer = *block.add_transfers();
-    *signed_transfer.mutable_transfer() = ParseSigningBytes(Unhex(item.at("signing_bytes")));
+    *signed_transfer.mutable_transfer() =
+        testing::TransferFromSigningBytes(Unhex(item.at("signing_bytes")));
     signed_transfer.set_signature(Unhex(item.at("signature")));
     EXPECT_EQ(ToHex(SigningBytes(signed_transfer.transfer())), Hex(item.at("signing_bytes")));
     const absl::StatusOr<TransferId> id =
@@ -150,7 +121,7 @@ TEST(BlockShapeTest, RefusesMalformedBlocks) {
   *valid.mutable_header() = HeaderFromJson(vectors.at("block_1").at("header"));
   v1::SignedTransfer& transfer = *valid.add_transfers();
   const json& item = vectors.at("block_1").at("transfers")[0];
-  *transfer.mutable_transfer() = ParseSigningBytes(Unhex(item.at("signing_bytes")));
+  *transfer.mutable_transfer() = testing::TransferFromSigningBytes(Unhex(item.at("signing_bytes")));
   transfer.set_signature(Unhex(item.at("signature")));
   ASSERT_TRUE(CheckBlockShape(valid).ok());
 

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "ledger/check.h"
+#include "ledger/transfer.h"
 #include "ledger/types.h"
 #include "remit/v1/types.pb.h"
 
@@ -47,7 +49,39 @@ inline v1::BlockHeader HeaderFromJson(const json& fields) {
   header.set_parent_state_hash(Unhex(fields.at("parent_state_hash")));
   header.set_payload_hash(Unhex(fields.at("payload_hash")));
   header.set_proposer(Unhex(fields.at("proposer")));
+  if (fields.contains("parent_signers"))
+    header.set_parent_signers(Unhex(fields.at("parent_signers")));
   return header;
+}
+
+// Rebuilds a transfer from its signing bytes, following the grammar.
+inline v1::Transfer TransferFromSigningBytes(std::string_view bytes) {
+  v1::Transfer transfer;
+  bytes.remove_prefix(kTransferDomain.size());
+  auto take = [&bytes](size_t n) {
+    const std::string out(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+    return out;
+  };
+  auto take_u64 = [&take] {
+    uint64_t value = 0;
+    for (char c : take(8)) value = (value << 8) | static_cast<uint8_t>(c);
+    return value;
+  };
+  transfer.set_chain_id(take(static_cast<uint8_t>(take(1)[0])));
+  transfer.set_genesis_hash(take(32));
+  transfer.set_from(take(32));
+  transfer.set_to(take(32));
+  transfer.set_asset(take(static_cast<uint8_t>(take(1)[0])));
+  transfer.set_amount_minor(take_u64());
+  transfer.set_sequence(take_u64());
+  transfer.set_expiry_unix_ms(take_u64());
+  const std::string memo_length = take(2);
+  transfer.set_memo(take(static_cast<size_t>(static_cast<uint8_t>(memo_length[0])) * 256 +
+                         static_cast<uint8_t>(memo_length[1])));
+  transfer.set_fee_minor(take_u64());
+  REMIT_CHECK(bytes.empty());
+  return transfer;
 }
 
 // Rebuilds an Operation from a vector's fields, by kind.

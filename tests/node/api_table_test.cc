@@ -92,18 +92,24 @@ std::string UpperCase(std::string_view text) {
 
 // What provoking a row gave: the answer, and the transfer whose record the
 // row's "Recorded" column speaks of (none for requests that are not one).
+// A row provoked through SettleBatch is answered in the transfer's
+// BatchResult (status_code, status_message, reason) of an OK call.
 struct Provoked {
   grpc::Status status;
   std::optional<TransferId> id;
+  std::optional<v1::BatchResult> batch_result = std::nullopt;
 };
 
 class ApiTableTest : public ::testing::Test {
  public:
   using Limits = std::function<void(NodeLimits&)>;
 
-  // A fresh validator (new directory) with `limits` applied.
-  void Start(const Limits& limits) {
+  // A fresh validator (new directory) with `limits` applied. With
+  // `no_quorum` it is one of two validators and runs alone, so nothing ever
+  // commits: an admitted transfer stays pending.
+  void Start(const Limits& limits, bool no_quorum = false) {
     node_.reset();
+    chain_ = TestChain::Make(3, no_quorum ? 2 : 1);
     files_.emplace("api-table", chain_.genesis, chain_.validators[0]);
     config_ = files_->config();
     if (limits) limits(config_.limits);
@@ -156,6 +162,11 @@ class ApiTableTest : public ::testing::Test {
     v1::SubmitResponse response;
     return stub_->Submit(Context().get(), request, &response);
   }
+  // Through Submit, which admits a transfer behind a missing sequence (Settle
+  // refuses it with SEQUENCE_GAP first).
+  Provoked SubmitRow(const v1::SignedTransfer& transfer) {
+    return {Submit(transfer), IdOf(transfer)};
+  }
 
   // A Settle that waits on another thread; the caller then waits for the
   // node to hold it (AwaitMempool).
@@ -182,9 +193,39 @@ class ApiTableTest : public ::testing::Test {
     return stub_->GetReceipt(Context().get(), request, &response);
   }
 
+  // The one transfer of a SettleBatch, answered in its result.
+  Provoked SettleBatchRow(const v1::SignedTransfer& transfer) {
+    v1::SettleBatchRequest request;
+    *request.add_transfers() = transfer;
+    v1::SettleBatchResponse response;
+    const grpc::Status status = stub_->SettleBatch(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.results_size(), 1);
+    if (response.results_size() != 1) return {status, IdOf(transfer), v1::BatchResult()};
+    return {status, IdOf(transfer), response.results(0)};
+  }
+
+  // Checks a row answered in a BatchResult: code, message, reason, id.
+  static void CheckBatchResult(const DocRow& row, const Provoked& provoked) {
+    const v1::BatchResult& result = *provoked.batch_result;
+    EXPECT_TRUE(provoked.status.ok()) << provoked.status.error_message();
+    EXPECT_EQ(result.status_code(), static_cast<int32_t>(CodeOf(row.code)))
+        << result.status_message();
+    EXPECT_EQ(result.status_message().rfind(StrCat(Lower(row.reason), ": "), 0), 0u)
+        << "message '" << result.status_message() << "' does not start with its reason";
+    EXPECT_EQ(result.reason(), row.reason);
+    ASSERT_TRUE(provoked.id.has_value());
+    EXPECT_EQ(result.transfer_id(), ToString(*provoked.id));
+  }
+
   // Checks one provoked answer against its doc row.
   void Check(const DocRow& row, const Provoked& provoked) {
     SCOPED_TRACE(row.reason);
+    if (provoked.batch_result.has_value()) {
+      CheckBatchResult(row, provoked);
+      CheckRecorded(row, provoked, {});
+      return;
+    }
     const grpc::Status& status = provoked.status;
     EXPECT_EQ(status.error_code(), CodeOf(row.code)) << status.error_message();
     EXPECT_EQ(status.error_message().rfind(StrCat(Lower(row.reason), ": "), 0), 0u)
@@ -195,6 +236,12 @@ class ApiTableTest : public ::testing::Test {
     if (row.reason.rfind("SEQUENCE_", 0) == 0) {
       EXPECT_TRUE(details.metadata.contains("nextSequence"));
     }
+    CheckRecorded(row, provoked, details);
+  }
+
+  // Whether a record of the provoked transfer exists is what the row says.
+  void CheckRecorded(const DocRow& row, const Provoked& provoked, sdk::ErrorDetails details) {
+    const bool in_batch = provoked.batch_result.has_value();
     if (row.recorded == "-") {
       EXPECT_FALSE(provoked.id.has_value()) << "a row that is no transfer names no record";
       return;
@@ -210,6 +257,7 @@ class ApiTableTest : public ::testing::Test {
     const grpc::Status receipt = GetReceipt(*provoked.id);
     if (row.recorded == "yes") {
       EXPECT_TRUE(receipt.ok()) << receipt.error_message();
+      if (in_batch) return;
       ASSERT_TRUE(details.original_receipt.has_value()) << "ALREADY_EXISTS carries the receipt";
       EXPECT_EQ(details.original_receipt->transfer_id(), ToString(*provoked.id));
     } else {
@@ -217,6 +265,7 @@ class ApiTableTest : public ::testing::Test {
     }
     // A transfer that may still settle is named, so that the client can look
     // it up; any other answer that names one names the right one.
+    if (in_batch) return;  // CheckBatchResult checked its transfer_id
     if (row.recorded != "no" || details.metadata.contains("transferId")) {
       EXPECT_EQ(details.metadata["transferId"], ToHex(*provoked.id));
     }
@@ -249,6 +298,7 @@ struct Case {
   std::string reason;
   ApiTableTest::Limits limits;
   std::function<Provoked(ApiTableTest&)> provoke;
+  bool no_quorum = false;  // see ApiTableTest::Start
 };
 
 std::vector<Case> Cases();
@@ -280,7 +330,7 @@ TEST_F(ApiTableTest, EveryRowAnswersAsDocumented) {
     SCOPED_TRACE(row.reason);
     const auto found = cases.find(row.reason);
     if (found == cases.end()) continue;  // reported by the test above
-    Start(found->second.limits);
+    Start(found->second.limits, found->second.no_quorum);
     Check(row, found->second.provoke(*this));
     Stop();
   }
@@ -398,6 +448,18 @@ std::vector<Case> SequenceCases() {
          // Every user holds 10,000 minor units (TestChain::Make).
          return t.SettleRow(t.Transfer(0, 10'001));
        }},
+      // Nothing of the sender is pending: sequence 0 is missing, and Settle
+      // answers at once instead of waiting for it; nothing is kept.
+      {"SEQUENCE_GAP",
+       {},
+       [](ApiTableTest& t) {
+         Provoked provoked = t.SettleRow(t.Transfer(2));
+         const sdk::ErrorDetails details = sdk::DecodeErrorDetails(provoked.status);
+         EXPECT_EQ(details.metadata.at("nextSequence"), "0");
+         EXPECT_NE(provoked.status.error_message().find("next sequence 0"), std::string::npos);
+         t.AwaitMempool(0);
+         return provoked;
+       }},
       {"ALREADY_FINAL",
        {},
        [](ApiTableTest& t) {
@@ -412,20 +474,23 @@ std::vector<Case> BackPressureCases() {
       {"SENDER_QUEUE_FULL", [](NodeLimits& limits) { limits.mempool_sender_transfers_max = 1; },
        [](ApiTableTest& t) {
          EXPECT_TRUE(t.Submit(t.Transfer(1)).ok());  // waits for sequence 0
-         return t.SettleRow(t.Transfer(2));
+         return t.SubmitRow(t.Transfer(2));
        }},
       {"MEMPOOL_FULL", [](NodeLimits& limits) { limits.mempool_transfers_max = 1; },
        [](ApiTableTest& t) {
          EXPECT_TRUE(t.Submit(t.Transfer(1)).ok());  // waits for sequence 0
-         return t.SettleRow(t.Transfer(1, 1, /*from=*/2));
+         return t.SubmitRow(t.Transfer(1, 1, /*from=*/2));
        }},
+      // SettleBatch waits for a missing earlier sequence (Settle refuses
+      // such a transfer with SEQUENCE_GAP), so it is the one evicted.
       {"EVICTED", [](NodeLimits& limits) { limits.mempool_sender_transfers_max = 1; },
        [](ApiTableTest& t) {
          const v1::SignedTransfer waiting = t.Transfer(1);
-         std::future<grpc::Status> settle = t.SettleAsync(waiting);
+         std::future<Provoked> batch =
+             std::async(std::launch::async, [&t, waiting] { return t.SettleBatchRow(waiting); });
          t.AwaitMempool(1);
          EXPECT_TRUE(t.Submit(t.Transfer(0)).ok());  // sequence 0 takes the sender's one place
-         return Provoked{settle.get(), ApiTableTest::IdOf(waiting)};
+         return batch.get();
        }},
       {"INBOX_FULL", [](NodeLimits& limits) { limits.inbox_events_max = 0; },
        [](ApiTableTest& t) { return t.SettleRow(t.Transfer(0)); }},
@@ -455,13 +520,14 @@ std::vector<Case> BackPressureCases() {
        }},
       {"TOO_MANY_CALLS", [](NodeLimits& limits) { limits.calls_max = 1; },
        [](ApiTableTest& t) {
-         std::future<grpc::Status> held = t.SettleAsync(t.Transfer(1));  // waits for 0
+         std::future<grpc::Status> held = t.SettleAsync(t.Transfer(0));  // no quorum commits it
          t.AwaitMempool(1);
          Provoked provoked = t.SettleRow(t.Transfer(5));
          t.node_.reset();  // answers the held call; Check starts the node again
          EXPECT_EQ(held.get().error_code(), grpc::StatusCode::UNAVAILABLE);
          return provoked;
-       }},
+       },
+       /*no_quorum=*/true},
   };
 }
 
@@ -494,18 +560,23 @@ std::vector<Case> StreamAndLifecycleCases() {
       {"SHUTTING_DOWN",
        {},
        [](ApiTableTest& t) {
-         const v1::SignedTransfer waiting = t.Transfer(1);  // waits for sequence 0
+         const v1::SignedTransfer waiting = t.Transfer(0);  // no quorum commits it
          std::future<grpc::Status> settle = t.SettleAsync(waiting);
          t.AwaitMempool(1);
          t.node_->Shutdown();
          Provoked provoked{settle.get(), ApiTableTest::IdOf(waiting)};
          t.node_.reset();  // Check restarts it to look the record up
          return provoked;
-       }},
+       },
+       /*no_quorum=*/true},
+      // Sequence 0 is pending, so sequence 1 can execute right after it:
+      // Settle waits for it (no SEQUENCE_GAP), until the node's bound.
       {"PENDING", [](NodeLimits& limits) { limits.settle_wait_ms_max = 200; },
        [](ApiTableTest& t) {
-         return t.SettleRow(t.Transfer(1));  // waits for sequence 0 until the node's bound
-       }},
+         EXPECT_TRUE(t.Submit(t.Transfer(0)).ok());
+         return t.SettleRow(t.Transfer(1));
+       },
+       /*no_quorum=*/true},
       {"NOT_FOUND",
        {},
        [](ApiTableTest& t) {

@@ -172,7 +172,7 @@ class ChainBuilder {
     v1::CertifiedBlock& certified = blocks_.emplace_back();
     *certified.mutable_block() = block;
     *certified.mutable_qc() = signer_.Qc(VoteDataOf(block), signers);
-    REMIT_CHECK(ledger_.Commit(block, Execute(block), certified.qc()).ok());
+    REMIT_CHECK(ledger_.Commit(block, Execute(block), certified.qc(), nullptr).ok());
     head_round_ = block.header().round();
     return certified;
   }

@@ -80,7 +80,7 @@ TEST(CoreLivenessTest, RestartedValidatorNamesTheSameLeadersAsTheOthers) {
     ASSERT_TRUE(committed.ok());
     BlockEffects effects = ExecuteBlock(cluster.chain.genesis, restored.state(),
                                         restored.committed_state_hash(), block.block());
-    ASSERT_TRUE(restored.Commit(block.block(), effects, block.qc()).ok());
+    ASSERT_TRUE(restored.Commit(block.block(), effects, block.qc(), nullptr).ok());
   }
   *cluster.nodes[0]->ledger = restored;
   cluster.Restart(0);

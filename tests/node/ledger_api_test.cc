@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "client/sdk/grpc_status.h"
+#include "client/sdk/receipt_proof.h"
 #include "ledger/address.h"
 #include "node/node_server.h"
 #include "remit/v1/ledger.grpc.pb.h"
@@ -122,6 +123,35 @@ TEST_F(LedgerApiTest, SettleReturnsFinalReceipt) {
   EXPECT_GT(response.receipt().settle_latency_us(), 0u);
   EXPECT_EQ(Balance(chain_.users[0]), 10'000 - 50);
   EXPECT_EQ(Balance(chain_.users[1]), 10'000 + 50);
+}
+
+// GetReceipt with_proof answers, for each settled transfer, a proof that
+// sdk::VerifyReceipt accepts against the node's genesis (its block header,
+// Merkle path and the QC that committed it, kept by the store); without
+// with_proof no proof is sent.
+TEST_F(LedgerApiTest, GetReceiptWithProofVerifiesAgainstGenesis) {
+  for (uint64_t sequence = 0; sequence < 3; ++sequence) {
+    v1::SettleResponse settled;
+    const auto transfer =
+        chain_.Transfer(chain_.users[0], chain_.users[1].public_key(), 5, sequence);
+    ASSERT_TRUE(Settle(transfer, &settled).ok());
+    v1::GetReceiptRequest request;
+    request.set_transfer_id(settled.receipt().transfer_id());
+    request.set_with_proof(true);
+    v1::GetReceiptResponse response;
+    ASSERT_TRUE(stub_->GetReceipt(Context().get(), request, &response).ok());
+    ASSERT_TRUE(response.has_proof());
+    std::vector<std::string> checked;
+    const absl::Status verified =
+        sdk::VerifyReceipt(response.record(), response.proof(), chain_.genesis, &checked);
+    EXPECT_TRUE(verified.ok()) << verified;
+    EXPECT_EQ(response.proof().header().height(), settled.receipt().height());
+    EXPECT_FALSE(checked.empty());
+    request.set_with_proof(false);
+    v1::GetReceiptResponse plain;
+    ASSERT_TRUE(stub_->GetReceipt(Context().get(), request, &plain).ok());
+    EXPECT_FALSE(plain.has_proof());
+  }
 }
 
 // Settling the same signed bytes again answers ALREADY_EXISTS with the

@@ -44,6 +44,37 @@ TEST_F(MempoolTest, AdmissionRefusesBadSequencesAndExpiry) {
   EXPECT_EQ(pool.size(), 1u);
 }
 
+// Gap::kRefuse (Settle) refuses, naming the next and the first missing
+// sequence, a transfer that cannot execute now, and pools nothing; one whose
+// earlier sequences are all pending is admitted; a gapped transfer pooled
+// earlier (Gap::kWait, Submit) stays pooled when refused again.
+TEST_F(MempoolTest, RefusedGapIsNotPooledAndFilledGapIsAdmitted) {
+  using Gap = Mempool::Gap;
+  Mempool pool(limits);
+  const auto gapped =
+      pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 7)), 5, 0, {}, Gap::kRefuse);
+  EXPECT_EQ(gapped.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(gapped.status().message().rfind("sequence_gap: ", 0), 0u) << gapped.status();
+  EXPECT_NE(gapped.status().message().find("next sequence 5 and sequence 5 is not pending"),
+            std::string::npos)
+      << gapped.status();
+  EXPECT_EQ(pool.size(), 0u);
+  ASSERT_TRUE(
+      pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 5)), 5, 0, {}, Gap::kRefuse).ok());
+  const auto second_missing =
+      pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 7)), 5, 0, {}, Gap::kRefuse);
+  EXPECT_NE(second_missing.status().message().find("sequence 6 is not pending"), std::string::npos)
+      << second_missing.status();
+  const auto waiting = chain.Transfer(chain.users[0], bob(), 1, 7);
+  ASSERT_TRUE(pool.Add(Pending(waiting), 5, 0, {}, Gap::kWait).ok());
+  const auto again = pool.Add(Pending(waiting), 5, 0, {}, Gap::kRefuse);
+  EXPECT_NE(again.status().message().find("stays pending"), std::string::npos) << again.status();
+  EXPECT_TRUE(pool.Contains(ComputeTransferId(waiting.transfer())));
+  ASSERT_TRUE(
+      pool.Add(Pending(chain.Transfer(chain.users[0], bob(), 1, 6)), 5, 0, {}, Gap::kRefuse).ok());
+  EXPECT_EQ(pool.size(), 3u);
+}
+
 // The same transfer twice is reported as already pending, not added twice.
 TEST_F(MempoolTest, DuplicateIsAlreadyPending) {
   Mempool pool(limits);

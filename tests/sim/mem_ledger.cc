@@ -23,10 +23,11 @@ absl::StatusOr<v1::CommittedBlock> MemLedger::GetBlock(uint64_t height) const {
 }
 
 absl::Status MemLedger::Commit(const v1::Block& block, const BlockEffects& effects,
-                               const v1::QuorumCert& qc) {
+                               const v1::QuorumCert& qc, const v1::QuorumCert* commit_qc) {
   REMIT_CHECK(block.header().height() == committed_height() + 1);
   REMIT_CHECK(block.header().parent_hash() == blocks_.back().block_hash());
   REMIT_CHECK(block.header().parent_state_hash() == blocks_.back().state_hash());
+  (void)commit_qc;  // kept by LedgerStore for receipt proofs; the simulation serves none
   Apply(block, effects, &qc);
   return absl::OkStatus();
 }

@@ -23,8 +23,8 @@ class MemLedger final : public CommittedLedger, public StateReader {
   Hash32 committed_block_hash() const override;
   Hash32 committed_state_hash() const override;
   absl::StatusOr<v1::CommittedBlock> GetBlock(uint64_t height) const override;
-  absl::Status Commit(const v1::Block& block, const BlockEffects& effects,
-                      const v1::QuorumCert& qc) override;
+  absl::Status Commit(const v1::Block& block, const BlockEffects& effects, const v1::QuorumCert& qc,
+                      const v1::QuorumCert* commit_qc) override;
 
   int64_t Balance(const BalanceKey& key) const override { return state_.Balance(key); }
   uint64_t NextSequence(const AccountId& account) const override {

@@ -62,7 +62,7 @@ class SimCommitChecksTest : public ::testing::Test {
     const v1::Block block = NextBlock(entries);
     BlockEffects effects = ExecuteBlock(genesis_, *ledger_, ledger_->committed_state_hash(), block);
     if (tamper) tamper(effects);
-    REMIT_CHECK(ledger_->Commit(block, effects, v1::QuorumCert()).ok());
+    REMIT_CHECK(ledger_->Commit(block, effects, v1::QuorumCert(), nullptr).ok());
     std::vector<std::string> violations;
     checks_->OnCommit(0, *ledger_, effects, violations);
     return violations;

@@ -38,18 +38,46 @@ def genesis_hash(genesis: dict) -> tuple[str, bytes]:
     return canonical, blake2b(canonical.encode())
 
 
+def merkle_leaf(transfer_id: bytes, signature: bytes) -> bytes:
+    return blake2b(b"remit-merkle-leaf-v1" + transfer_id + signature)
+
+
+def merkle_node(left: bytes, right: bytes) -> bytes:
+    return blake2b(b"remit-merkle-node-v1" + left + right)
+
+
+def merkle_root(leaves: list[bytes]) -> bytes:
+    """docs/ENCODING.md 4.1: pairs in order; an odd level's last node goes up unchanged."""
+    if not leaves:
+        return bytes(32)
+    level = leaves
+    while len(level) > 1:
+        above = [merkle_node(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2 == 1:
+            above.append(level[-1])
+        level = above
+    return level[0]
+
+
 def payload_hash(transfers: list[tuple[bytes, bytes]]) -> bytes:
-    data = b"remit-payload-v1" + u32(len(transfers))
-    for transfer_id, signature in transfers:
-        data += transfer_id + signature
-    return blake2b(data)
+    leaves = [merkle_leaf(transfer_id, signature) for transfer_id, signature in transfers]
+    return blake2b(b"remit-payload-v2" + u32(len(transfers)) + merkle_root(leaves))
 
 
 def block_hash(h: dict) -> bytes:
     chain_id = h["chain_id"].encode()
     return blake2b(b"remit-block-v1" + u8(len(chain_id)) + chain_id + u64(h["height"]) +
                    u64(h["round"]) + h["parent_hash"] + u64(h["timestamp_unix_ms"]) +
-                   h["parent_state_hash"] + h["payload_hash"] + h["proposer"])
+                   h["parent_state_hash"] + h["payload_hash"] + h["proposer"] +
+                   (u8(len(h["parent_signers"])) + h["parent_signers"]
+                    if h.get("parent_signers") else b""))
+
+
+def vote_signing_bytes(chain_id: bytes, g_hash: bytes, vote: dict) -> bytes:
+    """docs/ENCODING.md section 9: what each signature of a QC signs."""
+    return (b"remit-vote-v2" + u8(len(chain_id)) + chain_id + g_hash + vote["block_hash"] +
+            u64(vote["round"]) + u64(vote["height"]) + vote["parent_hash"] +
+            u64(vote["parent_round"]) + vote["state_hash"])
 
 
 def state_hash(parent: bytes, height: int, balances: dict, sequences: dict, records: list,
@@ -151,13 +179,28 @@ def main() -> None:
     state_1 = state_hash(state_0, 1, {(sender, "USD"): 100000 - 1250, (recipient, "USD"): 1250},
                          {sender: 1}, [(transfer_id, SETTLED)])
 
+    # Block 2: empty, one round later, extending the QC on block 1 (signed by
+    # validator 0). The QC on block 2 commits block 1 by the 2-chain rule,
+    # and is the commit QC of the §7.2 transfer's receipt proof.
+    header_2 = {"chain_id": "remit-local", "height": 2, "round": 2, "parent_hash": block_1_hash,
+                "timestamp_unix_ms": BLOCK_1_TIME_MS + 1000, "parent_state_hash": state_1,
+                "payload_hash": payload_hash([]), "proposer": validator,
+                "parent_signers": b"\x01"}
+    block_2_hash = block_hash(header_2)
+    state_2 = state_hash(state_1, 2, {}, {}, [])
+    vote = {"block_hash": block_2_hash, "round": 2, "height": 2, "parent_hash": block_1_hash,
+            "parent_round": 1, "state_hash": state_2}
+    vote_bytes = vote_signing_bytes(b"remit-local", g_hash, vote)
+    vote_signature = Ed25519PrivateKey.from_private_bytes(bytes([3] * 32)).sign(vote_bytes)
+
     def header_json(h):
         return {k: (v.hex() if isinstance(v, bytes) else v) for k, v in h.items()}
 
     document = {
         "description": ("Remit chain test vectors (docs/ENCODING.md): a genesis, its hash, the "
-                        "genesis block, and block 1 carrying the 'basic' transfer vector. Byte "
-                        "strings are lower-case hex."),
+                        "genesis block, block 1 carrying the 'basic' transfer vector, the empty "
+                        "block 2, and the QC on block 2 that commits block 1 (the commit QC of "
+                        "the transfer's receipt proof). Byte strings are lower-case hex."),
         "genesis_json": json.dumps(genesis, indent=2),
         "genesis_canonical_json": canonical,
         "genesis_hash": g_hash.hex(),
@@ -176,6 +219,14 @@ def main() -> None:
                 "next_sequences": [{"account": address(sender), "next_sequence": 1}],
                 "records": [{"transfer_id": transfer_id.hex(), "outcome": SETTLED}],
             },
+        },
+        "block_2": {"header": header_json(header_2), "block_hash": block_2_hash.hex(),
+                    "state_hash": state_2.hex()},
+        "commit_qc": {
+            "vote_data": {k: (v.hex() if isinstance(v, bytes) else v) for k, v in vote.items()},
+            "vote_signing_bytes": vote_bytes.hex(),
+            "signers": [0],
+            "signatures": [vote_signature.hex()],
         },
     }
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
