@@ -65,6 +65,9 @@ class TestnetEnv {
       options.nodes = nodes;
       options.base_port = remit::testing::BasePortCandidate(attempt);
       options.tls = tls;
+      // No default market maker: a test that needs liquidity makes its own
+      // offers, so its quotes do not move with the default rates file.
+      options.market.enabled = false;
       absl::StatusOr<testnet::UpReport> report = testnet::TestnetUp(testnet_, options);
       if (report.ok()) return absl::OkStatus();
       last = report.status();

@@ -87,22 +87,33 @@ TEST_F(NodeMetricsTest, CountersAndStageHistogramsMoveWhenTransfersSettle) {
   for (uint64_t sequence = 0; sequence < 3; ++sequence) {
     ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 1, sequence)).ok());
   }
-  // More than the sender holds: final, with an outcome, and answered.
-  ASSERT_TRUE(Settle(chain_.Transfer(chain_.users[0], to, 10'001, 3)).ok());
+  // Two transfers the committed balance (9,997) covers one at a time but
+  // not together, in one SettleBatch: both admitted, the second final as
+  // INSUFFICIENT_FUNDS, both answered. (One larger than the balance alone
+  // would be refused at admission, unfunded_sender, and never counted.)
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::SettleBatchRequest request;
+    *request.add_transfers() = chain_.Transfer(chain_.users[0], to, 6'000, 3);
+    *request.add_transfers() = chain_.Transfer(chain_.users[0], to, 6'000, 4);
+    v1::SettleBatchResponse response;
+    ASSERT_TRUE(stub_->SettleBatch(&context, request, &response).ok());
+  }
 
   // Outcomes are counted before the calls are answered; the stage
   // histograms just after: wait for the last of them.
   std::string after = Scrape();
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (Value(after, "remit_transfer_settle_seconds_count") < 4 &&
+  while (Value(after, "remit_transfer_settle_seconds_count") < 5 &&
          std::chrono::steady_clock::now() < give_up) {
     std::this_thread::yield();
     after = Scrape();
   }
-  EXPECT_EQ(Value(after, "remit_transfers_final_total{outcome=\"SETTLED\"}"), 3);
+  EXPECT_EQ(Value(after, "remit_transfers_final_total{outcome=\"SETTLED\"}"), 4);
   EXPECT_EQ(Value(after, "remit_transfers_final_total{outcome=\"INSUFFICIENT_FUNDS\"}"), 1);
-  EXPECT_EQ(Value(after, "remit_transfer_settle_seconds_count"), 4);
-  for (const char* stage : kStages) EXPECT_EQ(Value(after, StageCount(stage)), 4) << stage;
+  EXPECT_EQ(Value(after, "remit_transfer_settle_seconds_count"), 5);
+  for (const char* stage : kStages) EXPECT_EQ(Value(after, StageCount(stage)), 5) << stage;
   EXPECT_GE(Value(after, "remit_height"), 1);
   EXPECT_GE(Value(after, "remit_blocks_committed_total"), 1);
   EXPECT_EQ(Value(after, "remit_mempool_transfers"), 0);
