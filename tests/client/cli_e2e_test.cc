@@ -9,16 +9,9 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "tests/client/base_port.h"
+#include "tests/client/cli_testnet_test.h"
 #include "tests/client/run_process.h"
 #include "tests/client/temp_dir.h"
-
-#ifndef REMIT_BIN
-#error "REMIT_BIN must name the remit executable"
-#endif
-#ifndef REMITD_BIN
-#error "REMITD_BIN must name the remitd executable"
-#endif
 
 namespace remit {
 namespace {
@@ -26,25 +19,8 @@ namespace {
 using nlohmann::json;
 using testing::ProcessRun;
 
-constexpr uint64_t kCommandTimeoutMs = 60'000;
-
-class CliEndToEndTest : public ::testing::Test {
+class CliEndToEndTest : public testing::CliTestnetTest {
  protected:
-  CliEndToEndTest() : testnet_dir_(dir_.Join("net")) {
-    ::setenv("REMITD", REMITD_BIN, 1);
-    ::unsetenv("REMIT_NODE");
-  }
-
-  ~CliEndToEndTest() override {
-    // Never leave a validator behind, whatever failed.
-    Remit({"testnet", "down", "--dir", testnet_dir_, "--timeout-ms", "5000"});
-  }
-
-  ProcessRun Remit(std::vector<std::string> args) {
-    args.insert(args.begin(), REMIT_BIN);
-    return testing::RunProcess(args, dir_.path(), kCommandTimeoutMs);
-  }
-
   // Runs a command that must succeed with --json, and returns its object.
   json RemitJson(std::vector<std::string> args) {
     args.push_back("--json");
@@ -62,30 +38,10 @@ class CliEndToEndTest : public ::testing::Test {
 
   json Status() { return RemitJson({"testnet", "status", "--dir", testnet_dir_}); }
 
-  // `testnet up --nodes 1` on a free base port. A taken port leaves no
-  // testnet behind, so the next attempt reuses the directory.
-  json UpOnFreePort() {
-    for (int attempt = 1; attempt <= testing::kBasePortAttemptsMax; ++attempt) {
-      const uint32_t port = testing::BasePortCandidate(attempt);
-      const ProcessRun run = Remit({"testnet", "up", "--nodes", "1", "--dir", testnet_dir_,
-                                    "--base-port", std::to_string(port), "--json"});
-      if (run.exit_code == 0) {
-        base_port_ = port;
-        return json::parse(run.out);
-      }
-      if (run.err.find("is in use") == std::string::npos) {
-        ADD_FAILURE() << "testnet up failed (exit " << run.exit_code << "): " << run.err;
-        return json();
-      }
-    }
-    ADD_FAILURE() << "no free base port after " << testing::kBasePortAttemptsMax << " attempts";
-    return json();
-  }
-
   // Up on a free port; `up` again leaves the live node alone; another
   // testnet on the same port gets a clear error.
   void StartTestnet() {
-    const json up = UpOnFreePort();
+    const json up = UpOnFreePort(1);
     ASSERT_TRUE(up.is_object());
     EXPECT_EQ(up["created"], true);
     ASSERT_EQ(up["nodes"].size(), 1u);
@@ -151,9 +107,6 @@ class CliEndToEndTest : public ::testing::Test {
     EXPECT_EQ(Balance(bob_), bob_before);
   }
 
-  testing::TempDir dir_;
-  std::string testnet_dir_;
-  uint32_t base_port_ = 0;
   std::string alice_key_ = dir_.Join("alice.key");
   std::string bob_key_ = dir_.Join("bob.key");
   std::string alice_;

@@ -14,16 +14,9 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "tests/client/base_port.h"
+#include "tests/client/cli_testnet_test.h"
 #include "tests/client/run_process.h"
 #include "tests/client/temp_dir.h"
-
-#ifndef REMIT_BIN
-#error "REMIT_BIN must name the remit executable"
-#endif
-#ifndef REMITD_BIN
-#error "REMITD_BIN must name the remitd executable"
-#endif
 
 namespace remit {
 namespace {
@@ -32,7 +25,6 @@ using nlohmann::json;
 using testing::ProcessRun;
 
 constexpr uint32_t kNodes = 4;
-constexpr uint64_t kCommandTimeoutMs = 60'000;
 constexpr int kExitNotSettled = 3;
 // How long a short claim's expiry may take to pass in block time.
 constexpr auto kExpiryWaitMax = std::chrono::seconds(60);
@@ -50,22 +42,8 @@ std::string Decimal(int64_t cents) {
   return std::to_string(cents / 100) + "." + std::to_string(100 + cents % 100).substr(1);
 }
 
-class FxClaimsEndToEndTest : public ::testing::Test {
+class FxClaimsEndToEndTest : public testing::CliTestnetTest {
  protected:
-  FxClaimsEndToEndTest() : testnet_dir_(dir_.Join("net")) {
-    ::setenv("REMITD", REMITD_BIN, 1);
-    ::unsetenv("REMIT_NODE");
-  }
-
-  ~FxClaimsEndToEndTest() override {
-    Remit({"testnet", "down", "--dir", testnet_dir_, "--timeout-ms", "5000"});
-  }
-
-  ProcessRun Remit(std::vector<std::string> args) {
-    args.insert(args.begin(), REMIT_BIN);
-    return testing::RunProcess(args, dir_.path(), kCommandTimeoutMs);
-  }
-
   // Runs `args --testnet DIR --json`, expects `exit_code`, returns the object.
   json RemitJson(std::vector<std::string> args, int exit_code = 0) {
     if (args[0] != "keygen") {
@@ -80,17 +58,7 @@ class FxClaimsEndToEndTest : public ::testing::Test {
     return parsed;
   }
 
-  void StartTestnet() {
-    for (int attempt = 1; attempt <= testing::kBasePortAttemptsMax; ++attempt) {
-      const uint32_t port = testing::BasePortCandidate(attempt);
-      const ProcessRun run = Remit({"testnet", "up", "--nodes", std::to_string(kNodes), "--dir",
-                                    testnet_dir_, "--base-port", std::to_string(port), "--json"});
-      if (run.exit_code == 0) return;
-      ASSERT_NE(run.err.find("is in use"), std::string::npos)
-          << "testnet up failed (exit " << run.exit_code << "): " << run.err;
-    }
-    FAIL() << "no free base port after " << testing::kBasePortAttemptsMax << " attempts";
-  }
+  void StartTestnet() { ASSERT_TRUE(UpOnFreePort(kNodes).is_object()); }
 
   // A new key; returns its address.
   std::string NewKey(const std::string& name) {
@@ -103,9 +71,6 @@ class FxClaimsEndToEndTest : public ::testing::Test {
     const json balance = RemitJson({"balance", address});
     return balance["balances"].contains(asset) ? Cents(balance["balances"][asset]) : 0;
   }
-
-  testing::TempDir dir_;
-  std::string testnet_dir_;
 };
 
 // Proves: quotes match what strict send and strict receive then do; the

@@ -11,16 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/client/base_port.h"
+#include "tests/client/cli_testnet_test.h"
 #include "tests/client/run_process.h"
 #include "tests/client/temp_dir.h"
-
-#ifndef REMIT_BIN
-#error "REMIT_BIN must name the remit executable"
-#endif
-#ifndef REMITD_BIN
-#error "REMITD_BIN must name the remitd executable"
-#endif
 
 namespace remit {
 namespace {
@@ -28,37 +21,9 @@ namespace {
 using nlohmann::json;
 using testing::ProcessRun;
 
-constexpr uint64_t kCommandTimeoutMs = 60'000;
-
-class ReceiptVerifyEndToEndTest : public ::testing::Test {
+class ReceiptVerifyEndToEndTest : public testing::CliTestnetTest {
  protected:
-  ReceiptVerifyEndToEndTest() : testnet_dir_(dir_.Join("net")) {
-    ::setenv("REMITD", REMITD_BIN, 1);
-    ::unsetenv("REMIT_NODE");
-  }
-  ~ReceiptVerifyEndToEndTest() override {
-    Remit({"testnet", "down", "--dir", testnet_dir_, "--timeout-ms", "5000"});
-  }
-
-  ProcessRun Remit(std::vector<std::string> args) {
-    args.insert(args.begin(), REMIT_BIN);
-    return testing::RunProcess(args, dir_.path(), kCommandTimeoutMs);
-  }
-
-  void StartTestnet() {
-    for (int attempt = 1; attempt <= testing::kBasePortAttemptsMax; ++attempt) {
-      const uint32_t port = testing::BasePortCandidate(attempt);
-      const ProcessRun run = Remit({"testnet", "up", "--nodes", "4", "--dir", testnet_dir_,
-                                    "--base-port", std::to_string(port), "--json"});
-      if (run.exit_code == 0) {
-        base_port_ = port;
-        return;
-      }
-      ASSERT_NE(run.err.find("is in use"), std::string::npos)
-          << "testnet up failed (exit " << run.exit_code << "): " << run.err;
-    }
-    FAIL() << "no free base port after " << testing::kBasePortAttemptsMax << " attempts";
-  }
+  void StartTestnet() { ASSERT_TRUE(UpOnFreePort(4).is_object()); }
 
   // A copy of the testnet's genesis with validator 0's key replaced by a
   // stranger's: the same chain id, another validator set and genesis hash.
@@ -70,10 +35,6 @@ class ReceiptVerifyEndToEndTest : public ::testing::Test {
     std::ofstream(path) << genesis.dump(2);
     return path;
   }
-
-  testing::TempDir dir_;
-  std::string testnet_dir_;
-  uint32_t base_port_ = 0;
 };
 
 TEST_F(ReceiptVerifyEndToEndTest, ReceiptVerifiesAgainstGenesisAndNotAgainstATamperedOne) {
