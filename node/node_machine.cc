@@ -214,7 +214,9 @@ void NodeMachine::CompleteWaiters(const BlockEffects& effects, NodeOutput& out) 
 void NodeMachine::ExpireWaiters(NodeOutput& out) {
   const uint64_t now_us = clock_.MonotonicUs();
   while (!deadlines_.empty() && deadlines_.begin()->first <= now_us) {
-    const auto [deadline_us, id] = *deadlines_.begin();
+    // Copies, not a structured binding: the lambda below captures them.
+    const uint64_t deadline_us = deadlines_.begin()->first;
+    const TransferId id = deadlines_.begin()->second;
     deadlines_.erase(deadlines_.begin());
     auto [first, last] = waiters_.equal_range(id);
     const auto waiter = std::find_if(
