@@ -15,8 +15,7 @@ constexpr double kFloodChance = 0.05;
 
 Byzantine::Byzantine(const Genesis& genesis, const SigningKey& key, uint32_t index, uint64_t seed,
                      uint32_t modes)
-    : genesis_(genesis),
-      domain_(SigningDomain::Of(genesis)),
+    : domain_(SigningDomain::Of(genesis)),
       key_(key),
       index_(index),
       validators_(static_cast<uint32_t>(genesis.validators.size())),

@@ -79,7 +79,6 @@ class Byzantine {
   void Flood(const v1::ConsensusMessage& message, const ConsensusCore& core,
              std::vector<v1::ConsensusMessage>& out);
 
-  const Genesis& genesis_;
   const SigningDomain domain_;
   const SigningKey& key_;
   const uint32_t index_;
