@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "ledger/check.h"
 #include "ledger/transfer.h"
@@ -68,7 +69,10 @@ class WarmCluster {
     stop_at_vote_ = true;
     uint64_t next = nodes_[0]->ledger.NextSequence(chain_.users[1].public_key());
     for (uint64_t ms = 0; !stopped_ && ms < kWarmMsMax; ms += kTickMs) {
-      Submit(1, next++);
+      // One minor unit each: admission refuses a transfer its sender's
+      // committed balance cannot cover (unfunded_sender), and user 1 sends
+      // until the stop, however long that takes.
+      Submit(1, next++, /*amount_minor=*/1);
       RunFor(kTickMs);
     }
     REMIT_CHECK(stopped_);
@@ -98,10 +102,11 @@ class WarmCluster {
   }
 
  private:
-  void Submit(int user, uint64_t sequence) {
+  // Pays the next user `amount_minor` (default 100 + sequence).
+  void Submit(int user, uint64_t sequence, std::optional<uint64_t> amount_minor = std::nullopt) {
     v1::SignedTransfer transfer =
         chain_.Transfer(chain_.users[user], chain_.users[(user + 1) % kUsers].public_key(),
-                        100 + sequence, sequence);
+                        amount_minor.value_or(100 + sequence), sequence);
     pending_.push_back(transfer);
     // Straight to every validator, as gossip from the client's node.
     const v1::ConsensusMessage gossip = GossipOf({transfer});
