@@ -177,10 +177,10 @@ bool Validator::Handle(Event& event) {
   if (auto* request = std::get_if<SubmitRequest>(&event)) {
     const uint64_t token = next_token_++;
     done_.emplace(token, std::move(request->on_done));
-    machine_.OnRequest({token, std::move(request->signed_transfer), request->id,
-                        request->received_us, request->deadline_us, request->wait_for_final,
-                        request->refuse_sequence_gap},
-                       out);
+    machine_.OnRequest(
+        {token, std::move(request->signed_transfer), request->id, request->received_us,
+         request->deadline_us, request->wait_for_final, request->refuse_sequence_gap},
+        out);
     // Admitted: the machine took it and owes the caller an answer later.
     const bool answered = std::any_of(out.answers.begin(), out.answers.end(),
                                       [token](const ClientAnswer& a) { return a.token == token; });

@@ -208,9 +208,9 @@ void Simulation::StartNode(uint32_t index) {
     if (found == ledger.records().end()) return absl::NotFoundError("no such transfer");
     return found->second;
   };
-  node.machine = std::make_unique<NodeMachine>(genesis_, *node.key, *node.ledger, record_of,
-                                               node.safety, *node.clock, NodeLimits{},
-                                               CoreOptions());
+  node.machine =
+      std::make_unique<NodeMachine>(genesis_, *node.key, *node.ledger, record_of, node.safety,
+                                    *node.clock, NodeLimits{}, CoreOptions());
   node.alive = true;
   NodeOutput out;
   node.machine->Start(out);
@@ -325,8 +325,9 @@ void Simulation::Handle(uint32_t node_index, NodeOutput& out) {
 void Simulation::OnAnswer(uint32_t node_index, const ClientAnswer& answer) {
   const auto client_index = static_cast<uint32_t>(answer.token);
   std::vector<InFlight>& in_flight = clients_.at(client_index).in_flight;
-  const auto sent = std::find_if(in_flight.begin(), in_flight.end(),
-                                 [&answer](const InFlight& entry) { return entry.id == answer.id; });
+  const auto sent =
+      std::find_if(in_flight.begin(), in_flight.end(),
+                   [&answer](const InFlight& entry) { return entry.id == answer.id; });
   if (sent == in_flight.end()) return;  // an answer to an entry already settled or dropped
   // A Settle's deadline passed: the client tries again later.
   if (answer.status.code() == absl::StatusCode::kDeadlineExceeded) return;
@@ -359,9 +360,7 @@ void Simulation::OnAnswer(uint32_t node_index, const ClientAnswer& answer) {
   if (!absl::StartsWith(answer.status.message(), "unfunded_sender:")) {
     next = std::max(next, nodes_[node_index].ledger->NextSequence(client.key->public_key()));
   }
-  if (in_flight.empty() || next > HeaderOf(in_flight.back().entry).sequence) {
-    client.next_sequence = next;
-  }
+  client.next_sequence = next;  // every entry left in flight is below `sequence`
 }
 
 void Simulation::AuditSends(uint32_t node_index, const std::vector<CoreOutput::Send>& sends) {
